@@ -1,0 +1,29 @@
+//! Pure domain types and rules of 乐业 (leye), the employment-friendly-city platform.
+//!
+//! Types here parse, they do not merely validate: holding an [`IdNumber`], a [`CreditCode`]
+//! or a [`RegionCode`] means the value was checked. Rules are pure functions of facts and an
+//! "as of" date; this crate never does I/O, never reads the clock and never touches a
+//! database. Data it needs (regions, statutory parameters) is embedded from `data/` at
+//! compile time, each value with its source.
+
+pub mod credit_code;
+pub mod enterprise;
+pub mod enums;
+pub mod field;
+pub mod household;
+pub mod id_number;
+pub mod labour;
+pub mod money;
+pub mod person;
+pub mod region;
+pub mod retirement;
+pub mod scope;
+pub mod year_month;
+
+pub use credit_code::CreditCode;
+pub use field::FieldError;
+pub use id_number::{IdNumber, Sex};
+pub use money::Money;
+pub use region::{Region, RegionCode, Regions};
+pub use scope::Scope;
+pub use year_month::YearMonth;
