@@ -6,7 +6,9 @@ use thiserror::Error;
 /// The 31 symbols of the code, in value order (no I, O, S, V, Z).
 pub const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weights 3^(i-1) mod 31 for positions 1-17.
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// Why a string is not a unified social credit code.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -91,7 +93,9 @@ mod tests {
             assert!(c.is_ok(), "{code}: {c:?}");
         }
         assert_eq!(
-            CreditCode::parse("91110000802100433B").unwrap().region_code(),
+            CreditCode::parse("91110000802100433B")
+                .unwrap()
+                .region_code(),
             "110000"
         );
     }
@@ -110,23 +114,21 @@ mod tests {
     }
 
     fn valid_code() -> impl Strategy<Value = String> {
-        prop::collection::vec(prop::sample::select(ALPHABET.to_vec()), 9..=9).prop_flat_map(
-            |org| {
-                (
-                    prop::sample::select(b"159Y".to_vec()),
-                    prop::sample::select(b"123".to_vec()),
-                    100000u32..999999,
-                )
-                    .prop_map(move |(a, t, div)| {
-                        let mut s = vec![a, t];
-                        s.extend(div.to_string().bytes());
-                        s.extend(org.iter().copied());
-                        let c = check_char(&s).unwrap();
-                        s.push(c as u8);
-                        String::from_utf8(s).unwrap()
-                    })
-            },
-        )
+        prop::collection::vec(prop::sample::select(ALPHABET.to_vec()), 9..=9).prop_flat_map(|org| {
+            (
+                prop::sample::select(b"159Y".to_vec()),
+                prop::sample::select(b"123".to_vec()),
+                100000u32..999999,
+            )
+                .prop_map(move |(a, t, div)| {
+                    let mut s = vec![a, t];
+                    s.extend(div.to_string().bytes());
+                    s.extend(org.iter().copied());
+                    let c = check_char(&s).unwrap();
+                    s.push(c as u8);
+                    String::from_utf8(s).unwrap()
+                })
+        })
     }
 
     proptest! {

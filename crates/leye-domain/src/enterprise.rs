@@ -109,26 +109,45 @@ impl EnterpriseInput {
         let credit_code = CreditCode::parse(&self.credit_code)
             .map_err(|e| FieldError::new("credit_code", "invalid_credit_code", e.to_string()))?;
         let name = text("name", "企业名称", &self.name, 100)?;
-        let industry = Industry::parse_field("industry", "行业门类", &self.industry.to_ascii_uppercase())?;
+        let industry =
+            Industry::parse_field("industry", "行业门类", &self.industry.to_ascii_uppercase())?;
         let region = regions
             .code(&self.region)
             .map_err(|e| FieldError::new("region", "unknown_region", e.to_string()))?;
-        let registered_investment = match self.registered_investment_yuan.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let registered_investment = match self
+            .registered_investment_yuan
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Money::default(),
             Some(s) => {
-                let m = Money::parse_yuan(s)
-                    .map_err(|e| FieldError::new("registered_investment_yuan", "invalid_money", e.to_string()))?;
+                let m = Money::parse_yuan(s).map_err(|e| {
+                    FieldError::new("registered_investment_yuan", "invalid_money", e.to_string())
+                })?;
                 if m.fen() < 0 {
-                    return Err(FieldError::new("registered_investment_yuan", "invalid_money", "注册投资额不能为负数"));
+                    return Err(FieldError::new(
+                        "registered_investment_yuan",
+                        "invalid_money",
+                        "注册投资额不能为负数",
+                    ));
                 }
                 m
             }
         };
         let scale = Scale::parse_field("scale", "企业规模", &self.scale)?;
-        let designation_reason =
-            optional_text("designation_reason", "认定理由", self.designation_reason.as_deref().unwrap_or(""), 200)?;
+        let designation_reason = optional_text(
+            "designation_reason",
+            "认定理由",
+            self.designation_reason.as_deref().unwrap_or(""),
+            200,
+        )?;
         if self.designated_key && designation_reason.is_none() {
-            return Err(FieldError::new("designation_reason", "required", "认定为重点企业时须填写认定理由"));
+            return Err(FieldError::new(
+                "designation_reason",
+                "required",
+                "认定为重点企业时须填写认定理由",
+            ));
         }
         Ok(EnterpriseFacts {
             credit_code,
@@ -209,11 +228,17 @@ impl KeyEnterpriseRule {
         if let Some(h) = latest_headcount.filter(|h| *h >= self.min_staff.value) {
             out.push(KeyReason {
                 code: "staff",
-                explanation: format!("用工{h}人,不少于{}人({})", self.min_staff.value, self.min_staff.source),
+                explanation: format!(
+                    "用工{h}人,不少于{}人({})",
+                    self.min_staff.value, self.min_staff.source
+                ),
             });
         }
         if let Some(r) = designated_reason {
-            out.push(KeyReason { code: "designated", explanation: format!("人社部门认定: {r}") });
+            out.push(KeyReason {
+                code: "designated",
+                explanation: format!("人社部门认定: {r}"),
+            });
         }
         out
     }
@@ -226,7 +251,10 @@ mod tests {
     #[test]
     fn key_enterprise_boundaries() {
         let rule = KeyEnterpriseRule::current();
-        assert!(rule.reasons(Money::from_yuan(4_999_999_999), Some(499), None).is_empty());
+        assert!(
+            rule.reasons(Money::from_yuan(4_999_999_999), Some(499), None)
+                .is_empty()
+        );
         let r = rule.reasons(Money::from_yuan(5_000_000_000), Some(499), None);
         assert_eq!(r.iter().map(|k| k.code).collect::<Vec<_>>(), ["investment"]);
         let r = rule.reasons(Money::default(), Some(500), None);
@@ -258,9 +286,15 @@ mod tests {
         assert_eq!(f.industry, Industry::C);
         assert_eq!(f.registered_investment, Money::from_yuan(1_000_000));
         e.designated_key = true;
-        assert_eq!(e.parse(Regions::huzhou()).unwrap_err().field, "designation_reason");
+        assert_eq!(
+            e.parse(Regions::huzhou()).unwrap_err().field,
+            "designation_reason"
+        );
         e.designated_key = false;
         e.registered_investment_yuan = Some("-5".into());
-        assert_eq!(e.parse(Regions::huzhou()).unwrap_err().code, "invalid_money");
+        assert_eq!(
+            e.parse(Regions::huzhou()).unwrap_err().code,
+            "invalid_money"
+        );
     }
 }

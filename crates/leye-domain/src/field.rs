@@ -16,7 +16,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, code: &'static str, message: impl Into<String>) -> Self {
-        Self { field: field.to_string(), code, message: message.into() }
+        Self {
+            field: field.to_string(),
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -24,7 +28,11 @@ impl FieldError {
 pub fn text(field: &str, label: &str, raw: &str, max: usize) -> Result<String, FieldError> {
     let s = raw.trim();
     if s.is_empty() {
-        return Err(FieldError::new(field, "required", format!("{label}不能为空")));
+        return Err(FieldError::new(
+            field,
+            "required",
+            format!("{label}不能为空"),
+        ));
     }
     optional_text(field, label, s, max).map(|o| o.unwrap_or_default())
 }
@@ -49,7 +57,11 @@ pub fn optional_text(
         ));
     }
     if s.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "invalid_text", format!("{label}含有控制字符")));
+        return Err(FieldError::new(
+            field,
+            "invalid_text",
+            format!("{label}含有控制字符"),
+        ));
     }
     Ok(Some(s.to_string()))
 }
@@ -115,8 +127,14 @@ mod tests {
 
     #[test]
     fn phones() {
-        assert_eq!(Phone::parse("p", "13812345678").unwrap().masked(), "138****5678");
-        assert_eq!(Phone::parse("p", "0572-2345678").unwrap().masked(), "057*****5678");
+        assert_eq!(
+            Phone::parse("p", "13812345678").unwrap().masked(),
+            "138****5678"
+        );
+        assert_eq!(
+            Phone::parse("p", "0572-2345678").unwrap().masked(),
+            "057*****5678"
+        );
         assert!(Phone::parse("p", "12812345678").is_err());
         assert!(Phone::parse("p", "1381234567").is_err());
         assert!(Phone::parse("p", "572-2345678").is_err());
@@ -126,8 +144,17 @@ mod tests {
     fn text_limits() {
         assert_eq!(text("name", "姓名", " 张三 ", 50).unwrap(), "张三");
         assert_eq!(text("name", "姓名", "  ", 50).unwrap_err().code, "required");
-        assert_eq!(text("name", "姓名", &"长".repeat(51), 50).unwrap_err().code, "too_long");
-        assert_eq!(text("name", "姓名", "a\u{0}b", 50).unwrap_err().code, "invalid_text");
-        assert_eq!(mask_address("湖州市吴兴区织里镇大港路88号"), "湖州市吴兴区****");
+        assert_eq!(
+            text("name", "姓名", &"长".repeat(51), 50).unwrap_err().code,
+            "too_long"
+        );
+        assert_eq!(
+            text("name", "姓名", "a\u{0}b", 50).unwrap_err().code,
+            "invalid_text"
+        );
+        assert_eq!(
+            mask_address("湖州市吴兴区织里镇大港路88号"),
+            "湖州市吴兴区****"
+        );
     }
 }

@@ -79,7 +79,12 @@ impl HouseholdInput {
         let region = regions
             .code(&self.region)
             .map_err(|e| FieldError::new("region", "unknown_region", e.to_string()))?;
-        let income_band = match self.income_band.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let income_band = match self
+            .income_band
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => IncomeBand::Unknown,
             Some(b) => IncomeBand::parse_field("income_band", "收入群体", b)?,
         };
@@ -125,7 +130,10 @@ mod tests {
     use super::*;
 
     fn m(id: i64, r: &str) -> MemberInput {
-        MemberInput { person_id: id, relation: r.into() }
+        MemberInput {
+            person_id: id,
+            relation: r.into(),
+        }
     }
 
     #[test]

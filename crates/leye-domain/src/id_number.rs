@@ -197,7 +197,10 @@ mod tests {
     fn known_valid_number() {
         // GB 11643-1999's own example.
         let id = IdNumber::parse("11010519491231002X", today()).unwrap();
-        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(id.sex(), Sex::Female);
         assert_eq!(id.region_code(), "110105");
         assert_eq!(id.masked(), "110105********002X");

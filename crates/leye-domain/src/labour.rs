@@ -58,13 +58,25 @@ impl LabourEventInput {
         let effective = optional_date("effective", "生效日期", Some(&self.effective))?
             .ok_or_else(|| FieldError::new("effective", "required", "生效日期不能为空"))?;
         if effective < birth {
-            return Err(FieldError::new("effective", "invalid_date", "生效日期早于出生日期"));
+            return Err(FieldError::new(
+                "effective",
+                "invalid_date",
+                "生效日期早于出生日期",
+            ));
         }
         if effective > today {
-            return Err(FieldError::new("effective", "invalid_date", "生效日期不能晚于今天"));
+            return Err(FieldError::new(
+                "effective",
+                "invalid_date",
+                "生效日期不能晚于今天",
+            ));
         }
         if self.enterprise_id.is_some() && status != LabourStatus::Employed {
-            return Err(FieldError::new("enterprise_id", "not_allowed", "只有“就业”状态可以填写用人单位"));
+            return Err(FieldError::new(
+                "enterprise_id",
+                "not_allowed",
+                "只有“就业”状态可以填写用人单位",
+            ));
         }
         let benefit_months = match self.benefit_months {
             None => None,
@@ -85,7 +97,13 @@ impl LabourEventInput {
             }
         };
         let note = optional_text("note", "备注", self.note.as_deref().unwrap_or(""), 200)?;
-        Ok(LabourEvent { status, effective, enterprise_id: self.enterprise_id, benefit_months, note })
+        Ok(LabourEvent {
+            status,
+            effective,
+            enterprise_id: self.enterprise_id,
+            benefit_months,
+            note,
+        })
     }
 }
 
@@ -102,8 +120,11 @@ pub fn status_on(events: &[LabourEvent], date: NaiveDate) -> Option<&LabourEvent
 
 /// Since when the person has been continuously registered unemployed on `date`.
 pub fn unemployed_since(events: &[LabourEvent], date: NaiveDate) -> Option<NaiveDate> {
-    let mut sorted: Vec<(usize, &LabourEvent)> =
-        events.iter().enumerate().filter(|(_, e)| e.effective <= date).collect();
+    let mut sorted: Vec<(usize, &LabourEvent)> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.effective <= date)
+        .collect();
     sorted.sort_by_key(|(i, e)| (e.effective, *i));
     let mut since = None;
     for (_, e) in sorted {
@@ -124,7 +145,13 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
     fn ev(status: LabourStatus, on: &str) -> LabourEvent {
-        LabourEvent { status, effective: d(on), enterprise_id: None, benefit_months: None, note: None }
+        LabourEvent {
+            status,
+            effective: d(on),
+            enterprise_id: None,
+            benefit_months: None,
+            note: None,
+        }
     }
 
     #[test]
@@ -136,8 +163,14 @@ mod tests {
             ev(LabourStatus::Employed, "2026-01-10"),
         ];
         assert_eq!(status_on(&h, d("2019-12-31")), None);
-        assert_eq!(status_on(&h, d("2025-03-01")).unwrap().status, LabourStatus::Unemployed);
-        assert_eq!(status_on(&h, d("2026-02-01")).unwrap().status, LabourStatus::Employed);
+        assert_eq!(
+            status_on(&h, d("2025-03-01")).unwrap().status,
+            LabourStatus::Unemployed
+        );
+        assert_eq!(
+            status_on(&h, d("2026-02-01")).unwrap().status,
+            LabourStatus::Employed
+        );
         assert_eq!(unemployed_since(&h, d("2025-12-31")), Some(d("2025-03-01")));
         assert_eq!(unemployed_since(&h, d("2026-02-01")), None);
     }
@@ -146,13 +179,34 @@ mod tests {
     fn input_rules() {
         let birth = d("1990-01-01");
         let today = d("2026-11-28");
-        let ok = LabourEventInput { status: "unemployed".into(), effective: "2026-01-01".into(), benefit_months: Some(3), ..Default::default() };
+        let ok = LabourEventInput {
+            status: "unemployed".into(),
+            effective: "2026-01-01".into(),
+            benefit_months: Some(3),
+            ..Default::default()
+        };
         assert_eq!(ok.parse(birth, today).unwrap().benefit_months, Some(3));
-        let bad = LabourEventInput { status: "retired".into(), effective: "2026-01-01".into(), enterprise_id: Some(1), ..Default::default() };
+        let bad = LabourEventInput {
+            status: "retired".into(),
+            effective: "2026-01-01".into(),
+            enterprise_id: Some(1),
+            ..Default::default()
+        };
         assert_eq!(bad.parse(birth, today).unwrap_err().field, "enterprise_id");
-        let future = LabourEventInput { status: "employed".into(), effective: "2027-01-01".into(), ..Default::default() };
+        let future = LabourEventInput {
+            status: "employed".into(),
+            effective: "2027-01-01".into(),
+            ..Default::default()
+        };
         assert_eq!(future.parse(birth, today).unwrap_err().field, "effective");
-        let unknown = LabourEventInput { status: "working".into(), effective: "2026-01-01".into(), ..Default::default() };
-        assert_eq!(unknown.parse(birth, today).unwrap_err().code, "invalid_choice");
+        let unknown = LabourEventInput {
+            status: "working".into(),
+            effective: "2026-01-01".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            unknown.parse(birth, today).unwrap_err().code,
+            "invalid_choice"
+        );
     }
 }

@@ -5,7 +5,9 @@ use std::fmt;
 use thiserror::Error;
 
 /// An amount of money in fen (1 yuan = 100 fen).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Money(i64);
 
@@ -36,15 +38,25 @@ impl Money {
             None => (false, s),
         };
         let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-        if int.is_empty() || frac.len() > 2 || !(int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit()) {
+        if int.is_empty()
+            || frac.len() > 2
+            || !(int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
+        {
             return Err(bad());
         }
         let yuan: i64 = int.parse().map_err(|_| bad())?;
-        let mut f: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+        let mut f: i64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().map_err(|_| bad())?
+        };
         if frac.len() == 1 {
             f *= 10;
         }
-        let fen = yuan.checked_mul(100).and_then(|v| v.checked_add(f)).ok_or_else(bad)?;
+        let fen = yuan
+            .checked_mul(100)
+            .and_then(|v| v.checked_add(f))
+            .ok_or_else(bad)?;
         Ok(Self(if neg { -fen } else { fen }))
     }
     /// Checked addition.

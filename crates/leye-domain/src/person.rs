@@ -108,12 +108,22 @@ pub struct PersonFacts {
 }
 
 /// Parse an optional `YYYY-MM-DD` field.
-pub fn optional_date(field: &str, label: &str, raw: Option<&str>) -> Result<Option<NaiveDate>, FieldError> {
+pub fn optional_date(
+    field: &str,
+    label: &str,
+    raw: Option<&str>,
+) -> Result<Option<NaiveDate>, FieldError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| {
-            FieldError::new(field, "invalid_date", format!("{label}“{s}”不是有效日期(应为YYYY-MM-DD)"))
-        }),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                FieldError::new(
+                    field,
+                    "invalid_date",
+                    format!("{label}“{s}”不是有效日期(应为YYYY-MM-DD)"),
+                )
+            }),
     }
 }
 
@@ -123,11 +133,21 @@ impl PersonInput {
         let name = text("name", "姓名", &self.name, 50)?;
         let id_number = IdNumber::parse(&self.id_number, today)
             .map_err(|e| FieldError::new("id_number", "invalid_id_number", e.to_string()))?;
-        let phone = match self.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let phone = match self
+            .phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(p) => Some(Phone::parse("phone", p)?),
             None => None,
         };
-        let hukou_region = match self.hukou_region.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let hukou_region = match self
+            .hukou_region
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => None,
             Some(h) if h.len() == 6 && h.bytes().all(|b| b.is_ascii_digit()) => Some(h.to_string()),
             Some(h) => {
@@ -141,17 +161,40 @@ impl PersonInput {
         let residence_region = regions
             .code(&self.residence_region)
             .map_err(|e| FieldError::new("residence_region", "unknown_region", e.to_string()))?;
-        let address = optional_text("address", "居住地址", self.address.as_deref().unwrap_or(""), 200)?;
-        let education = match self.education.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let address = optional_text(
+            "address",
+            "居住地址",
+            self.address.as_deref().unwrap_or(""),
+            200,
+        )?;
+        let education = match self
+            .education
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Education::None,
             Some(e) => Education::parse_field("education", "文化程度", e)?,
         };
-        let school = optional_text("school", "毕业院校", self.school.as_deref().unwrap_or(""), 100)?;
-        let graduation_date = optional_date("graduation_date", "毕业日期", self.graduation_date.as_deref())?;
-        if let Some(g) = graduation_date {
-            if g < id_number.birth_date() {
-                return Err(FieldError::new("graduation_date", "invalid_date", "毕业日期早于出生日期"));
-            }
+        let school = optional_text(
+            "school",
+            "毕业院校",
+            self.school.as_deref().unwrap_or(""),
+            100,
+        )?;
+        let graduation_date = optional_date(
+            "graduation_date",
+            "毕业日期",
+            self.graduation_date.as_deref(),
+        )?;
+        if let Some(g) = graduation_date
+            && g < id_number.birth_date()
+        {
+            return Err(FieldError::new(
+                "graduation_date",
+                "invalid_date",
+                "毕业日期早于出生日期",
+            ));
         }
         let disability_grade = match self.disability_grade {
             None => None,
@@ -164,7 +207,12 @@ impl PersonInput {
                 ));
             }
         };
-        let assistance = match self.assistance.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let assistance = match self
+            .assistance
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Assistance::None,
             Some(a) => Assistance::parse_field("assistance", "低保状态", a)?,
         };
@@ -224,16 +272,49 @@ mod tests {
     #[test]
     fn each_bad_field_is_named() {
         let r = Regions::huzhou();
-        let cases: Vec<(Box<dyn Fn(&mut PersonInput)>, &str, &str)> = vec![
+        type Mutation = Box<dyn Fn(&mut PersonInput)>;
+        let cases: Vec<(Mutation, &str, &str)> = vec![
             (Box::new(|p| p.name = " ".into()), "name", "required"),
-            (Box::new(|p| p.id_number = "110105194912310021".into()), "id_number", "invalid_id_number"),
-            (Box::new(|p| p.phone = Some("123".into())), "phone", "invalid_phone"),
-            (Box::new(|p| p.residence_region = "110105".into()), "residence_region", "unknown_region"),
-            (Box::new(|p| p.education = Some("phd".into())), "education", "invalid_choice"),
-            (Box::new(|p| p.graduation_date = Some("2020-02-30".into())), "graduation_date", "invalid_date"),
-            (Box::new(|p| p.disability_grade = Some(5)), "disability_grade", "invalid_choice"),
-            (Box::new(|p| p.address = Some("路".repeat(201))), "address", "too_long"),
-            (Box::new(|p| p.hukou_region = Some("33ab".into())), "hukou_region", "invalid_region"),
+            (
+                Box::new(|p| p.id_number = "110105194912310021".into()),
+                "id_number",
+                "invalid_id_number",
+            ),
+            (
+                Box::new(|p| p.phone = Some("123".into())),
+                "phone",
+                "invalid_phone",
+            ),
+            (
+                Box::new(|p| p.residence_region = "110105".into()),
+                "residence_region",
+                "unknown_region",
+            ),
+            (
+                Box::new(|p| p.education = Some("phd".into())),
+                "education",
+                "invalid_choice",
+            ),
+            (
+                Box::new(|p| p.graduation_date = Some("2020-02-30".into())),
+                "graduation_date",
+                "invalid_date",
+            ),
+            (
+                Box::new(|p| p.disability_grade = Some(5)),
+                "disability_grade",
+                "invalid_choice",
+            ),
+            (
+                Box::new(|p| p.address = Some("路".repeat(201))),
+                "address",
+                "too_long",
+            ),
+            (
+                Box::new(|p| p.hukou_region = Some("33ab".into())),
+                "hukou_region",
+                "invalid_region",
+            ),
         ];
         for (mutate, field, code) in cases {
             let mut i = input();

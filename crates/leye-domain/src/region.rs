@@ -171,10 +171,10 @@ impl Regions {
                 return Err(err(i + 1, "代码应为数字"));
             }
             let parent = (!f[3].is_empty()).then(|| f[3].to_string());
-            if let Some(p) = &parent {
-                if !by_code.contains_key(p) {
-                    return Err(err(i + 1, "上级区划应先于下级出现"));
-                }
+            if let Some(p) = &parent
+                && !by_code.contains_key(p)
+            {
+                return Err(err(i + 1, "上级区划应先于下级出现"));
             }
             let zones: Vec<String> = f[4]
                 .split(';')
@@ -279,10 +279,7 @@ mod tests {
     fn embedded_catalogue_has_the_real_counties() {
         let r = Regions::huzhou();
         let counties: Vec<&str> = r.children("330500").map(|r| r.code.as_str()).collect();
-        assert_eq!(
-            counties,
-            ["330502", "330503", "330521", "330522", "330523"]
-        );
+        assert_eq!(counties, ["330502", "330503", "330521", "330522", "330523"]);
         assert_eq!(r.get("330502").unwrap().name, "吴兴区");
         assert!(!r.get("330523").unwrap().demo);
         assert_eq!(r.get("330500").unwrap().prefix(), "3305");

@@ -86,7 +86,10 @@ impl RetirementLaw {
             .groups
             .iter()
             .find(|g| g.sex == sex.code() && g.original_age == original_age)
-            .ok_or(RetirementError::NoGroup { sex: sex.label_zh(), age: original_age })?;
+            .ok_or(RetirementError::NoGroup {
+                sex: sex.label_zh(),
+                age: original_age,
+            })?;
         let n = (i64::from(birth.year()) + i64::from(original_age) - i64::from(self.start_year))
             * 12
             + i64::from(birth.month());
@@ -134,7 +137,11 @@ mod tests {
     fn anchor_men_born_1976_09_or_later_retire_at_63() {
         for b in ["1976-09", "1980-01", "1999-12"] {
             let r = ret(b, Sex::Male, 60);
-            assert_eq!((r.age_years, r.age_months, r.delay_months), (63, 0, 36), "{b}");
+            assert_eq!(
+                (r.age_years, r.age_months, r.delay_months),
+                (63, 0, 36),
+                "{b}"
+            );
         }
         let r = ret("1976-08", Sex::Male, 60);
         assert_eq!((r.age_years, r.age_months), (62, 11));

@@ -41,7 +41,9 @@ impl Scope {
         match self {
             Scope::System => RegionFilter::All,
             Scope::Region(code) => match regions.get(code) {
-                Some(r) if r.level == RegionLevel::City => RegionFilter::Prefix(r.prefix().to_string()),
+                Some(r) if r.level == RegionLevel::City => {
+                    RegionFilter::Prefix(r.prefix().to_string())
+                }
                 Some(r) => RegionFilter::Prefix(r.code.clone()),
                 None => RegionFilter::Nothing,
             },
@@ -68,9 +70,18 @@ mod tests {
     #[test]
     fn default_is_nothing() {
         let r = Regions::huzhou();
-        assert_eq!(Scope::Region("999999".into()).filter(r), RegionFilter::Nothing);
-        assert_eq!(Scope::ResponsibleUnit("市经信局".into()).filter(r), RegionFilter::Nothing);
-        assert_eq!(Scope::Region("330500".into()).filter(r), RegionFilter::Prefix("3305".into()));
+        assert_eq!(
+            Scope::Region("999999".into()).filter(r),
+            RegionFilter::Nothing
+        );
+        assert_eq!(
+            Scope::ResponsibleUnit("市经信局".into()).filter(r),
+            RegionFilter::Nothing
+        );
+        assert_eq!(
+            Scope::Region("330500".into()).filter(r),
+            RegionFilter::Prefix("3305".into())
+        );
         assert!(Scope::Region("330502".into()).covers_region(r, "330502102"));
         assert!(!Scope::Region("330503".into()).covers_region(r, "330502102"));
         assert!(!Scope::Person(1).covers_region(r, "330502"));

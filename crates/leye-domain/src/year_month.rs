@@ -33,7 +33,10 @@ impl YearMonth {
     }
     /// The month of a date.
     pub fn of(d: NaiveDate) -> Self {
-        Self { year: d.year(), month: d.month() }
+        Self {
+            year: d.year(),
+            month: d.month(),
+        }
     }
     pub fn year(self) -> i32 {
         self.year
@@ -46,7 +49,10 @@ impl YearMonth {
         i64::from(self.year) * 12 + i64::from(self.month) - 1
     }
     fn from_index(i: i64) -> Self {
-        Self { year: i.div_euclid(12) as i32, month: (i.rem_euclid(12) + 1) as u32 }
+        Self {
+            year: i.div_euclid(12) as i32,
+            month: (i.rem_euclid(12) + 1) as u32,
+        }
     }
     /// This month plus `n` months (negative goes back).
     pub fn add_months(self, n: i64) -> Self {

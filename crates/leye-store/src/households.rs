@@ -1,0 +1,276 @@
+//! Households (户) and their members.
+
+use crate::sql::{Arg, RowExt, Where, q, ts};
+use crate::{Actor, Page, Paging, StoreError, Tx, audit};
+use chrono::{DateTime, Utc};
+use leye_domain::household::HouseholdFacts;
+use leye_domain::{FieldError, Regions, Scope};
+use sqlx::any::AnyRow;
+
+/// A member as stored, with the person's name for display.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MemberRecord {
+    pub person_id: i64,
+    pub name: String,
+    pub relation: String,
+    pub labour_status: Option<String>,
+}
+
+/// A stored household.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HouseholdRecord {
+    pub id: i64,
+    pub region: String,
+    pub urban: bool,
+    pub business_income: bool,
+    pub income_band: String,
+    pub members: Vec<MemberRecord>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+/// Filters for listing households.
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdFilter {
+    pub region: Option<String>,
+    pub urban: Option<bool>,
+}
+
+fn scoped(scope: &Scope) -> Where {
+    let mut w = Where::default();
+    w.scope(
+        scope.filter(Regions::huzhou()),
+        "h.region",
+        Some("h.id IN (SELECT household_id FROM household_members WHERE person_id = {})"),
+        None,
+    );
+    w
+}
+
+fn ensure_covers(scope: &Scope, region: &str) -> Result<(), StoreError> {
+    if scope.covers_region(Regions::huzhou(), region) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(Regions::huzhou().full_name(region)))
+    }
+}
+
+/// Every member must be a person in scope who is not in another household.
+async fn check_members(
+    tx: &mut Tx,
+    scope: &Scope,
+    h: &HouseholdFacts,
+    household_id: Option<i64>,
+) -> Result<(), StoreError> {
+    for (i, (pid, _)) in h.members.iter().enumerate() {
+        if crate::persons::get_person(tx, scope, *pid).await.is_err() {
+            return Err(StoreError::Invalid(FieldError::new(
+                &format!("members[{i}].person_id"),
+                "unknown_person",
+                format!("人员{pid}不存在或不在您的数据范围内"),
+            )));
+        }
+        let other = sqlx::query("SELECT household_id FROM household_members WHERE person_id = $1")
+            .bind(*pid)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if let Some(r) = other {
+            let hid = r.int("household_id")?;
+            if Some(hid) != household_id {
+                return Err(StoreError::Duplicate {
+                    field: "members",
+                    message: format!("人员{pid}已属于家庭{hid},请先将其移出"),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn insert_members(tx: &mut Tx, id: i64, h: &HouseholdFacts) -> Result<(), StoreError> {
+    for (pid, rel) in &h.members {
+        sqlx::query(
+            "INSERT INTO household_members (household_id, person_id, relation) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(*pid)
+        .bind(rel.code())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Register a household with its members.
+pub async fn create_household(
+    tx: &mut Tx,
+    scope: &Scope,
+    actor: &Actor,
+    h: &HouseholdFacts,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    ensure_covers(scope, h.region.as_str())?;
+    check_members(tx, scope, h, None).await?;
+    let row = sqlx::query(
+        "INSERT INTO households (region, urban, business_income, income_band, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(h.region.as_str())
+    .bind(i64::from(h.urban))
+    .bind(i64::from(h.business_income))
+    .bind(h.income_band.code())
+    .bind(ts(now))
+    .fetch_one(&mut **tx)
+    .await?;
+    let id = row.int("id")?;
+    insert_members(tx, id, h).await?;
+    audit::record(tx, now, actor, "create", "household", id, h.region.as_str()).await?;
+    Ok(id)
+}
+
+/// Replace a household's facts and members.
+pub async fn update_household(
+    tx: &mut Tx,
+    scope: &Scope,
+    actor: &Actor,
+    id: i64,
+    h: &HouseholdFacts,
+    now: DateTime<Utc>,
+) -> Result<HouseholdRecord, StoreError> {
+    get_household(tx, scope, id).await?;
+    ensure_covers(scope, h.region.as_str())?;
+    check_members(tx, scope, h, Some(id)).await?;
+    sqlx::query(
+        "UPDATE households SET region = $1, urban = $2, business_income = $3, income_band = $4, \
+         updated_at = $5, version = version + 1 WHERE id = $6",
+    )
+    .bind(h.region.as_str())
+    .bind(i64::from(h.urban))
+    .bind(i64::from(h.business_income))
+    .bind(h.income_band.code())
+    .bind(ts(now))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM household_members WHERE household_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    insert_members(tx, id, h).await?;
+    audit::record(tx, now, actor, "update", "household", id, h.region.as_str()).await?;
+    get_household(tx, scope, id).await
+}
+
+fn household_from_row(r: &AnyRow) -> Result<HouseholdRecord, sqlx::Error> {
+    Ok(HouseholdRecord {
+        id: r.int("id")?,
+        region: r.text("region")?,
+        urban: r.flag("urban")?,
+        business_income: r.flag("business_income")?,
+        income_band: r.text("income_band")?,
+        members: Vec::new(),
+        created_at: r.text("created_at")?,
+        updated_at: r.text("updated_at")?,
+        version: r.int("version")?,
+    })
+}
+
+const COLS: &str = "h.id, h.region, h.urban, h.business_income, h.income_band, h.created_at, h.updated_at, h.version";
+
+async fn load_members(tx: &mut Tx, h: &mut HouseholdRecord) -> Result<(), StoreError> {
+    let rows = sqlx::query(
+        "SELECT m.person_id, p.name, m.relation, p.labour_status FROM household_members m \
+         JOIN persons p ON p.id = m.person_id WHERE m.household_id = $1 \
+         ORDER BY CASE WHEN m.relation = 'head' THEN 0 ELSE 1 END, m.person_id",
+    )
+    .bind(h.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    h.members = rows
+        .iter()
+        .map(|r| {
+            Ok(MemberRecord {
+                person_id: r.int("person_id")?,
+                name: r.text("name")?,
+                relation: r.text("relation")?,
+                labour_status: r.opt_text("labour_status")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(())
+}
+
+/// One household in scope, with members.
+pub async fn get_household(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: i64,
+) -> Result<HouseholdRecord, StoreError> {
+    let mut w = scoped(scope);
+    w.and(Arg::Int(id), |ph| format!("h.id = {ph}"));
+    let sql = format!("SELECT {COLS} FROM households h{}", w.sql());
+    let row = q(sql, &w.args).fetch_optional(&mut **tx).await?;
+    let mut h = match row {
+        Some(r) => household_from_row(&r)?,
+        None => return Err(StoreError::NotFound { entity: "家庭" }),
+    };
+    load_members(tx, &mut h).await?;
+    Ok(h)
+}
+
+/// A page of households in scope, newest first, with members.
+pub async fn list_households(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &HouseholdFilter,
+    paging: Paging,
+) -> Result<Page<HouseholdRecord>, StoreError> {
+    let mut w = scoped(scope);
+    if let Some(r) = &f.region {
+        w.and(Arg::Text(format!("{r}%")), |ph| {
+            format!("h.region LIKE {ph}")
+        });
+    }
+    if let Some(u) = f.urban {
+        w.and(Arg::Int(i64::from(u)), |ph| format!("h.urban = {ph}"));
+    }
+    let total = q(
+        format!("SELECT COUNT(*) AS n FROM households h{}", w.sql()),
+        &w.args,
+    )
+    .fetch_one(&mut **tx)
+    .await?
+    .int("n")?;
+    let n = w.next();
+    let sql = format!(
+        "SELECT {COLS} FROM households h{} ORDER BY h.id DESC LIMIT ${} OFFSET ${}",
+        w.sql(),
+        n,
+        n + 1
+    );
+    let rows = q(sql, &w.args)
+        .bind(paging.per_page)
+        .bind(paging.offset())
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut items = rows
+        .iter()
+        .map(household_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    for h in &mut items {
+        load_members(tx, h).await?;
+    }
+    Ok(Page {
+        items,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
+}
+
+pub(crate) async fn count(tx: &mut Tx, scope: &Scope) -> Result<i64, StoreError> {
+    let w = scoped(scope);
+    let sql = format!("SELECT COUNT(*) AS n FROM households h{}", w.sql());
+    Ok(q(sql, &w.args).fetch_one(&mut **tx).await?.int("n")?)
+}

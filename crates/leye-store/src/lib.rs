@@ -1,0 +1,226 @@
+//! Persistence of 乐业 (leye): the only crate that speaks SQL.
+//!
+//! One repository API over SQLite (the embedded default) and PostgreSQL (scale-out), through
+//! sqlx's `Any` driver with runtime queries and `$n` placeholders. Each backend has its own
+//! migration folder; the same integration tests run on both.
+//!
+//! Rules every function here keeps:
+//! - it takes the caller's [`Scope`] and filters by it (the decision is
+//!   [`Scope::filter`], which defaults to nothing);
+//! - it writes the audit row in the same transaction as the change;
+//! - it never reads the clock: the caller passes `now`.
+
+mod audit;
+mod enterprises;
+mod error;
+mod households;
+mod persons;
+mod sql;
+
+pub use audit::{AuditEntry, audit_entries};
+pub use enterprises::*;
+pub use error::StoreError;
+pub use households::*;
+pub use persons::*;
+
+use leye_domain::{Regions, Scope};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::time::Duration;
+
+/// A transaction on either backend.
+pub type Tx = Transaction<'static, Any>;
+
+/// Which database is behind the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Who did something, as recorded in the audit log (a user name, `cli`, `system`...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(pub String);
+
+/// A page of results.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// Which page to read: 1-based, at most [`Paging::MAX_PER_PAGE`] rows.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Paging {
+    pub const MAX_PER_PAGE: i64 = 200;
+    /// Clamp to sane bounds.
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
+        Self {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+    fn offset(self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+}
+
+/// The store: a pool on one backend.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connect to `url`: a SQLite path (`./data/leye.db`, `sqlite://...`) or a
+    /// `postgres://` URL. A SQLite file is created when missing and runs in WAL mode with
+    /// foreign keys on.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        install_default_drivers();
+        let (url, backend) = normalise_url(url)?;
+        let opts = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        let pool = match backend {
+            Backend::Sqlite => {
+                opts.max_connections(4)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => opts.max_connections(10).connect(&url).await?,
+        };
+        Ok(Self { pool, backend })
+    }
+
+    /// Which backend this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Apply pending migrations and bring the region table in line with the catalogue.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&mut *conn).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&mut *conn).await?,
+        }
+        drop(conn);
+        self.sync_regions(Regions::huzhou()).await
+    }
+
+    /// Start a transaction.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Close the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn sync_regions(&self, regions: &Regions) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        for r in regions.all() {
+            sqlx::query(
+                "INSERT INTO regions (code, name, level, parent, zones, lon, lat, demo) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, \
+                 parent = excluded.parent, zones = excluded.zones, lon = excluded.lon, \
+                 lat = excluded.lat, demo = excluded.demo",
+            )
+            .bind(&r.code)
+            .bind(&r.name)
+            .bind(level_code(r.level))
+            .bind(r.parent.as_deref())
+            .bind(r.zones.join(";"))
+            .bind(r.lon)
+            .bind(r.lat)
+            .bind(i64::from(r.demo))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Row counts of the registry tables, for the home page and health checks.
+    pub async fn counts(&self, scope: &Scope) -> Result<RegistryCounts, StoreError> {
+        let mut tx = self.begin().await?;
+        let persons = persons::count(&mut tx, scope).await?;
+        let households = households::count(&mut tx, scope).await?;
+        let enterprises = enterprises::count(&mut tx, scope).await?;
+        tx.commit().await?;
+        Ok(RegistryCounts {
+            persons,
+            households,
+            enterprises,
+        })
+    }
+
+    /// A cheap round trip to the database.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+/// Numbers of registry records in a scope.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct RegistryCounts {
+    pub persons: i64,
+    pub households: i64,
+    pub enterprises: i64,
+}
+
+fn level_code(l: leye_domain::region::RegionLevel) -> &'static str {
+    use leye_domain::region::RegionLevel::*;
+    match l {
+        City => "city",
+        County => "county",
+        Township => "township",
+        Village => "village",
+    }
+}
+
+fn normalise_url(url: &str) -> Result<(String, Backend), StoreError> {
+    let url = url.trim();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((url.to_string(), Backend::Postgres));
+    }
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() {
+        return Err(StoreError::Config("数据库地址为空".into()));
+    }
+    if path != ":memory:"
+        && let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Config(format!("无法创建数据库目录{}: {e}", dir.display())))?;
+    }
+    Ok((format!("sqlite://{path}?mode=rwc"), Backend::Sqlite))
+}

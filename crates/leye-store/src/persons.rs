@@ -1,0 +1,424 @@
+//! Persons (人员) and their labour-status history (就业状态变动).
+
+use crate::sql::{Arg, RowExt, Where, like_contains, q, ts};
+use crate::{Actor, Page, Paging, StoreError, Tx, audit};
+use chrono::{DateTime, NaiveDate, Utc};
+use leye_domain::labour::{LabourEvent, LabourStatus, status_on};
+use leye_domain::person::PersonFacts;
+use leye_domain::{FieldError, Regions, Scope};
+use sqlx::any::AnyRow;
+
+/// A stored person with everything the registry knows (unmasked: the web layer masks).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PersonRecord {
+    pub id: i64,
+    pub id_number: String,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: String,
+    pub phone: Option<String>,
+    pub hukou_region: Option<String>,
+    pub residence_region: String,
+    pub address: Option<String>,
+    pub education: String,
+    pub school: Option<String>,
+    pub graduation_date: Option<String>,
+    pub disability_grade: Option<i64>,
+    pub veteran: bool,
+    pub poverty_alleviated: bool,
+    pub assistance: String,
+    pub urban: bool,
+    pub labour_status: Option<String>,
+    pub labour_since: Option<String>,
+    pub household_id: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+/// Filters for listing persons.
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Region code: the person lives in it or inside it.
+    pub region: Option<String>,
+    /// Part of the name.
+    pub name: Option<String>,
+    pub labour_status: Option<LabourStatus>,
+    pub education: Option<String>,
+    pub sex: Option<String>,
+}
+
+/// One stored labour-status event.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LabourEventRecord {
+    pub id: i64,
+    pub person_id: i64,
+    pub status: String,
+    pub effective: String,
+    pub enterprise_id: Option<i64>,
+    pub benefit_months: Option<i64>,
+    pub note: Option<String>,
+    pub recorded_at: String,
+    pub recorded_by: String,
+}
+
+const PERSON_COLS: &str = "p.id, p.id_number, p.name, p.sex, p.birth_date, p.phone, p.hukou_region, \
+    p.residence_region, p.address, p.education, p.school, p.graduation_date, p.disability_grade, \
+    p.veteran, p.poverty_alleviated, p.assistance, p.urban, p.labour_status, p.labour_since, \
+    (SELECT m.household_id FROM household_members m WHERE m.person_id = p.id) AS household_id, \
+    p.created_at, p.updated_at, p.version";
+
+fn person_from_row(r: &AnyRow) -> Result<PersonRecord, sqlx::Error> {
+    Ok(PersonRecord {
+        id: r.int("id")?,
+        id_number: r.text("id_number")?,
+        name: r.text("name")?,
+        sex: r.text("sex")?,
+        birth_date: r.text("birth_date")?,
+        phone: r.opt_text("phone")?,
+        hukou_region: r.opt_text("hukou_region")?,
+        residence_region: r.text("residence_region")?,
+        address: r.opt_text("address")?,
+        education: r.text("education")?,
+        school: r.opt_text("school")?,
+        graduation_date: r.opt_text("graduation_date")?,
+        disability_grade: r.opt_int("disability_grade")?,
+        veteran: r.flag("veteran")?,
+        poverty_alleviated: r.flag("poverty_alleviated")?,
+        assistance: r.text("assistance")?,
+        urban: r.flag("urban")?,
+        labour_status: r.opt_text("labour_status")?,
+        labour_since: r.opt_text("labour_since")?,
+        household_id: r.opt_int("household_id")?,
+        created_at: r.text("created_at")?,
+        updated_at: r.text("updated_at")?,
+        version: r.int("version")?,
+    })
+}
+
+fn scoped(scope: &Scope) -> Where {
+    let mut w = Where::default();
+    w.scope(
+        scope.filter(Regions::huzhou()),
+        "p.residence_region",
+        Some("p.id = {}"),
+        None,
+    );
+    w
+}
+
+fn ensure_covers(scope: &Scope, region: &str) -> Result<(), StoreError> {
+    if scope.covers_region(Regions::huzhou(), region) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(Regions::huzhou().full_name(region)))
+    }
+}
+
+async fn id_number_taken(
+    tx: &mut Tx,
+    id_number: &str,
+    except: Option<i64>,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query("SELECT id FROM persons WHERE id_number = $1")
+        .bind(id_number)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(match row {
+        Some(r) => Some(r.int("id")?) != except,
+        None => false,
+    })
+}
+
+fn duplicate_id_number() -> StoreError {
+    StoreError::Duplicate {
+        field: "id_number",
+        message: "该身份证号已登记".into(),
+    }
+}
+
+/// Register a person. Fails with `Duplicate` when the ID number is already registered.
+pub async fn create_person(
+    tx: &mut Tx,
+    scope: &Scope,
+    actor: &Actor,
+    p: &PersonFacts,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    ensure_covers(scope, p.residence_region.as_str())?;
+    if id_number_taken(tx, p.id_number.as_str(), None).await? {
+        return Err(duplicate_id_number());
+    }
+    let row = sqlx::query(
+        "INSERT INTO persons (id_number, name, sex, birth_date, phone, hukou_region, residence_region, \
+         address, education, school, graduation_date, disability_grade, veteran, poverty_alleviated, \
+         assistance, urban, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+    )
+    .bind(p.id_number.as_str())
+    .bind(&p.name)
+    .bind(p.sex().code())
+    .bind(p.birth_date().to_string())
+    .bind(p.phone.as_ref().map(|x| x.as_str().to_string()))
+    .bind(p.hukou_region.clone())
+    .bind(p.residence_region.as_str())
+    .bind(p.address.clone())
+    .bind(p.education.code())
+    .bind(p.school.clone())
+    .bind(p.graduation_date.map(|d| d.to_string()))
+    .bind(p.disability_grade.map(i64::from))
+    .bind(i64::from(p.veteran))
+    .bind(i64::from(p.poverty_alleviated))
+    .bind(p.assistance.code())
+    .bind(i64::from(p.urban))
+    .bind(ts(now))
+    .fetch_one(&mut **tx)
+    .await?;
+    let id = row.int("id")?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "create",
+        "person",
+        id,
+        p.residence_region.as_str(),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Replace a person's facts. The person must be in scope before and after.
+pub async fn update_person(
+    tx: &mut Tx,
+    scope: &Scope,
+    actor: &Actor,
+    id: i64,
+    p: &PersonFacts,
+    now: DateTime<Utc>,
+) -> Result<PersonRecord, StoreError> {
+    get_person(tx, scope, id).await?;
+    ensure_covers(scope, p.residence_region.as_str())?;
+    if id_number_taken(tx, p.id_number.as_str(), Some(id)).await? {
+        return Err(duplicate_id_number());
+    }
+    sqlx::query(
+        "UPDATE persons SET id_number = $1, name = $2, sex = $3, birth_date = $4, phone = $5, \
+         hukou_region = $6, residence_region = $7, address = $8, education = $9, school = $10, \
+         graduation_date = $11, disability_grade = $12, veteran = $13, poverty_alleviated = $14, \
+         assistance = $15, urban = $16, updated_at = $17, version = version + 1 WHERE id = $18",
+    )
+    .bind(p.id_number.as_str())
+    .bind(&p.name)
+    .bind(p.sex().code())
+    .bind(p.birth_date().to_string())
+    .bind(p.phone.as_ref().map(|x| x.as_str().to_string()))
+    .bind(p.hukou_region.clone())
+    .bind(p.residence_region.as_str())
+    .bind(p.address.clone())
+    .bind(p.education.code())
+    .bind(p.school.clone())
+    .bind(p.graduation_date.map(|d| d.to_string()))
+    .bind(p.disability_grade.map(i64::from))
+    .bind(i64::from(p.veteran))
+    .bind(i64::from(p.poverty_alleviated))
+    .bind(p.assistance.code())
+    .bind(i64::from(p.urban))
+    .bind(ts(now))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "update",
+        "person",
+        id,
+        p.residence_region.as_str(),
+    )
+    .await?;
+    get_person(tx, scope, id).await
+}
+
+/// One person in scope.
+pub async fn get_person(tx: &mut Tx, scope: &Scope, id: i64) -> Result<PersonRecord, StoreError> {
+    let mut w = scoped(scope);
+    w.and(Arg::Int(id), |ph| format!("p.id = {ph}"));
+    let sql = format!("SELECT {PERSON_COLS} FROM persons p{}", w.sql());
+    let row = q(sql, &w.args).fetch_optional(&mut **tx).await?;
+    match row {
+        Some(r) => Ok(person_from_row(&r)?),
+        None => Err(StoreError::NotFound { entity: "人员" }),
+    }
+}
+
+/// A page of persons in scope, newest first.
+pub async fn list_persons(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &PersonFilter,
+    paging: Paging,
+) -> Result<Page<PersonRecord>, StoreError> {
+    let mut w = scoped(scope);
+    if let Some(r) = &f.region {
+        w.and(Arg::Text(format!("{r}%")), |ph| {
+            format!("p.residence_region LIKE {ph}")
+        });
+    }
+    if let Some(n) = f.name.as_deref().filter(|n| !n.is_empty()) {
+        w.and(Arg::Text(like_contains(n)), |ph| {
+            format!("p.name LIKE {ph} ESCAPE '\\'")
+        });
+    }
+    if let Some(s) = f.labour_status {
+        w.and(Arg::Text(s.code().into()), |ph| {
+            format!("p.labour_status = {ph}")
+        });
+    }
+    if let Some(e) = &f.education {
+        w.and(Arg::Text(e.clone()), |ph| format!("p.education = {ph}"));
+    }
+    if let Some(s) = &f.sex {
+        w.and(Arg::Text(s.clone()), |ph| format!("p.sex = {ph}"));
+    }
+    let total_sql = format!("SELECT COUNT(*) AS n FROM persons p{}", w.sql());
+    let total = q(total_sql, &w.args).fetch_one(&mut **tx).await?.int("n")?;
+    let n = w.next();
+    let sql = format!(
+        "SELECT {PERSON_COLS} FROM persons p{} ORDER BY p.id DESC LIMIT ${} OFFSET ${}",
+        w.sql(),
+        n,
+        n + 1
+    );
+    let rows = q(sql, &w.args)
+        .bind(paging.per_page)
+        .bind(paging.offset())
+        .fetch_all(&mut **tx)
+        .await?;
+    let items = rows.iter().map(person_from_row).collect::<Result<_, _>>()?;
+    Ok(Page {
+        items,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
+}
+
+pub(crate) async fn count(tx: &mut Tx, scope: &Scope) -> Result<i64, StoreError> {
+    let w = scoped(scope);
+    let sql = format!("SELECT COUNT(*) AS n FROM persons p{}", w.sql());
+    Ok(q(sql, &w.args).fetch_one(&mut **tx).await?.int("n")?)
+}
+
+fn event_from_row(r: &AnyRow) -> Result<LabourEventRecord, sqlx::Error> {
+    Ok(LabourEventRecord {
+        id: r.int("id")?,
+        person_id: r.int("person_id")?,
+        status: r.text("status")?,
+        effective: r.text("effective")?,
+        enterprise_id: r.opt_int("enterprise_id")?,
+        benefit_months: r.opt_int("benefit_months")?,
+        note: r.opt_text("note")?,
+        recorded_at: r.text("recorded_at")?,
+        recorded_by: r.text("recorded_by")?,
+    })
+}
+
+/// A person's labour-status events in the order they took effect.
+pub async fn labour_history(
+    tx: &mut Tx,
+    scope: &Scope,
+    person_id: i64,
+) -> Result<Vec<LabourEventRecord>, StoreError> {
+    get_person(tx, scope, person_id).await?;
+    let rows = sqlx::query(
+        "SELECT id, person_id, status, effective, enterprise_id, benefit_months, note, recorded_at, recorded_by \
+         FROM labour_events WHERE person_id = $1 ORDER BY effective, id",
+    )
+    .bind(person_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.iter().map(event_from_row).collect::<Result<_, _>>()?)
+}
+
+/// Append a labour-status event and refresh the person's current status as of `today`.
+pub async fn append_labour_event(
+    tx: &mut Tx,
+    scope: &Scope,
+    actor: &Actor,
+    person_id: i64,
+    e: &LabourEvent,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<LabourEventRecord, StoreError> {
+    let person = get_person(tx, scope, person_id).await?;
+    ensure_covers(scope, &person.residence_region)?;
+    if let Some(eid) = e.enterprise_id {
+        let exists = sqlx::query("SELECT id FROM enterprises WHERE id = $1")
+            .bind(eid)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::Invalid(FieldError::new(
+                "enterprise_id",
+                "unknown_enterprise",
+                format!("用人单位{eid}不存在"),
+            )));
+        }
+    }
+    let row = sqlx::query(
+        "INSERT INTO labour_events (person_id, status, effective, enterprise_id, benefit_months, note, recorded_at, recorded_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(person_id)
+    .bind(e.status.code())
+    .bind(e.effective.to_string())
+    .bind(e.enterprise_id)
+    .bind(e.benefit_months.map(i64::from))
+    .bind(e.note.clone())
+    .bind(ts(now))
+    .bind(&actor.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    let event_id = row.int("id")?;
+
+    // The current status is derived from the whole history, so an event recorded late
+    // (effective before others) lands in its right place.
+    let history = labour_history(tx, scope, person_id).await?;
+    let events: Vec<LabourEvent> = history
+        .iter()
+        .filter_map(|h| {
+            Some(LabourEvent {
+                status: LabourStatus::from_code(&h.status)?,
+                effective: h.effective.parse().ok()?,
+                enterprise_id: h.enterprise_id,
+                benefit_months: h.benefit_months.map(|m| m as u32),
+                note: None,
+            })
+        })
+        .collect();
+    let current = status_on(&events, today);
+    sqlx::query("UPDATE persons SET labour_status = $1, labour_since = $2, version = version + 1 WHERE id = $3")
+        .bind(current.map(|c| c.status.code()))
+        .bind(current.map(|c| c.effective.to_string()))
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "labour_event",
+        "person",
+        person_id,
+        e.status.code(),
+    )
+    .await?;
+    history
+        .into_iter()
+        .find(|h| h.id == event_id)
+        .ok_or(StoreError::NotFound {
+            entity: "就业状态记录",
+        })
+}

@@ -1,0 +1,626 @@
+//! Store integration tests: every test body runs on SQLite and on PostgreSQL.
+
+use leye_domain::enterprise::{EnterpriseInput, Headcount};
+use leye_domain::household::{HouseholdInput, MemberInput};
+use leye_domain::labour::{LabourEventInput, LabourStatus};
+use leye_domain::person::PersonInput;
+use leye_domain::{Regions, Scope, YearMonth};
+use leye_store::*;
+use leye_testkit::{both_backends, credit_code, id_number, now, today};
+
+fn sys() -> Actor {
+    Actor("test".into())
+}
+
+fn person(name: &str, region: &str, seq: u32) -> leye_domain::person::PersonFacts {
+    PersonInput {
+        name: name.into(),
+        id_number: id_number("330502", "19900101", seq),
+        residence_region: region.into(),
+        phone: Some("13812345678".into()),
+        urban: true,
+        ..Default::default()
+    }
+    .parse(Regions::huzhou(), today())
+    .unwrap()
+}
+
+fn enterprise(n: u32, region: &str) -> leye_domain::enterprise::EnterpriseFacts {
+    EnterpriseInput {
+        credit_code: credit_code("330502", n),
+        name: format!("测试企业{n}有限公司"),
+        industry: "C".into(),
+        region: region.into(),
+        scale: "large".into(),
+        ..Default::default()
+    }
+    .parse(Regions::huzhou())
+    .unwrap()
+}
+
+async fn person_crud(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let id = create_person(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &person("张三", "330502102201", 11),
+        now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let p = get_person(&mut tx, &Scope::System, id).await.unwrap();
+    assert_eq!(p.name, "张三");
+    assert_eq!(p.sex, "M");
+    assert_eq!(p.birth_date, "1990-01-01");
+    assert_eq!(p.phone.as_deref(), Some("13812345678"));
+    assert!(p.urban && !p.veteran);
+
+    let mut changed = person("张三丰", "330503101", 11);
+    changed.veteran = true;
+    let p2 = update_person(&mut tx, &Scope::System, &sys(), id, &changed, now())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            p2.name.as_str(),
+            p2.residence_region.as_str(),
+            p2.veteran,
+            p2.version
+        ),
+        ("张三丰", "330503101", true, 2)
+    );
+    let log = audit_entries(&mut tx, "person", id).await.unwrap();
+    assert_eq!(
+        log.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(),
+        ["update", "create"]
+    );
+    tx.commit().await.unwrap();
+}
+
+async fn duplicate_id_number_changes_nothing(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    create_person(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &person("甲", "330502", 1),
+        now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let e = create_person(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &person("乙", "330503", 1),
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::Duplicate {
+                field: "id_number",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    drop(tx); // rolled back
+    let counts = store.counts(&Scope::System).await.unwrap();
+    assert_eq!(counts.persons, 1);
+}
+
+async fn database_constraints_back_the_rules(store: Store) {
+    // Bypass the code's checks: the database itself refuses a duplicate and a bad value.
+    let mut tx = store.begin().await.unwrap();
+    create_person(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &person("甲", "330502", 1),
+        now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let dup: Result<_, StoreError> = sqlx::query(
+        "INSERT INTO persons (id_number, name, sex, birth_date, residence_region, education, veteran, \
+         poverty_alleviated, assistance, urban, created_at, updated_at) \
+         SELECT id_number, 'x', sex, birth_date, residence_region, education, 0, 0, 'none', 1, 'a', 'a' FROM persons",
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::from);
+    assert!(
+        matches!(
+            dup,
+            Err(StoreError::Duplicate {
+                field: "id_number",
+                ..
+            })
+        ),
+        "{dup:?}"
+    );
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    let bad = sqlx::query("UPDATE persons SET disability_grade = 9")
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from);
+    assert!(matches!(bad, Err(StoreError::Invalid(_))), "{bad:?}");
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    let fk = sqlx::query("UPDATE persons SET residence_region = '110105'")
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from);
+    assert!(matches!(fk, Err(StoreError::Invalid(_))), "{fk:?}");
+}
+
+async fn scope_filters_every_query(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let a = create_person(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &person("吴兴人", "330502102201", 1),
+        now(),
+    )
+    .await
+    .unwrap();
+    let b = create_person(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &person("南浔人", "330503101", 2),
+        now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let wuxing = Scope::Region("330502".into());
+    let mut tx = store.begin().await.unwrap();
+    let page = list_persons(
+        &mut tx,
+        &wuxing,
+        &PersonFilter::default(),
+        Paging::new(None, None),
+    )
+    .await
+    .unwrap();
+    assert_eq!(page.items.iter().map(|p| p.id).collect::<Vec<_>>(), [a]);
+    assert!(matches!(
+        get_person(&mut tx, &wuxing, b).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    // A township officer sees the village inside it.
+    let town = Scope::Region("330502102".into());
+    assert_eq!(get_person(&mut tx, &town, a).await.unwrap().id, a);
+    // Writing outside one's region is refused.
+    let e = create_person(
+        &mut tx,
+        &wuxing,
+        &sys(),
+        &person("越界", "330503101", 3),
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)));
+    // A person sees only themself; a responsible unit sees no one.
+    let me = list_persons(
+        &mut tx,
+        &Scope::Person(b),
+        &PersonFilter::default(),
+        Paging::new(None, None),
+    )
+    .await
+    .unwrap();
+    assert_eq!(me.total, 1);
+    let unit = list_persons(
+        &mut tx,
+        &Scope::ResponsibleUnit("市经信局".into()),
+        &PersonFilter::default(),
+        Paging::new(None, None),
+    )
+    .await
+    .unwrap();
+    assert_eq!(unit.total, 0);
+    let city = store.counts(&Scope::Region("330500".into())).await.unwrap();
+    assert_eq!(city.persons, 2);
+}
+
+async fn list_filters_and_pages(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    for i in 0..25 {
+        let name = if i % 5 == 0 {
+            format!("王%_{i}")
+        } else {
+            format!("李{i}")
+        };
+        create_person(
+            &mut tx,
+            &Scope::System,
+            &sys(),
+            &person(&name, "330521101", i),
+            now(),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let page2 = list_persons(
+        &mut tx,
+        &Scope::System,
+        &PersonFilter::default(),
+        Paging::new(Some(2), Some(10)),
+    )
+    .await
+    .unwrap();
+    assert_eq!((page2.total, page2.items.len(), page2.page), (25, 10, 2));
+    let f = PersonFilter {
+        name: Some("%_".into()),
+        ..Default::default()
+    };
+    // `%` and `_` are literal characters in a name search, not wildcards.
+    let wang = list_persons(&mut tx, &Scope::System, &f, Paging::new(None, None))
+        .await
+        .unwrap();
+    assert_eq!(wang.total, 5);
+    let f = PersonFilter {
+        region: Some("330522".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        list_persons(&mut tx, &Scope::System, &f, Paging::new(None, None))
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+}
+
+async fn labour_history_derives_current_status(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let eid = create_enterprise(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &enterprise(1, "330502"),
+        now(),
+    )
+    .await
+    .unwrap();
+    let pid = create_person(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &person("赵六", "330502", 7),
+        now(),
+    )
+    .await
+    .unwrap();
+    let birth = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+    let ev = |status: &str, on: &str, ent: Option<i64>| {
+        LabourEventInput {
+            status: status.into(),
+            effective: on.into(),
+            enterprise_id: ent,
+            ..Default::default()
+        }
+        .parse(birth, today())
+        .unwrap()
+    };
+    append_labour_event(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        pid,
+        &ev("unemployed", "2026-03-01", None),
+        today(),
+        now(),
+    )
+    .await
+    .unwrap();
+    // Recorded later but effective earlier: the current status stays "unemployed".
+    append_labour_event(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        pid,
+        &ev("employed", "2020-01-01", Some(eid)),
+        today(),
+        now(),
+    )
+    .await
+    .unwrap();
+    let p = get_person(&mut tx, &Scope::System, pid).await.unwrap();
+    assert_eq!(
+        (p.labour_status.as_deref(), p.labour_since.as_deref()),
+        (Some("unemployed"), Some("2026-03-01"))
+    );
+    let h = labour_history(&mut tx, &Scope::System, pid).await.unwrap();
+    assert_eq!(
+        h.iter().map(|e| e.status.as_str()).collect::<Vec<_>>(),
+        ["employed", "unemployed"]
+    );
+    let f = PersonFilter {
+        labour_status: Some(LabourStatus::Unemployed),
+        ..Default::default()
+    };
+    assert_eq!(
+        list_persons(&mut tx, &Scope::System, &f, Paging::new(None, None))
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    // An unknown enterprise is a field error, not a crash.
+    let e = append_labour_event(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        pid,
+        &ev("employed", "2026-05-01", Some(999)),
+        today(),
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Invalid(ref f) if f.field == "enterprise_id"),
+        "{e:?}"
+    );
+}
+
+async fn households_have_one_head_and_exclusive_members(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let a = create_person(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &person("户主", "330502", 1),
+        now(),
+    )
+    .await
+    .unwrap();
+    let b = create_person(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &person("配偶", "330502", 2),
+        now(),
+    )
+    .await
+    .unwrap();
+    let input = |members: Vec<(i64, &str)>| {
+        HouseholdInput {
+            region: "330502".into(),
+            urban: true,
+            business_income: false,
+            income_band: Some("middle".into()),
+            members: members
+                .into_iter()
+                .map(|(p, r)| MemberInput {
+                    person_id: p,
+                    relation: r.into(),
+                })
+                .collect(),
+        }
+        .parse(Regions::huzhou())
+        .unwrap()
+    };
+    let h = create_household(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &input(vec![(a, "head"), (b, "spouse")]),
+        now(),
+    )
+    .await
+    .unwrap();
+    let rec = get_household(&mut tx, &Scope::System, h).await.unwrap();
+    assert_eq!(
+        rec.members
+            .iter()
+            .map(|m| m.relation.as_str())
+            .collect::<Vec<_>>(),
+        ["head", "spouse"]
+    );
+    assert_eq!(
+        get_person(&mut tx, &Scope::System, a)
+            .await
+            .unwrap()
+            .household_id,
+        Some(h)
+    );
+    // The same person cannot be in a second household.
+    let e = create_household(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &input(vec![(b, "head")]),
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::Duplicate {
+                field: "members",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    // An unknown person is named by field.
+    let e = create_household(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &input(vec![(4242, "head")]),
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Invalid(ref f) if f.field == "members[0].person_id"),
+        "{e:?}"
+    );
+    // Update moves the head.
+    let rec = update_household(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        h,
+        &input(vec![(b, "head"), (a, "spouse")]),
+        now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(rec.members[0].person_id, b);
+    // A person sees their own household.
+    assert_eq!(
+        list_households(
+            &mut tx,
+            &Scope::Person(a),
+            &HouseholdFilter::default(),
+            Paging::new(None, None)
+        )
+        .await
+        .unwrap()
+        .total,
+        1
+    );
+}
+
+async fn enterprises_and_key_status(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let id = create_enterprise(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &enterprise(5, "330522108"),
+        now(),
+    )
+    .await
+    .unwrap();
+    let e = get_enterprise(&mut tx, &Scope::System, id).await.unwrap();
+    assert!(e.key_reasons.is_empty());
+    for (m, n) in [("2026-09", 480), ("2026-10", 520)] {
+        let h = Headcount {
+            month: YearMonth::parse(m).unwrap(),
+            headcount: n,
+        };
+        set_headcount(&mut tx, &Scope::System, &sys(), id, h, now())
+            .await
+            .unwrap();
+    }
+    let e = get_enterprise(&mut tx, &Scope::System, id).await.unwrap();
+    assert_eq!(e.latest_headcount.unwrap().headcount, 520);
+    assert_eq!(
+        e.key_reasons.iter().map(|k| k.code).collect::<Vec<_>>(),
+        ["staff"]
+    );
+    // Correcting a month replaces it.
+    let h = Headcount {
+        month: YearMonth::parse("2026-10").unwrap(),
+        headcount: 499,
+    };
+    set_headcount(&mut tx, &Scope::System, &sys(), id, h, now())
+        .await
+        .unwrap();
+    assert_eq!(
+        headcount_history(&mut tx, &Scope::System, id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        get_enterprise(&mut tx, &Scope::System, id)
+            .await
+            .unwrap()
+            .key_reasons
+            .is_empty()
+    );
+    let e = create_enterprise(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &enterprise(5, "330502"),
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(
+        e,
+        StoreError::Duplicate {
+            field: "credit_code",
+            ..
+        }
+    ));
+    // Employers see only their own enterprise.
+    let other = create_enterprise(
+        &mut tx,
+        &Scope::System,
+        &sys(),
+        &enterprise(6, "330502"),
+        now(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        get_enterprise(&mut tx, &Scope::Enterprise(id), other)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        get_enterprise(&mut tx, &Scope::Enterprise(id), id)
+            .await
+            .unwrap()
+            .id,
+        id
+    );
+    let f = EnterpriseFilter {
+        name: Some("企业6".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        list_enterprises(&mut tx, &Scope::System, &f, Paging::new(None, None))
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+}
+
+async fn migrate_is_idempotent(store: Store) {
+    store.migrate().await.unwrap();
+    store.migrate().await.unwrap();
+    store.ping().await.unwrap();
+}
+
+both_backends!(
+    person_crud,
+    duplicate_id_number_changes_nothing,
+    database_constraints_back_the_rules,
+    scope_filters_every_query,
+    list_filters_and_pages,
+    labour_history_derives_current_status,
+    households_have_one_head_and_exclusive_members,
+    enterprises_and_key_status,
+    migrate_is_idempotent,
+);
