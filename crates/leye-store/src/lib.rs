@@ -17,6 +17,9 @@ mod households;
 mod persons;
 mod sql;
 
+/// The database driver's error, for callers that commit transactions.
+pub use sqlx::Error as DbError;
+
 pub use audit::{AuditEntry, audit_entries};
 pub use enterprises::*;
 pub use error::StoreError;

@@ -1,0 +1,151 @@
+//! The JSON API under `/api/v1/`, and its OpenAPI 3 document generated from the handlers'
+//! annotations (`/api/v1/openapi.json`).
+
+mod enterprises;
+mod households;
+mod persons;
+mod regions;
+
+pub use enterprises::EnterpriseQuery;
+pub use households::HouseholdQuery;
+pub use persons::PersonQuery;
+pub use regions::{RegionView, view as region_view};
+
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use utoipa::OpenApi;
+
+/// OpenAPI document of the API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "乐业 (leye) API", description = "湖州市就业友好型城市平台 JSON API。错误统一为 {code, message, field?},message 为中文。"),
+    paths(
+        healthz,
+        regions::list, regions::get_one,
+        persons::list, persons::create, persons::get_one, persons::update,
+        persons::list_events, persons::add_event,
+        households::list, households::create, households::get_one, households::update,
+        enterprises::list, enterprises::create, enterprises::get_one, enterprises::update,
+        enterprises::headcount, enterprises::set_headcount,
+    ),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "registry", description = "人员、家庭、企业登记 (registry)"),
+        (name = "regions", description = "行政区划 (regions)"),
+        (name = "system", description = "运行状态"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Routes of the API (mounted at `/api/v1`).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/regions", get(regions::list))
+        .route("/regions/{code}", get(regions::get_one))
+        .route("/persons", get(persons::list).post(persons::create))
+        .route("/persons/{id}", get(persons::get_one).put(persons::update))
+        .route(
+            "/persons/{id}/labour-events",
+            get(persons::list_events).post(persons::add_event),
+        )
+        .route(
+            "/households",
+            get(households::list).post(households::create),
+        )
+        .route(
+            "/households/{id}",
+            get(households::get_one).put(households::update),
+        )
+        .route(
+            "/enterprises",
+            get(enterprises::list).post(enterprises::create),
+        )
+        .route(
+            "/enterprises/{id}",
+            get(enterprises::get_one).put(enterprises::update),
+        )
+        .route(
+            "/enterprises/{id}/headcount",
+            get(enterprises::headcount).post(enterprises::set_headcount),
+        )
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn openapi() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_such_route",
+        "没有这个接口,请查看 /api/v1/openapi.json",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "该接口不支持此请求方法",
+    )
+}
+
+/// Health of the service and its database.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok` or `degraded`
+    pub status: String,
+    /// `sqlite` or `postgres`
+    pub database: String,
+}
+
+/// Liveness and database check.
+#[utoipa::path(get, path = "/healthz", tag = "system",
+    responses((status = 200, body = Health), (status = 503, body = Health)))]
+pub async fn healthz(State(app): State<AppState>) -> impl IntoResponse {
+    let database = match app.store.backend() {
+        leye_store::Backend::Sqlite => "sqlite",
+        leye_store::Backend::Postgres => "postgres",
+    }
+    .to_string();
+    match app.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(Health {
+                status: "ok".into(),
+                database,
+            }),
+        ),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Health {
+                status: "degraded".into(),
+                database,
+            }),
+        ),
+    }
+}
+
+/// Paging parameters shared by every list.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct PageParams {
+    /// Page number, from 1
+    pub page: Option<i64>,
+    /// Rows per page, 1-200 (default 50)
+    pub per_page: Option<i64>,
+}
+
+impl PageParams {
+    pub fn paging(&self) -> leye_store::Paging {
+        leye_store::Paging::new(self.page, self.per_page)
+    }
+}

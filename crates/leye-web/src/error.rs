@@ -1,0 +1,309 @@
+//! API errors: `{code, message, field?}` with the right 4xx status and a Chinese message,
+//! and the extractors that turn every malformed request into one of them (never a 500).
+
+use axum::Json;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use leye_domain::FieldError;
+use leye_store::StoreError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The JSON body of every error.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine code, e.g. `invalid_id_number`, `duplicate`, `not_found`.
+    pub code: String,
+    /// Chinese message for the person using the system.
+    pub message: String,
+    /// The input field at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// An error answered to an API caller.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: ErrorBody {
+                code: code.into(),
+                message: message.into(),
+                field: None,
+            },
+        }
+    }
+    pub fn with_field(mut self, field: &str) -> Self {
+        if !field.is_empty() {
+            self.body.field = Some(field.to_string());
+        }
+        self
+    }
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what}不存在或不在您的数据范围内"),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        let field = e.field.clone();
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code, e.message).with_field(&field)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { entity } => ApiError::not_found(entity),
+            StoreError::Duplicate { field, message } => {
+                ApiError::new(StatusCode::CONFLICT, "duplicate", message).with_field(field)
+            }
+            StoreError::Invalid(f) => f.into(),
+            StoreError::Forbidden(region) => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("无权在“{region}”登记或修改数据"),
+            ),
+            other => {
+                // Not caused by input: log the detail, show a plain message.
+                tracing::error!(error = %other, "store error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "系统内部错误,请稍后重试",
+                )
+            }
+        }
+    }
+}
+
+/// A JSON body whose every failure is a specific Chinese 4xx.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    "请求内容过大或无法读取",
+                )
+            })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Parse JSON, naming the field at fault in Chinese.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.inner();
+        let msg = inner.to_string();
+        use serde_json::error::Category;
+        match inner.classify() {
+            Category::Syntax | Category::Eof | Category::Io => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!(
+                    "请求内容不是有效的JSON(第{}行第{}列附近)",
+                    inner.line(),
+                    inner.column()
+                ),
+            ),
+            Category::Data => {
+                if let Some(f) = between(&msg, "missing field `", "`") {
+                    let field = if path == "." {
+                        f.to_string()
+                    } else {
+                        format!("{path}.{f}")
+                    };
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "required",
+                        format!("缺少必填字段{field}"),
+                    )
+                    .with_field(&field)
+                } else if let Some(f) = between(&msg, "unknown field `", "`") {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "unknown_field",
+                        format!("不认识的字段{f}"),
+                    )
+                    .with_field(f)
+                } else {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid_type",
+                        format!("字段{path}的类型或取值不正确"),
+                    )
+                    .with_field(&path)
+                }
+            }
+        }
+    })
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &s[s.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+/// Query-string parameters whose failures are Chinese 400s.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let q = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(q).map(ApiQuery).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("查询参数不正确: {}", zh_query_error(&e.to_string())),
+            )
+        })
+    }
+}
+
+fn zh_query_error(msg: &str) -> String {
+    if let Some(f) = between(msg, "unknown field `", "`") {
+        format!("不认识的参数{f}")
+    } else if msg.contains("invalid digit")
+        || msg.contains("invalid type")
+        || msg.contains("number")
+    {
+        "应为整数的参数不是整数".to_string()
+    } else {
+        "参数格式不正确".to_string()
+    }
+}
+
+/// A numeric record id from the path; anything else is a 400, never a 500.
+pub struct IdPath(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let axum::extract::Path(raw): axum::extract::Path<String> =
+            axum::extract::Path::from_request_parts(parts, state)
+                .await
+                .map_err(|_| {
+                    ApiError::new(StatusCode::BAD_REQUEST, "invalid_id", "路径中的编号无效")
+                })?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|i| *i > 0)
+            .map(IdPath)
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_id",
+                    format!("编号“{raw}”无效,应为正整数"),
+                )
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        a: i64,
+        b: Option<String>,
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let e = parse_json::<T>(b"{").unwrap_err();
+        assert_eq!(
+            (e.status.as_u16(), e.body.code.as_str()),
+            (400, "malformed_json")
+        );
+        let e = parse_json::<T>(br#"{"b":"x"}"#).unwrap_err();
+        assert_eq!(
+            (e.body.code.as_str(), e.body.field.as_deref()),
+            ("required", Some("a"))
+        );
+        let e = parse_json::<T>(br#"{"a":"x"}"#).unwrap_err();
+        assert_eq!(
+            (e.body.code.as_str(), e.body.field.as_deref()),
+            ("invalid_type", Some("a"))
+        );
+        let e = parse_json::<T>(br#"{"a":1,"c":2}"#).unwrap_err();
+        assert_eq!(
+            (e.body.code.as_str(), e.body.field.as_deref()),
+            ("unknown_field", Some("c"))
+        );
+        let e = parse_json::<T>(b"[]").unwrap_err();
+        assert_eq!(e.status.as_u16(), 422);
+    }
+}
+
+impl From<sqlx_error::Error> for ApiError {
+    fn from(e: sqlx_error::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+/// The database error type, re-exported by the store for commits.
+mod sqlx_error {
+    pub use leye_store::DbError as Error;
+}
+
+/// Check an optional code filter against a coded enum's parser.
+pub fn code_filter<T>(
+    field: &str,
+    label: &str,
+    raw: &Option<String>,
+    parse: impl Fn(&str, &str, &str) -> Result<T, FieldError>,
+) -> Result<Option<T>, ApiError> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => parse(field, label, s).map(Some).map_err(|e| {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.message).with_field(field)
+        }),
+    }
+}
+
+/// Check an optional region filter.
+pub fn region_filter(field: &str, raw: &Option<String>) -> Result<Option<String>, ApiError> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => leye_domain::Regions::huzhou()
+            .code(s)
+            .map(|c| Some(c.as_str().to_string()))
+            .map_err(|e| {
+                ApiError::new(StatusCode::BAD_REQUEST, "unknown_region", e.to_string())
+                    .with_field(field)
+            }),
+    }
+}

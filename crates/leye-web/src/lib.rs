@@ -1,0 +1,89 @@
+//! HTTP shell of 乐业 (leye): the JSON API under `/api/v1/` with its OpenAPI document, and
+//! the web UI in simplified Chinese. Thin by design: a handler parses input into domain types,
+//! calls the store with the caller's scope inside a transaction, and renders. No SQL here, no
+//! rules here, and no input may produce a 500.
+
+pub mod api;
+pub mod error;
+pub mod ui;
+pub mod views;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use leye_domain::Scope;
+use leye_store::{Actor, Store};
+
+/// Where "now" comes from: the system clock, or a fixed instant in tests.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+    /// Today's date in Huzhou (UTC+8; China has no daylight saving).
+    pub fn today(self) -> NaiveDate {
+        let cst = FixedOffset::east_opt(8 * 3600)
+            .unwrap_or(FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+        self.now().with_timezone(&cst).date_naive()
+    }
+}
+
+/// Shared state of every handler.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Clock,
+}
+
+impl AppState {
+    /// The caller's scope and name. Until accounts exist (issue: web UI shell, accounts and
+    /// roles), every request acts as the city bureau over the whole city, and the server
+    /// listens on loopback only by default.
+    pub fn caller(&self) -> (Scope, Actor) {
+        (Scope::Region("330500".into()), Actor("匿名(本机)".into()))
+    }
+}
+
+/// The whole application: API, UI, health check, security headers.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", axum::routing::get(api::healthz))
+        .nest("/api/v1", api::router())
+        .merge(ui::router())
+        .with_state(state)
+        .layer(axum::middleware::map_response(security_headers))
+}
+
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: header::HeaderName, v: &'static str| {
+        h.insert(k, HeaderValue::from_static(v));
+    };
+    set(
+        h,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::REFERRER_POLICY, "same-origin");
+    res
+}
+
+/// Serve on `listener` until Ctrl-C.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,225 @@
+//! `leye`: the command line of 乐业. Thin: parse arguments, call the crates, print.
+
+use anyhow::{Context, Result};
+use chrono::{FixedOffset, NaiveDate, Utc};
+use clap::{Parser, Subcommand};
+use leye_domain::retirement::RetirementLaw;
+use leye_domain::{CreditCode, IdNumber, Sex, YearMonth};
+use serde_json::json;
+use std::process::ExitCode;
+
+const DEFAULT_DB: &str = "./data/leye.db";
+const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+#[derive(Parser)]
+#[command(
+    name = "leye",
+    version,
+    about = "乐业:湖州市就业友好型城市平台 / leye: Huzhou's employment-friendly city platform",
+    long_about = "乐业:湖州市就业友好型城市平台。\nleye: the platform that runs Huzhou's employment-friendly city programme.\n\n\
+                  快速开始 / Quick start:  leye demo"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 演示:建库、载入演示城市并启动网页 / Demo: migrate, load the demo city, serve the web UI
+    Demo {
+        /// 数据库(SQLite 路径或 postgres:// 地址) / Database (SQLite path or postgres:// URL)
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+        /// 监听地址 / Listen address
+        #[arg(long, default_value = DEFAULT_ADDR)]
+        addr: String,
+    },
+    /// 启动服务(网页与接口) / Serve the web UI and the JSON API
+    Serve {
+        /// 数据库(SQLite 路径或 postgres:// 地址) / Database (SQLite path or postgres:// URL)
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+        /// 监听地址 / Listen address
+        #[arg(long, default_value = DEFAULT_ADDR)]
+        addr: String,
+    },
+    /// 数据库迁移 / Apply database migrations
+    Migrate {
+        /// 数据库(SQLite 路径或 postgres:// 地址) / Database (SQLite path or postgres:// URL)
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// 校验身份证号,输出 JSON / Check a resident ID number, print JSON
+    Id {
+        /// 身份证号(18位或15位) / ID number (18 or legacy 15 digits)
+        number: String,
+    },
+    /// 校验统一社会信用代码,输出 JSON / Check a unified social credit code, print JSON
+    Org {
+        /// 统一社会信用代码 / Unified social credit code
+        code: String,
+    },
+    /// 计算法定退休年月(2025年改革),输出 JSON / Statutory retirement month (2025 reform), JSON
+    Retirement {
+        /// 出生年月 YYYY-MM / Birth month
+        #[arg(long)]
+        birth: String,
+        /// 性别 M|F / Sex
+        #[arg(long)]
+        sex: String,
+        /// 原法定退休年龄 50|55|60(男默认60,女默认55) / Original retirement age (men 60; women 55 unless 50)
+        #[arg(long)]
+        original_age: Option<u32>,
+    },
+}
+
+fn today() -> NaiveDate {
+    let cst = FixedOffset::east_opt(8 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    Utc::now().with_timezone(&cst).date_naive()
+}
+
+fn print_invalid(error: &str) -> ExitCode {
+    println!("{}", json!({"valid": false, "error": error}));
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Id { number } => match IdNumber::parse(&number, today()) {
+            Ok(id) => {
+                println!(
+                    "{}",
+                    json!({"valid": true, "id": id.as_str(), "birth_date": id.birth_date().to_string(),
+                           "sex": id.sex().code(), "region_code": id.region_code()})
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => print_invalid(&e.to_string()),
+        },
+        Command::Org { code } => match CreditCode::parse(&code) {
+            Ok(c) => {
+                println!(
+                    "{}",
+                    json!({"valid": true, "code": c.as_str(), "region_code": c.region_code()})
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => print_invalid(&e.to_string()),
+        },
+        Command::Retirement {
+            birth,
+            sex,
+            original_age,
+        } => retirement(&birth, &sex, original_age),
+        Command::Demo { db, addr } => run_async(demo(db, addr)),
+        Command::Serve { db, addr } => run_async(serve(db, addr)),
+        Command::Migrate { db } => run_async(migrate(db)),
+    }
+}
+
+fn retirement(birth: &str, sex: &str, original_age: Option<u32>) -> ExitCode {
+    let fail = |msg: String| {
+        println!("{}", json!({"error": msg}));
+        ExitCode::from(2)
+    };
+    let birth = match YearMonth::parse(birth) {
+        Ok(b) => b,
+        Err(e) => return fail(e.to_string()),
+    };
+    let sex = match sex.trim().to_ascii_uppercase().as_str() {
+        "M" => Sex::Male,
+        "F" => Sex::Female,
+        other => return fail(format!("性别“{other}”无效,应为M或F")),
+    };
+    let law = RetirementLaw::current();
+    let age = original_age.unwrap_or(RetirementLaw::default_original_age(sex));
+    match law.retirement(birth, sex, age) {
+        Ok(r) => {
+            println!(
+                "{}",
+                json!({"retirement": r.retirement.to_string(), "age_years": r.age_years,
+                       "age_months": r.age_months, "delay_months": r.delay_months})
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e.to_string()),
+    }
+}
+
+fn run_async(f: impl std::future::Future<Output = Result<()>>) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误 / error: 无法启动运行时: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(f) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(db: &str) -> Result<leye_store::Store> {
+    let store = leye_store::Store::connect(db)
+        .await
+        .with_context(|| format!("无法打开数据库 {db}"))?;
+    store.migrate().await.context("数据库迁移失败")?;
+    Ok(store)
+}
+
+async fn migrate(db: String) -> Result<()> {
+    open(&db).await?;
+    println!("数据库已迁移到最新版本 / database migrated: {db}");
+    Ok(())
+}
+
+async fn demo(db: String, addr: String) -> Result<()> {
+    let store = open(&db).await?;
+    match leye_synth::load_demo_if_empty(&store, Default::default(), 20240711, Utc::now()).await? {
+        Some(s) => println!(
+            "已载入演示城市 / demo city loaded: {} 户家庭, {} 名人员, {} 家企业",
+            s.households, s.persons, s.enterprises
+        ),
+        None => {
+            println!("数据库中已有数据,未重复载入演示城市 / database not empty, demo not reloaded")
+        }
+    }
+    serve_store(store, addr).await
+}
+
+async fn serve(db: String, addr: String) -> Result<()> {
+    let store = open(&db).await?;
+    serve_store(store, addr).await
+}
+
+async fn serve_store(store: leye_store::Store, addr: String) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("无法监听 {addr}(端口可能已被占用,可用 --addr 指定其他地址)"))?;
+    let local = listener.local_addr()?;
+    println!("乐业已启动 / leye is running: http://{local}/");
+    println!("按 Ctrl-C 停止 / press Ctrl-C to stop");
+    let state = leye_web::AppState {
+        store,
+        clock: leye_web::Clock::System,
+    };
+    leye_web::serve(listener, state).await?;
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! The CLI contract (other checks depend on it): `leye id`, `leye org`, `leye retirement`,
+//! `leye migrate`, and `--help` in Chinese and English.
+
+use serde_json::{Value, json};
+use std::process::Command;
+
+fn leye(args: &[&str]) -> (i32, Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_leye"))
+        .args(args)
+        .output()
+        .expect("run leye");
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let v = serde_json::from_str(stdout.trim()).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), v, stdout)
+}
+
+#[test]
+fn id_valid_and_invalid() {
+    let (code, v, _) = leye(&["id", "11010519491231002x"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        v,
+        json!({"valid": true, "id": "11010519491231002X", "birth_date": "1949-12-31", "sex": "F", "region_code": "110105"})
+    );
+    let (code, v, _) = leye(&["id", "110105491231002"]);
+    assert_eq!((code, v["id"].as_str()), (0, Some("11010519491231002X")));
+    let (code, v, _) = leye(&["id", "110105194912310021"]);
+    assert_eq!((code, v["valid"].as_bool()), (2, Some(false)));
+    assert!(v["error"].as_str().unwrap().contains("校验位"));
+    let (code, v, _) = leye(&["id", "not-a-number"]);
+    assert_eq!((code, v["valid"].as_bool()), (2, Some(false)));
+}
+
+#[test]
+fn org_valid_and_invalid() {
+    let (code, v, _) = leye(&["org", "91440300708461136T"]);
+    assert_eq!(
+        (code, v),
+        (
+            0,
+            json!({"valid": true, "code": "91440300708461136T", "region_code": "440300"})
+        )
+    );
+    let (code, v, _) = leye(&["org", "91440300708461136X"]);
+    assert_eq!((code, v["valid"].as_bool()), (2, Some(false)));
+}
+
+#[test]
+fn retirement_anchors() {
+    let cases: [(&[&str], Value); 4] = [
+        (
+            &["--birth", "1965-01", "--sex", "M"],
+            json!({"retirement": "2025-02", "age_years": 60, "age_months": 1, "delay_months": 1}),
+        ),
+        (
+            &["--birth", "1976-09", "--sex", "M"],
+            json!({"retirement": "2039-09", "age_years": 63, "age_months": 0, "delay_months": 36}),
+        ),
+        (
+            &["--birth", "1981-09", "--sex", "F", "--original-age", "55"],
+            json!({"retirement": "2039-09", "age_years": 58, "age_months": 0, "delay_months": 36}),
+        ),
+        (
+            &["--birth", "1984-11", "--sex", "F", "--original-age", "50"],
+            json!({"retirement": "2039-11", "age_years": 55, "age_months": 0, "delay_months": 60}),
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut a = vec!["retirement"];
+        a.extend_from_slice(args);
+        let (code, v, _) = leye(&a);
+        assert_eq!((code, v), (0, expected), "{args:?}");
+    }
+    let (code, v, _) = leye(&["retirement", "--birth", "1965-13", "--sex", "M"]);
+    assert_eq!(code, 2);
+    assert!(v["error"].as_str().is_some());
+    let (code, _, _) = leye(&[
+        "retirement",
+        "--birth",
+        "1965-01",
+        "--sex",
+        "M",
+        "--original-age",
+        "50",
+    ]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn help_is_bilingual_and_migrate_works() {
+    let (code, _, out) = leye(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("湖州市就业友好型城市平台") && out.contains("employment-friendly"));
+    let dir = leye_testkit_dir();
+    let db = dir.path().join("sub").join("leye.db");
+    let (code, _, out) = leye(&["migrate", "--db", db.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(db.exists());
+}
+
+fn leye_testkit_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
