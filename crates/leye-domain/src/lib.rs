@@ -6,6 +6,7 @@
 //! database. Data it needs (regions, statutory parameters) is embedded from `data/` at
 //! compile time, each value with its source.
 
+pub mod access;
 pub mod credit_code;
 pub mod enterprise;
 pub mod enums;

@@ -130,92 +130,142 @@ pub fn optional_date(
 impl PersonInput {
     /// Check every field; the first problem is returned with its field name.
     pub fn parse(&self, regions: &Regions, today: NaiveDate) -> Result<PersonFacts, FieldError> {
-        let name = text("name", "姓名", &self.name, 50)?;
-        let id_number = IdNumber::parse(&self.id_number, today)
-            .map_err(|e| FieldError::new("id_number", "invalid_id_number", e.to_string()))?;
-        let phone = match self
-            .phone
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            Some(p) => Some(Phone::parse("phone", p)?),
-            None => None,
-        };
-        let hukou_region = match self
-            .hukou_region
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some(h) if h.len() == 6 && h.bytes().all(|b| b.is_ascii_digit()) => Some(h.to_string()),
-            Some(h) => {
-                return Err(FieldError::new(
+        self.parse_all(regions, today).map_err(|mut e| e.remove(0))
+    }
+
+    /// Check every field and report every problem (for forms that show each error next to
+    /// its field). The error list is never empty.
+    pub fn parse_all(
+        &self,
+        regions: &Regions,
+        today: NaiveDate,
+    ) -> Result<PersonFacts, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let name = keep(&mut errs, text("name", "姓名", &self.name, 50));
+        let id_number = keep(
+            &mut errs,
+            IdNumber::parse(&self.id_number, today)
+                .map_err(|e| FieldError::new("id_number", "invalid_id_number", e.to_string())),
+        );
+        let phone = keep(
+            &mut errs,
+            match nonblank(&self.phone) {
+                Some(p) => Phone::parse("phone", p).map(Some),
+                None => Ok(None),
+            },
+        );
+        let hukou_region = keep(
+            &mut errs,
+            match nonblank(&self.hukou_region) {
+                None => Ok(None),
+                Some(h) if h.len() == 6 && h.bytes().all(|b| b.is_ascii_digit()) => {
+                    Ok(Some(h.to_string()))
+                }
+                Some(h) => Err(FieldError::new(
                     "hukou_region",
                     "invalid_region",
                     format!("户籍地区划代码“{h}”应为6位数字"),
-                ));
-            }
-        };
-        let residence_region = regions
-            .code(&self.residence_region)
-            .map_err(|e| FieldError::new("residence_region", "unknown_region", e.to_string()))?;
-        let address = optional_text(
-            "address",
-            "居住地址",
-            self.address.as_deref().unwrap_or(""),
-            200,
-        )?;
-        let education = match self
-            .education
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+                )),
+            },
+        );
+        let residence_region = keep(
+            &mut errs,
+            regions
+                .code(&self.residence_region)
+                .map_err(|e| FieldError::new("residence_region", "unknown_region", e.to_string())),
+        );
+        let address = keep(
+            &mut errs,
+            optional_text(
+                "address",
+                "居住地址",
+                self.address.as_deref().unwrap_or(""),
+                200,
+            ),
+        );
+        let education = keep(
+            &mut errs,
+            match nonblank(&self.education) {
+                None => Ok(Education::None),
+                Some(e) => Education::parse_field("education", "文化程度", e),
+            },
+        );
+        let school = keep(
+            &mut errs,
+            optional_text(
+                "school",
+                "毕业院校",
+                self.school.as_deref().unwrap_or(""),
+                100,
+            ),
+        );
+        let graduation_date = keep(
+            &mut errs,
+            optional_date(
+                "graduation_date",
+                "毕业日期",
+                self.graduation_date.as_deref(),
+            ),
+        );
+        let disability_grade = keep(
+            &mut errs,
+            match self.disability_grade {
+                None => Ok(None),
+                Some(g @ 1..=4) => Ok(Some(g as u8)),
+                Some(g) => Err(FieldError::new(
+                    "disability_grade",
+                    "invalid_choice",
+                    format!("残疾等级应为1-4级,实际为{g}"),
+                )),
+            },
+        );
+        let assistance = keep(
+            &mut errs,
+            match nonblank(&self.assistance) {
+                None => Ok(Assistance::None),
+                Some(a) => Assistance::parse_field("assistance", "低保状态", a),
+            },
+        );
+        if let (Some(Some(g)), Some(id)) = (&graduation_date, &id_number)
+            && *g < id.birth_date()
         {
-            None => Education::None,
-            Some(e) => Education::parse_field("education", "文化程度", e)?,
-        };
-        let school = optional_text(
-            "school",
-            "毕业院校",
-            self.school.as_deref().unwrap_or(""),
-            100,
-        )?;
-        let graduation_date = optional_date(
-            "graduation_date",
-            "毕业日期",
-            self.graduation_date.as_deref(),
-        )?;
-        if let Some(g) = graduation_date
-            && g < id_number.birth_date()
-        {
-            return Err(FieldError::new(
+            errs.push(FieldError::new(
                 "graduation_date",
                 "invalid_date",
                 "毕业日期早于出生日期",
             ));
         }
-        let disability_grade = match self.disability_grade {
-            None => None,
-            Some(g @ 1..=4) => Some(g as u8),
-            Some(g) => {
-                return Err(FieldError::new(
-                    "disability_grade",
-                    "invalid_choice",
-                    format!("残疾等级应为1-4级,实际为{g}"),
-                ));
-            }
+        let (
+            Some(name),
+            Some(id_number),
+            Some(phone),
+            Some(hukou_region),
+            Some(residence_region),
+            Some(address),
+            Some(education),
+            Some(school),
+            Some(graduation_date),
+            Some(disability_grade),
+            Some(assistance),
+        ) = (
+            name,
+            id_number,
+            phone,
+            hukou_region,
+            residence_region,
+            address,
+            education,
+            school,
+            graduation_date,
+            disability_grade,
+            assistance,
+        )
+        else {
+            return Err(errs);
         };
-        let assistance = match self
-            .assistance
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => Assistance::None,
-            Some(a) => Assistance::parse_field("assistance", "低保状态", a)?,
-        };
+        if !errs.is_empty() {
+            return Err(errs);
+        }
         Ok(PersonFacts {
             name,
             id_number,
@@ -232,6 +282,21 @@ impl PersonInput {
             assistance,
             urban: self.urban,
         })
+    }
+}
+
+fn nonblank(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Keep a field's value, or record its error.
+pub fn keep<T>(errs: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errs.push(e);
+            None
+        }
     }
 }
 
@@ -267,6 +332,17 @@ mod tests {
         let p = input().parse(Regions::huzhou(), today()).unwrap();
         assert_eq!(p.sex(), Sex::Female);
         assert_eq!(p.education, Education::None);
+    }
+
+    #[test]
+    fn parse_all_reports_every_error() {
+        let mut i = input();
+        i.name = String::new();
+        i.phone = Some("1".into());
+        i.residence_region = "9".into();
+        let errs = i.parse_all(Regions::huzhou(), today()).unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "phone", "residence_region"]);
     }
 
     #[test]

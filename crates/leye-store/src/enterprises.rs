@@ -86,7 +86,14 @@ fn scoped(scope: &Scope) -> Where {
 }
 
 fn ensure_covers(scope: &Scope, region: &str) -> Result<(), StoreError> {
-    if scope.covers_region(Regions::huzhou(), region) {
+    ensure_covers_id(scope, region, None)
+}
+
+/// Region scopes cover enterprises in their region; an employer covers its own enterprise.
+fn ensure_covers_id(scope: &Scope, region: &str, id: Option<i64>) -> Result<(), StoreError> {
+    if scope.covers_region(Regions::huzhou(), region)
+        || matches!((scope, id), (Scope::Enterprise(own), Some(i)) if *own == i)
+    {
         Ok(())
     } else {
         Err(StoreError::Forbidden(Regions::huzhou().full_name(region)))
@@ -140,16 +147,16 @@ pub async fn create_enterprise(
     .fetch_one(&mut **tx)
     .await?;
     let id = row.int("id")?;
-    audit::record(
-        tx,
-        now,
-        actor,
-        "create",
-        "enterprise",
-        id,
-        e.credit_code.as_str(),
-    )
-    .await?;
+    let after = audit_json(&get_enterprise(tx, &Scope::System, id).await?);
+    let change = audit::Change {
+        action: "create",
+        entity: "enterprise",
+        entity_id: id,
+        detail: e.credit_code.as_str(),
+        before: "",
+        after: &after,
+    };
+    audit::append(tx, now, actor, change).await?;
     Ok(id)
 }
 
@@ -163,8 +170,8 @@ pub async fn update_enterprise(
     now: DateTime<Utc>,
 ) -> Result<EnterpriseRecord, StoreError> {
     let old = get_enterprise(tx, scope, id).await?;
-    ensure_covers(scope, &old.region)?;
-    ensure_covers(scope, e.region.as_str())?;
+    ensure_covers_id(scope, &old.region, Some(id))?;
+    ensure_covers_id(scope, e.region.as_str(), Some(id))?;
     if code_taken(tx, e.credit_code.as_str(), Some(id)).await? {
         return Err(duplicate_code());
     }
@@ -185,16 +192,17 @@ pub async fn update_enterprise(
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    audit::record(
-        tx,
-        now,
-        actor,
-        "update",
-        "enterprise",
-        id,
-        e.credit_code.as_str(),
-    )
-    .await?;
+    let new = get_enterprise(tx, &Scope::System, id).await?;
+    let (before, after) = (audit_json(&old), audit_json(&new));
+    let change = audit::Change {
+        action: "update",
+        entity: "enterprise",
+        entity_id: id,
+        detail: e.credit_code.as_str(),
+        before: &before,
+        after: &after,
+    };
+    audit::append(tx, now, actor, change).await?;
     get_enterprise(tx, scope, id).await
 }
 
@@ -278,7 +286,7 @@ pub async fn set_headcount(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let e = get_enterprise(tx, scope, enterprise_id).await?;
-    ensure_covers(scope, &e.region)?;
+    ensure_covers_id(scope, &e.region, Some(enterprise_id))?;
     sqlx::query(
         "INSERT INTO enterprise_headcount (enterprise_id, month, headcount) VALUES ($1, $2, $3) \
          ON CONFLICT (enterprise_id, month) DO UPDATE SET headcount = excluded.headcount",
@@ -324,4 +332,13 @@ pub async fn headcount_history(
             })
         })
         .collect()
+}
+
+fn audit_json(e: &EnterpriseRecord) -> String {
+    serde_json::json!({
+        "credit_code": e.credit_code, "name": e.name, "industry": e.industry, "region": e.region,
+        "registered_investment_fen": e.registered_investment_fen, "scale": e.scale,
+        "designated_key": e.designated_key, "designation_reason": e.designation_reason,
+    })
+    .to_string()
 }

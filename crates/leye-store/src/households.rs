@@ -125,7 +125,16 @@ pub async fn create_household(
     .await?;
     let id = row.int("id")?;
     insert_members(tx, id, h).await?;
-    audit::record(tx, now, actor, "create", "household", id, h.region.as_str()).await?;
+    let after = audit_json(&get_household(tx, &Scope::System, id).await?);
+    let change = audit::Change {
+        action: "create",
+        entity: "household",
+        entity_id: id,
+        detail: h.region.as_str(),
+        before: "",
+        after: &after,
+    };
+    audit::append(tx, now, actor, change).await?;
     Ok(id)
 }
 
@@ -138,7 +147,8 @@ pub async fn update_household(
     h: &HouseholdFacts,
     now: DateTime<Utc>,
 ) -> Result<HouseholdRecord, StoreError> {
-    get_household(tx, scope, id).await?;
+    let old = get_household(tx, scope, id).await?;
+    ensure_covers(scope, &old.region)?;
     ensure_covers(scope, h.region.as_str())?;
     check_members(tx, scope, h, Some(id)).await?;
     sqlx::query(
@@ -158,8 +168,31 @@ pub async fn update_household(
         .execute(&mut **tx)
         .await?;
     insert_members(tx, id, h).await?;
-    audit::record(tx, now, actor, "update", "household", id, h.region.as_str()).await?;
+    let new = get_household(tx, &Scope::System, id).await?;
+    let (before, after) = (audit_json(&old), audit_json(&new));
+    let change = audit::Change {
+        action: "update",
+        entity: "household",
+        entity_id: id,
+        detail: h.region.as_str(),
+        before: &before,
+        after: &after,
+    };
+    audit::append(tx, now, actor, change).await?;
     get_household(tx, scope, id).await
+}
+
+fn audit_json(h: &HouseholdRecord) -> String {
+    let members: Vec<_> = h
+        .members
+        .iter()
+        .map(|m| serde_json::json!({"person_id": m.person_id, "relation": m.relation}))
+        .collect();
+    serde_json::json!({
+        "region": h.region, "urban": h.urban, "business_income": h.business_income,
+        "income_band": h.income_band, "members": members,
+    })
+    .to_string()
 }
 
 fn household_from_row(r: &AnyRow) -> Result<HouseholdRecord, sqlx::Error> {

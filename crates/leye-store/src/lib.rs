@@ -16,15 +16,17 @@ mod error;
 mod households;
 mod persons;
 mod sql;
+mod users;
 
 /// The database driver's error, for callers that commit transactions.
 pub use sqlx::Error as DbError;
 
-pub use audit::{AuditEntry, audit_entries};
+pub use audit::{AuditBreak, AuditEntry, AuditFilter, audit_entries, search_audit, verify_audit};
 pub use enterprises::*;
 pub use error::StoreError;
 pub use households::*;
 pub use persons::*;
+pub use users::*;
 
 use leye_domain::{Regions, Scope};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -44,9 +46,33 @@ pub enum Backend {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// Who did something, as recorded in the audit log (a user name, `cli`, `system`...).
+/// Who did something, as recorded in the audit log: a signed-in user (with the address the
+/// request came from) or a named system job (`cli`, `演示数据`...).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor(pub String);
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub ip: String,
+}
+
+impl Actor {
+    /// A system job or CLI command.
+    pub fn system(name: &str) -> Self {
+        Self {
+            user_id: None,
+            name: name.to_string(),
+            ip: String::new(),
+        }
+    }
+    /// A signed-in user.
+    pub fn user(id: i64, name: &str, ip: &str) -> Self {
+        Self {
+            user_id: Some(id),
+            name: name.to_string(),
+            ip: ip.to_string(),
+        }
+    }
+}
 
 /// A page of results.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -175,16 +175,16 @@ pub async fn create_person(
     .fetch_one(&mut **tx)
     .await?;
     let id = row.int("id")?;
-    audit::record(
-        tx,
-        now,
-        actor,
-        "create",
-        "person",
-        id,
-        p.residence_region.as_str(),
-    )
-    .await?;
+    let after = audit_json(&get_person(tx, &Scope::System, id).await?);
+    let change = audit::Change {
+        action: "create",
+        entity: "person",
+        entity_id: id,
+        detail: p.residence_region.as_str(),
+        before: "",
+        after: &after,
+    };
+    audit::append(tx, now, actor, change).await?;
     Ok(id)
 }
 
@@ -197,7 +197,7 @@ pub async fn update_person(
     p: &PersonFacts,
     now: DateTime<Utc>,
 ) -> Result<PersonRecord, StoreError> {
-    get_person(tx, scope, id).await?;
+    let old = get_person(tx, scope, id).await?;
     ensure_covers(scope, p.residence_region.as_str())?;
     if id_number_taken(tx, p.id_number.as_str(), Some(id)).await? {
         return Err(duplicate_id_number());
@@ -228,16 +228,17 @@ pub async fn update_person(
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    audit::record(
-        tx,
-        now,
-        actor,
-        "update",
-        "person",
-        id,
-        p.residence_region.as_str(),
-    )
-    .await?;
+    let new = get_person(tx, &Scope::System, id).await?;
+    let (before, after) = (audit_json(&old), audit_json(&new));
+    let change = audit::Change {
+        action: "update",
+        entity: "person",
+        entity_id: id,
+        detail: p.residence_region.as_str(),
+        before: &before,
+        after: &after,
+    };
+    audit::append(tx, now, actor, change).await?;
     get_person(tx, scope, id).await
 }
 
@@ -378,7 +379,7 @@ pub async fn append_labour_event(
     .bind(e.benefit_months.map(i64::from))
     .bind(e.note.clone())
     .bind(ts(now))
-    .bind(&actor.0)
+    .bind(&actor.name)
     .fetch_one(&mut **tx)
     .await?;
     let event_id = row.int("id")?;
@@ -421,4 +422,62 @@ pub async fn append_labour_event(
         .ok_or(StoreError::NotFound {
             entity: "就业状态记录",
         })
+}
+
+/// The audited view of a person: personal data masked, so the audit log never holds it.
+fn audit_json(p: &PersonRecord) -> String {
+    use leye_domain::field::{mask_address, mask_phone};
+    let id = if p.id_number.len() == 18 {
+        format!("{}********{}", &p.id_number[..6], &p.id_number[14..])
+    } else {
+        String::new()
+    };
+    serde_json::json!({
+        "name": p.name, "id_number": id, "phone": p.phone.as_deref().map(mask_phone),
+        "hukou_region": p.hukou_region, "residence_region": p.residence_region,
+        "address": p.address.as_deref().map(mask_address), "education": p.education, "school": p.school,
+        "graduation_date": p.graduation_date, "disability_grade": p.disability_grade, "veteran": p.veteran,
+        "poverty_alleviated": p.poverty_alleviated, "assistance": p.assistance, "urban": p.urban,
+    })
+    .to_string()
+}
+
+/// Read a person's personal data in full: an explicit action with a reason, audited in the
+/// same transaction. The caller checks that the role may do it; the store checks the scope.
+pub async fn reveal_person(
+    tx: &mut Tx,
+    scope: &Scope,
+    actor: &Actor,
+    id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<PersonRecord, StoreError> {
+    let p = get_person(tx, scope, id).await?;
+    let change = audit::Change {
+        action: "reveal",
+        entity: "person",
+        entity_id: id,
+        detail: reason,
+        before: "",
+        after: "",
+    };
+    audit::append(tx, now, actor, change).await?;
+    Ok(p)
+}
+
+/// Persons in scope per county (6-digit code), for the home page chart.
+pub async fn count_persons_by_county(
+    tx: &mut Tx,
+    scope: &Scope,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let w = scoped(scope);
+    let sql = format!(
+        "SELECT SUBSTR(p.residence_region, 1, 6) AS county, COUNT(*) AS n FROM persons p{} \
+         GROUP BY SUBSTR(p.residence_region, 1, 6) ORDER BY county",
+        w.sql()
+    );
+    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
+    rows.iter()
+        .map(|r| Ok((r.text("county")?, r.int("n")?)))
+        .collect()
 }

@@ -84,7 +84,7 @@ pub async fn load_demo(
     let regions = Regions::huzhou();
     let today = now.date_naive();
     let mut rng = Rng::new(seed);
-    let actor = Actor("演示数据".into());
+    let actor = Actor::system("演示数据");
     let sys = Scope::System;
     let mut sum = DemoSummary::default();
     let villages: Vec<&leye_domain::Region> = regions

@@ -3,7 +3,9 @@
 //! calls the store with the caller's scope inside a transaction, and renders. No SQL here, no
 //! rules here, and no input may produce a 500.
 
+pub mod access;
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod ui;
 pub mod views;
@@ -12,8 +14,7 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use leye_domain::Scope;
-use leye_store::{Actor, Store};
+use leye_store::Store;
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
 #[derive(Debug, Clone, Copy)]
@@ -44,21 +45,16 @@ pub struct AppState {
     pub clock: Clock,
 }
 
-impl AppState {
-    /// The caller's scope and name. Until accounts exist (issue: web UI shell, accounts and
-    /// roles), every request acts as the city bureau over the whole city, and the server
-    /// listens on loopback only by default.
-    pub fn caller(&self) -> (Scope, Actor) {
-        (Scope::Region("330500".into()), Actor("匿名(本机)".into()))
-    }
-}
-
 /// The whole application: API, UI, health check, security headers.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", axum::routing::get(api::healthz))
         .nest("/api/v1", api::router())
         .merge(ui::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::guard,
+        ))
         .with_state(state)
         .layer(axum::middleware::map_response(security_headers))
 }
@@ -81,9 +77,12 @@ async fn security_headers(mut res: Response) -> Response {
 
 /// Serve on `listener` until Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

@@ -60,6 +60,16 @@ enum Command {
         /// 统一社会信用代码 / Unified social credit code
         code: String,
     },
+    /// 用户账号管理 / Manage user accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// 审计日志 / Audit log
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// 计算法定退休年月(2025年改革),输出 JSON / Statutory retirement month (2025 reform), JSON
     Retirement {
         /// 出生年月 YYYY-MM / Birth month
@@ -71,6 +81,49 @@ enum Command {
         /// 原法定退休年龄 50|55|60(男默认60,女默认55) / Original retirement age (men 60; women 55 unless 50)
         #[arg(long)]
         original_age: Option<u32>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// 新建用户(如第一个管理员) / Add a user (e.g. the first admin)
+    Add {
+        /// 用户名 / Username
+        username: String,
+        /// 角色 / Role: city_admin, county_officer, township_officer, village_worker, unit_officer, employer, job_seeker, auditor
+        #[arg(long, default_value = "city_admin")]
+        role: String,
+        /// 姓名或单位 / Display name
+        #[arg(long)]
+        display_name: Option<String>,
+        /// 管辖区划代码 / Region code (county, township and village roles)
+        #[arg(long)]
+        region: Option<String>,
+        /// 责任单位 / Responsible unit (unit_officer)
+        #[arg(long)]
+        unit: Option<String>,
+        /// 企业编号 / Enterprise id (employer)
+        #[arg(long)]
+        enterprise_id: Option<i64>,
+        /// 人员编号 / Person id (job_seeker)
+        #[arg(long)]
+        person_id: Option<i64>,
+        /// 从标准输入读取密码;否则生成随机密码并显示一次 / Read the password from stdin; otherwise generate one and print it once
+        #[arg(long)]
+        password_stdin: bool,
+        /// 数据库 / Database
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// 校验审计日志哈希链,发现被修改、删除或插入的记录 / Verify the hash chain
+    Verify {
+        /// 数据库 / Database
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
     },
 }
 
@@ -117,6 +170,40 @@ fn main() -> ExitCode {
         Command::Demo { db, addr } => run_async(demo(db, addr)),
         Command::Serve { db, addr } => run_async(serve(db, addr)),
         Command::Migrate { db } => run_async(migrate(db)),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    display_name,
+                    region,
+                    unit,
+                    enterprise_id,
+                    person_id,
+                    password_stdin,
+                    db,
+                },
+        } => {
+            let mut raw = std::collections::HashMap::new();
+            let display = display_name.unwrap_or_else(|| username.clone());
+            for (k, v) in [
+                ("username", Some(username)),
+                ("display_name", Some(display)),
+                ("role", Some(role)),
+                ("region_code", region),
+                ("unit", unit),
+                ("enterprise_id", enterprise_id.map(|i| i.to_string())),
+                ("person_id", person_id.map(|i| i.to_string())),
+            ] {
+                if let Some(v) = v {
+                    raw.insert(k.to_string(), v);
+                }
+            }
+            run_async(user_add(db, raw, password_stdin))
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => run_async_code(audit_verify(db)),
     }
 }
 
@@ -150,6 +237,10 @@ fn retirement(birth: &str, sex: &str, original_age: Option<u32>) -> ExitCode {
 }
 
 fn run_async(f: impl std::future::Future<Output = Result<()>>) -> ExitCode {
+    run_async_code(async { f.await.map(|()| ExitCode::SUCCESS) })
+}
+
+fn run_async_code(f: impl std::future::Future<Output = Result<ExitCode>>) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -168,7 +259,7 @@ fn run_async(f: impl std::future::Future<Output = Result<()>>) -> ExitCode {
         }
     };
     match rt.block_on(f) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("错误 / error: {e:#}");
             ExitCode::FAILURE
@@ -190,8 +281,114 @@ async fn migrate(db: String) -> Result<()> {
     Ok(())
 }
 
+async fn user_add(
+    db: String,
+    mut raw: std::collections::HashMap<String, String>,
+    password_stdin: bool,
+) -> Result<()> {
+    let generated = !password_stdin;
+    let password = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("无法读取密码")?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    } else {
+        // Letters and digits, so it always meets the strength rule.
+        let t = leye_web::auth::random_token();
+        format!("Ly{}", &t[..14])
+    };
+    raw.insert("password".into(), password.clone());
+    let u = leye_web::ui::parse_new_user(&raw)
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.field, e.message))?;
+    let store = open(&db).await?;
+    let mut tx = store.begin().await?;
+    let id =
+        leye_store::create_user(&mut tx, &leye_store::Actor::system("cli"), &u, Utc::now()).await?;
+    tx.commit().await?;
+    println!(
+        "已创建用户 / user created: {} (#{id}, {})",
+        u.username, u.role
+    );
+    if generated {
+        println!("初始密码(只显示这一次) / initial password (shown once): {password}");
+    }
+    Ok(())
+}
+
+async fn audit_verify(db: String) -> Result<ExitCode> {
+    let store = open(&db).await?;
+    let mut tx = store.begin().await?;
+    let r = leye_store::verify_audit(&mut tx).await?;
+    tx.commit().await?;
+    match r {
+        Ok(n) => {
+            println!("审计日志完整 / audit log intact: {n} 条记录 / entries");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(b) => {
+            println!("审计日志被篡改 / audit log tampered: {b}");
+            Ok(ExitCode::from(3))
+        }
+    }
+}
+
+/// Demo accounts: (username, display name, role, region), all with [`DEMO_PASSWORD`].
+const DEMO_USERS: &[(&str, &str, &str, &str)] = &[
+    ("admin", "市人力社保局管理员", "city_admin", ""),
+    (
+        "wuxing",
+        "吴兴区就业管理服务中心",
+        "county_officer",
+        "330502",
+    ),
+    (
+        "deqing",
+        "德清县就业管理服务中心",
+        "county_officer",
+        "330521",
+    ),
+    ("zhili", "织里镇人社服务站", "township_officer", "330502102"),
+    ("auditor", "审计员", "auditor", ""),
+];
+const DEMO_PASSWORD: &str = "demo2024";
+
+async fn demo_users(store: &leye_store::Store) -> Result<()> {
+    let mut tx = store.begin().await?;
+    if !leye_store::list_users(&mut tx).await?.is_empty() {
+        return Ok(());
+    }
+    for (username, name, role, region) in DEMO_USERS {
+        let mut raw = std::collections::HashMap::new();
+        for (k, v) in [
+            ("username", *username),
+            ("display_name", *name),
+            ("role", *role),
+            ("region_code", *region),
+            ("password", DEMO_PASSWORD),
+        ] {
+            raw.insert(k.to_string(), v.to_string());
+        }
+        let u = leye_web::ui::parse_new_user(&raw).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+        leye_store::create_user(
+            &mut tx,
+            &leye_store::Actor::system("演示数据"),
+            &u,
+            Utc::now(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    println!("演示账号 / demo accounts (密码 / password: {DEMO_PASSWORD}):");
+    for (username, name, _, _) in DEMO_USERS {
+        println!("  {username:<8} {name}");
+    }
+    Ok(())
+}
+
 async fn demo(db: String, addr: String) -> Result<()> {
     let store = open(&db).await?;
+    demo_users(&store).await?;
     match leye_synth::load_demo_if_empty(&store, Default::default(), 20240711, Utc::now()).await? {
         Some(s) => println!(
             "已载入演示城市 / demo city loaded: {} 户家庭, {} 名人员, {} 家企业",

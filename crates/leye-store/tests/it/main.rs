@@ -9,7 +9,7 @@ use leye_store::*;
 use leye_testkit::{both_backends, credit_code, id_number, now, today};
 
 fn sys() -> Actor {
-    Actor("test".into())
+    Actor::system("test")
 }
 
 fn person(name: &str, region: &str, seq: u32) -> leye_domain::person::PersonFacts {
@@ -613,7 +613,163 @@ async fn migrate_is_idempotent(store: Store) {
     store.ping().await.unwrap();
 }
 
+async fn audit_chain_detects_tampering(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    for i in 0..5 {
+        create_person(
+            &mut tx,
+            &Scope::System,
+            &sys(),
+            &person("审计", "330502", i),
+            now(),
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(verify_audit(&mut tx).await.unwrap(), Ok(5));
+    tx.commit().await.unwrap();
+    // Nothing can edit or delete entries.
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        sqlx::query("UPDATE audit_log SET actor = 'x' WHERE id = 2")
+            .execute(&mut *tx)
+            .await
+            .is_err()
+    );
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        sqlx::query("DELETE FROM audit_log WHERE id = 2")
+            .execute(&mut *tx)
+            .await
+            .is_err()
+    );
+    drop(tx);
+    // Someone with the database's keys drops the guard and flips one byte.
+    let is_pg = store.backend() == Backend::Postgres;
+    let drop_guard = if is_pg {
+        "DROP TRIGGER audit_log_no_update ON audit_log"
+    } else {
+        "DROP TRIGGER audit_log_no_update"
+    };
+    let mut tx = store.begin().await.unwrap();
+    sqlx::query(drop_guard).execute(&mut *tx).await.unwrap();
+    sqlx::query("UPDATE audit_log SET detail = '330503' WHERE id = 3")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(
+        verify_audit(&mut tx).await.unwrap(),
+        Err(AuditBreak::Changed { id: 3 })
+    );
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    if is_pg {
+        sqlx::query(drop_guard).execute(&mut *tx).await.unwrap();
+    } else {
+        sqlx::query("DROP TRIGGER audit_log_no_delete")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    sqlx::query("DELETE FROM audit_log WHERE id = 4")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(
+        verify_audit(&mut tx).await.unwrap(),
+        Err(AuditBreak::Removed { before_id: 5 })
+    );
+    sqlx::query("DELETE FROM audit_log WHERE id = 5")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(
+        verify_audit(&mut tx).await.unwrap(),
+        Err(AuditBreak::RemovedAtEnd {
+            head_id: 5,
+            last_id: 3
+        })
+    );
+}
+
+async fn accounts_sessions_and_tokens(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let u = NewUser {
+        username: "wuxing".into(),
+        display_name: "吴兴区就业科".into(),
+        password_hash: "hash".into(),
+        role: "county_officer".into(),
+        region_code: Some("330502".into()),
+        unit: None,
+        enterprise_id: None,
+        person_id: None,
+    };
+    let id = create_user(&mut tx, &sys(), &u, now()).await.unwrap();
+    assert!(matches!(
+        create_user(&mut tx, &sys(), &u, now()).await,
+        Err(StoreError::Duplicate {
+            field: "username",
+            ..
+        })
+    ));
+    tx.commit().await.unwrap();
+    let mut bad_tx = store.begin().await.unwrap();
+    let bad = NewUser {
+        username: "x2".into(),
+        region_code: None,
+        ..u.clone()
+    };
+    assert!(
+        create_user(&mut bad_tx, &sys(), &bad, now()).await.is_err(),
+        "a county officer needs a region"
+    );
+    drop(bad_tx);
+    let mut tx = store.begin().await.unwrap();
+    create_session(
+        &mut tx,
+        "s1",
+        id,
+        "csrf",
+        "zh",
+        now(),
+        now() + chrono::Duration::hours(8),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        session(&mut tx, "s1", now())
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .username,
+        "wuxing"
+    );
+    assert!(
+        session(&mut tx, "s1", now() + chrono::Duration::hours(9))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let t = create_api_token(&mut tx, &sys(), id, "对接系统", "th", now())
+        .await
+        .unwrap();
+    assert_eq!(user_by_token(&mut tx, "th").await.unwrap().unwrap().id, id);
+    revoke_api_token(&mut tx, &sys(), id, t, now())
+        .await
+        .unwrap();
+    assert!(user_by_token(&mut tx, "th").await.unwrap().is_none());
+    set_user_disabled(&mut tx, &sys(), id, true, now())
+        .await
+        .unwrap();
+    assert!(session(&mut tx, "s1", now()).await.unwrap().is_none());
+    assert!(verify_audit(&mut tx).await.unwrap().is_ok());
+}
+
 both_backends!(
+    audit_chain_detects_tampering,
+    accounts_sessions_and_tokens,
     person_crud,
     duplicate_id_number_changes_nothing,
     database_constraints_back_the_rules,

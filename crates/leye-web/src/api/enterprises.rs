@@ -1,6 +1,7 @@
 //! Enterprises (企业) and monthly headcount.
 
 use crate::AppState;
+use crate::access::Caller;
 use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody, IdPath, code_filter, region_filter};
 use crate::views::{EnterpriseView, Page};
 use axum::Json;
@@ -43,13 +44,14 @@ impl EnterpriseQuery {
     responses((status = 200, body = Page<EnterpriseView>), (status = 400, body = ErrorBody)))]
 pub async fn list(
     State(app): State<AppState>,
+    caller: Caller,
     ApiQuery(q): ApiQuery<EnterpriseQuery>,
 ) -> Result<Json<Page<EnterpriseView>>, ApiError> {
     let f = q.filter()?;
-    let (scope, _) = app.caller();
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
-    let page = store::list_enterprises(&mut tx, &scope, &f, store::Paging::new(q.page, q.per_page))
-        .await?;
+    let page =
+        store::list_enterprises(&mut tx, scope, &f, store::Paging::new(q.page, q.per_page)).await?;
     tx.commit().await?;
     Ok(Json(Page::from_store(&page)))
 }
@@ -59,13 +61,14 @@ pub async fn list(
     responses((status = 201, body = EnterpriseView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
+    caller: Caller,
     ApiJson(input): ApiJson<EnterpriseInput>,
 ) -> Result<(StatusCode, Json<EnterpriseView>), ApiError> {
     let facts = input.parse(Regions::huzhou())?;
-    let (scope, actor) = app.caller();
+    let (scope, actor) = (&caller.scope, &caller.actor);
     let mut tx = app.store.begin().await?;
-    let id = store::create_enterprise(&mut tx, &scope, &actor, &facts, app.clock.now()).await?;
-    let rec = store::get_enterprise(&mut tx, &scope, id).await?;
+    let id = store::create_enterprise(&mut tx, scope, actor, &facts, app.clock.now()).await?;
+    let rec = store::get_enterprise(&mut tx, scope, id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json((&rec).into())))
 }
@@ -75,11 +78,12 @@ pub async fn create(
     responses((status = 200, body = EnterpriseView), (status = 404, body = ErrorBody)))]
 pub async fn get_one(
     State(app): State<AppState>,
+    caller: Caller,
     IdPath(id): IdPath,
 ) -> Result<Json<EnterpriseView>, ApiError> {
-    let (scope, _) = app.caller();
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
-    let rec = store::get_enterprise(&mut tx, &scope, id).await?;
+    let rec = store::get_enterprise(&mut tx, scope, id).await?;
     tx.commit().await?;
     Ok(Json((&rec).into()))
 }
@@ -89,14 +93,14 @@ pub async fn get_one(
     responses((status = 200, body = EnterpriseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(app): State<AppState>,
+    caller: Caller,
     IdPath(id): IdPath,
     ApiJson(input): ApiJson<EnterpriseInput>,
 ) -> Result<Json<EnterpriseView>, ApiError> {
     let facts = input.parse(Regions::huzhou())?;
-    let (scope, actor) = app.caller();
+    let (scope, actor) = (&caller.scope, &caller.actor);
     let mut tx = app.store.begin().await?;
-    let rec =
-        store::update_enterprise(&mut tx, &scope, &actor, id, &facts, app.clock.now()).await?;
+    let rec = store::update_enterprise(&mut tx, scope, actor, id, &facts, app.clock.now()).await?;
     tx.commit().await?;
     Ok(Json((&rec).into()))
 }
@@ -106,11 +110,12 @@ pub async fn update(
     responses((status = 200, body = Vec<Headcount>), (status = 404, body = ErrorBody)))]
 pub async fn headcount(
     State(app): State<AppState>,
+    caller: Caller,
     IdPath(id): IdPath,
 ) -> Result<Json<Vec<Headcount>>, ApiError> {
-    let (scope, _) = app.caller();
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
-    let h = store::headcount_history(&mut tx, &scope, id).await?;
+    let h = store::headcount_history(&mut tx, scope, id).await?;
     tx.commit().await?;
     Ok(Json(h))
 }
@@ -121,6 +126,7 @@ pub async fn headcount(
     responses((status = 200, body = Vec<Headcount>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_headcount(
     State(app): State<AppState>,
+    caller: Caller,
     IdPath(id): IdPath,
     ApiJson(h): ApiJson<Headcount>,
 ) -> Result<Json<Vec<Headcount>>, ApiError> {
@@ -129,10 +135,10 @@ pub async fn set_headcount(
             FieldError::new("month", "invalid_date", format!("月份{}晚于本月", h.month)).into(),
         );
     }
-    let (scope, actor) = app.caller();
+    let (scope, actor) = (&caller.scope, &caller.actor);
     let mut tx = app.store.begin().await?;
-    store::set_headcount(&mut tx, &scope, &actor, id, h, app.clock.now()).await?;
-    let all = store::headcount_history(&mut tx, &scope, id).await?;
+    store::set_headcount(&mut tx, scope, actor, id, h, app.clock.now()).await?;
+    let all = store::headcount_history(&mut tx, scope, id).await?;
     tx.commit().await?;
     Ok(Json(all))
 }

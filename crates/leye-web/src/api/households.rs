@@ -1,6 +1,7 @@
 //! Households (户).
 
 use crate::AppState;
+use crate::access::Caller;
 use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody, IdPath, region_filter};
 use crate::views::{HouseholdView, Page};
 use axum::Json;
@@ -29,16 +30,17 @@ pub struct HouseholdQuery {
     responses((status = 200, body = Page<HouseholdView>), (status = 400, body = ErrorBody)))]
 pub async fn list(
     State(app): State<AppState>,
+    caller: Caller,
     ApiQuery(q): ApiQuery<HouseholdQuery>,
 ) -> Result<Json<Page<HouseholdView>>, ApiError> {
     let f = store::HouseholdFilter {
         region: region_filter("region", &q.region)?,
         urban: q.urban,
     };
-    let (scope, _) = app.caller();
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
     let page =
-        store::list_households(&mut tx, &scope, &f, store::Paging::new(q.page, q.per_page)).await?;
+        store::list_households(&mut tx, scope, &f, store::Paging::new(q.page, q.per_page)).await?;
     tx.commit().await?;
     Ok(Json(Page::from_store(&page)))
 }
@@ -48,13 +50,14 @@ pub async fn list(
     responses((status = 201, body = HouseholdView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
+    caller: Caller,
     ApiJson(input): ApiJson<HouseholdInput>,
 ) -> Result<(StatusCode, Json<HouseholdView>), ApiError> {
     let facts = input.parse(Regions::huzhou())?;
-    let (scope, actor) = app.caller();
+    let (scope, actor) = (&caller.scope, &caller.actor);
     let mut tx = app.store.begin().await?;
-    let id = store::create_household(&mut tx, &scope, &actor, &facts, app.clock.now()).await?;
-    let rec = store::get_household(&mut tx, &scope, id).await?;
+    let id = store::create_household(&mut tx, scope, actor, &facts, app.clock.now()).await?;
+    let rec = store::get_household(&mut tx, scope, id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json((&rec).into())))
 }
@@ -64,11 +67,12 @@ pub async fn create(
     responses((status = 200, body = HouseholdView), (status = 404, body = ErrorBody)))]
 pub async fn get_one(
     State(app): State<AppState>,
+    caller: Caller,
     IdPath(id): IdPath,
 ) -> Result<Json<HouseholdView>, ApiError> {
-    let (scope, _) = app.caller();
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
-    let rec = store::get_household(&mut tx, &scope, id).await?;
+    let rec = store::get_household(&mut tx, scope, id).await?;
     tx.commit().await?;
     Ok(Json((&rec).into()))
 }
@@ -78,13 +82,14 @@ pub async fn get_one(
     responses((status = 200, body = HouseholdView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(app): State<AppState>,
+    caller: Caller,
     IdPath(id): IdPath,
     ApiJson(input): ApiJson<HouseholdInput>,
 ) -> Result<Json<HouseholdView>, ApiError> {
     let facts = input.parse(Regions::huzhou())?;
-    let (scope, actor) = app.caller();
+    let (scope, actor) = (&caller.scope, &caller.actor);
     let mut tx = app.store.begin().await?;
-    let rec = store::update_household(&mut tx, &scope, &actor, id, &facts, app.clock.now()).await?;
+    let rec = store::update_household(&mut tx, scope, actor, id, &facts, app.clock.now()).await?;
     tx.commit().await?;
     Ok(Json((&rec).into()))
 }

@@ -3,12 +3,14 @@
 
 mod enterprises;
 mod households;
+mod me;
 mod persons;
 mod regions;
 
 pub use enterprises::EnterpriseQuery;
 pub use households::HouseholdQuery;
-pub use persons::PersonQuery;
+pub use me::{AuditQuery, AuditView};
+pub use persons::{PersonQuery, reveal_reason};
 pub use regions::{RegionView, view as region_view};
 
 use crate::AppState;
@@ -24,12 +26,12 @@ use utoipa::OpenApi;
 /// OpenAPI document of the API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "乐业 (leye) API", description = "湖州市就业友好型城市平台 JSON API。错误统一为 {code, message, field?},message 为中文。"),
+    info(title = "乐业 (leye) API", description = "湖州市就业友好型城市平台 JSON API。认证: `Authorization: Bearer <接口令牌>`(在“我的账号”页面生成),或浏览器会话(写操作需带 X-CSRF-Token)。错误统一为 {code, message, field?},message 为中文。"),
     paths(
         healthz,
         regions::list, regions::get_one,
         persons::list, persons::create, persons::get_one, persons::update,
-        persons::list_events, persons::add_event,
+        persons::list_events, persons::add_event, persons::reveal, me::me, me::audit,
         households::list, households::create, households::get_one, households::update,
         enterprises::list, enterprises::create, enterprises::get_one, enterprises::update,
         enterprises::headcount, enterprises::set_headcount,
@@ -51,6 +53,9 @@ pub fn router() -> Router<AppState> {
         .route("/regions/{code}", get(regions::get_one))
         .route("/persons", get(persons::list).post(persons::create))
         .route("/persons/{id}", get(persons::get_one).put(persons::update))
+        .route("/persons/{id}/reveal", axum::routing::post(persons::reveal))
+        .route("/me", get(me::me))
+        .route("/audit", get(me::audit))
         .route(
             "/persons/{id}/labour-events",
             get(persons::list_events).post(persons::add_event),

@@ -1,6 +1,7 @@
 //! Persons (人员) and their labour-status history.
 
 use crate::AppState;
+use crate::access::Caller;
 use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody, IdPath, code_filter, region_filter};
 use crate::views::{LabourEventView, Page, PersonView};
 use axum::Json;
@@ -74,12 +75,13 @@ impl PersonQuery {
     responses((status = 200, body = Page<PersonView>), (status = 400, body = ErrorBody)))]
 pub async fn list(
     State(app): State<AppState>,
+    caller: Caller,
     ApiQuery(q): ApiQuery<PersonQuery>,
 ) -> Result<Json<Page<PersonView>>, ApiError> {
     let f = q.filter()?;
-    let (scope, _) = app.caller();
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
-    let page = store::list_persons(&mut tx, &scope, &f, q.paging()).await?;
+    let page = store::list_persons(&mut tx, scope, &f, q.paging()).await?;
     tx.commit().await?;
     Ok(Json(Page::from_store(&page)))
 }
@@ -89,13 +91,14 @@ pub async fn list(
     responses((status = 201, body = PersonView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
+    caller: Caller,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> Result<(StatusCode, Json<PersonView>), ApiError> {
     let facts = input.parse(Regions::huzhou(), app.clock.today())?;
-    let (scope, actor) = app.caller();
+    let (scope, actor) = (&caller.scope, &caller.actor);
     let mut tx = app.store.begin().await?;
-    let id = store::create_person(&mut tx, &scope, &actor, &facts, app.clock.now()).await?;
-    let rec = store::get_person(&mut tx, &scope, id).await?;
+    let id = store::create_person(&mut tx, scope, actor, &facts, app.clock.now()).await?;
+    let rec = store::get_person(&mut tx, scope, id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json((&rec).into())))
 }
@@ -105,11 +108,12 @@ pub async fn create(
     responses((status = 200, body = PersonView), (status = 404, body = ErrorBody)))]
 pub async fn get_one(
     State(app): State<AppState>,
+    caller: Caller,
     IdPath(id): IdPath,
 ) -> Result<Json<PersonView>, ApiError> {
-    let (scope, _) = app.caller();
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
-    let rec = store::get_person(&mut tx, &scope, id).await?;
+    let rec = store::get_person(&mut tx, scope, id).await?;
     tx.commit().await?;
     Ok(Json((&rec).into()))
 }
@@ -119,13 +123,14 @@ pub async fn get_one(
     responses((status = 200, body = PersonView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(app): State<AppState>,
+    caller: Caller,
     IdPath(id): IdPath,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> Result<Json<PersonView>, ApiError> {
     let facts = input.parse(Regions::huzhou(), app.clock.today())?;
-    let (scope, actor) = app.caller();
+    let (scope, actor) = (&caller.scope, &caller.actor);
     let mut tx = app.store.begin().await?;
-    let rec = store::update_person(&mut tx, &scope, &actor, id, &facts, app.clock.now()).await?;
+    let rec = store::update_person(&mut tx, scope, actor, id, &facts, app.clock.now()).await?;
     tx.commit().await?;
     Ok(Json((&rec).into()))
 }
@@ -135,11 +140,12 @@ pub async fn update(
     responses((status = 200, body = Vec<LabourEventView>), (status = 404, body = ErrorBody)))]
 pub async fn list_events(
     State(app): State<AppState>,
+    caller: Caller,
     IdPath(id): IdPath,
 ) -> Result<Json<Vec<LabourEventView>>, ApiError> {
-    let (scope, _) = app.caller();
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
-    let h = store::labour_history(&mut tx, &scope, id).await?;
+    let h = store::labour_history(&mut tx, scope, id).await?;
     tx.commit().await?;
     Ok(Json(h.iter().map(LabourEventView::from).collect()))
 }
@@ -150,18 +156,19 @@ pub async fn list_events(
     responses((status = 201, body = LabourEventView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_event(
     State(app): State<AppState>,
+    caller: Caller,
     IdPath(id): IdPath,
     ApiJson(input): ApiJson<LabourEventInput>,
 ) -> Result<(StatusCode, Json<LabourEventView>), ApiError> {
-    let (scope, actor) = app.caller();
+    let (scope, actor) = (&caller.scope, &caller.actor);
     let mut tx = app.store.begin().await?;
-    let person = store::get_person(&mut tx, &scope, id).await?;
+    let person = store::get_person(&mut tx, scope, id).await?;
     let birth = person.birth_date.parse().unwrap_or(chrono::NaiveDate::MIN);
     let event = input.parse(birth, app.clock.today())?;
     let rec = store::append_labour_event(
         &mut tx,
-        &scope,
-        &actor,
+        scope,
+        actor,
         id,
         &event,
         app.clock.today(),
@@ -170,4 +177,64 @@ pub async fn add_event(
     .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json((&rec).into())))
+}
+
+/// Why personal data is being read in full.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevealInput {
+    /// 查看理由, e.g. "电话回访就业意向" (4-200 characters)
+    pub reason: String,
+}
+
+/// Personal data in full.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Revealed {
+    pub id: i64,
+    pub id_number: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+/// Check a reveal reason.
+pub fn reveal_reason(raw: &str) -> Result<String, leye_domain::FieldError> {
+    let r = leye_domain::field::text("reason", "查看理由", raw, 200)?;
+    if r.chars().count() < 4 {
+        return Err(leye_domain::FieldError::new(
+            "reason",
+            "too_short",
+            "查看理由至少4个字",
+        ));
+    }
+    Ok(r)
+}
+
+/// Show a person's ID number, phone and address in full: needs a reason, is audited.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/reveal", tag = "registry", params(("id" = i64, Path)),
+    request_body = RevealInput,
+    responses((status = 200, body = Revealed), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reveal(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    ApiJson(input): ApiJson<RevealInput>,
+) -> Result<Json<Revealed>, ApiError> {
+    let reason = reveal_reason(&input.reason)?;
+    let mut tx = app.store.begin().await?;
+    let p = store::reveal_person(
+        &mut tx,
+        &caller.scope,
+        &caller.actor,
+        id,
+        &reason,
+        app.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Revealed {
+        id: p.id,
+        id_number: p.id_number,
+        phone: p.phone,
+        address: p.address,
+    }))
 }

@@ -1,8 +1,15 @@
 //! The web UI in simplified Chinese: server-rendered pages (askama), no script, every asset
 //! embedded in the binary. Pages read through the same store functions as the API, with the
-//! caller's scope, and show personal data masked.
+//! caller's scope, and show personal data masked. Which pages a role may open is decided by
+//! the access table (`crate::access::ROUTES`), before any handler here runs.
+
+mod account;
+pub use account::parse_new_user;
+pub mod chart;
+mod forms;
 
 use crate::AppState;
+use crate::access::Caller;
 use crate::api::{EnterpriseQuery, HouseholdQuery, PersonQuery, RegionView, region_view};
 use crate::error::{ApiError, ApiQuery, IdPath, region_filter};
 use crate::views::{EnterpriseView, HouseholdView, LabourEventView, PersonView};
@@ -12,6 +19,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use leye_domain::access::Permission;
 use leye_domain::enterprise::Industry;
 use leye_domain::labour::LabourStatus;
 use leye_domain::region::RegionLevel;
@@ -33,11 +41,43 @@ pub fn router() -> Router<AppState> {
         .route("/enterprises/{id}", get(enterprise))
         .route("/regions", get(regions_root))
         .route("/regions/{code}", get(region))
+        .route("/persons/export.csv", get(forms::export_persons))
+        .route("/households/export.csv", get(forms::export_households))
+        .route("/enterprises/export.csv", get(forms::export_enterprises))
+        .route(
+            "/persons/new",
+            get(forms::new_person).post(forms::create_person),
+        )
+        .route(
+            "/persons/{id}/edit",
+            get(forms::edit_person).post(forms::update_person),
+        )
+        .route(
+            "/persons/{id}/reveal",
+            axum::routing::post(forms::reveal_person),
+        )
+        .route(
+            "/enterprises/new",
+            get(forms::new_enterprise).post(forms::create_enterprise),
+        )
+        .route(
+            "/enterprises/{id}/edit",
+            get(forms::edit_enterprise).post(forms::update_enterprise),
+        )
+        .route(
+            "/households/new",
+            get(forms::new_household).post(forms::create_household),
+        )
+        .route(
+            "/households/{id}/edit",
+            get(forms::edit_household).post(forms::update_household),
+        )
+        .merge(account::router())
         .fallback(page_not_found)
 }
 
 /// An error shown as a Chinese page with the right status.
-pub struct UiError(ApiError);
+pub struct UiError(pub ApiError);
 
 impl<E: Into<ApiError>> From<E> for UiError {
     fn from(e: E) -> Self {
@@ -48,8 +88,42 @@ impl<E: Into<ApiError>> From<E> for UiError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
+    nav: Nav,
     heading: String,
     message: String,
+}
+
+/// What the page header shows: the user, and the menu their role may use.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub signed_in: bool,
+    pub user: String,
+    pub role: String,
+    pub role_code: String,
+    pub csrf: String,
+    pub persons: bool,
+    pub households: bool,
+    pub enterprises: bool,
+    pub users: bool,
+    pub audit: bool,
+}
+
+impl Nav {
+    pub fn of(c: &Caller) -> Self {
+        use leye_domain::access::Permission::*;
+        Self {
+            signed_in: true,
+            user: c.user.display_name.clone(),
+            role: c.role.label_zh().into(),
+            role_code: c.role.code().into(),
+            csrf: c.csrf().into(),
+            persons: c.may(PersonRead),
+            households: c.may(HouseholdRead),
+            enterprises: c.may(EnterpriseRead),
+            users: c.may(UserAdmin),
+            audit: c.may(AuditRead),
+        }
+    }
 }
 
 impl IntoResponse for UiError {
@@ -60,6 +134,7 @@ impl IntoResponse for UiError {
             _ => "系统暂时出现问题",
         };
         let page = ErrorPage {
+            nav: Nav::default(),
             heading: heading.into(),
             message: self.0.body.message,
         };
@@ -70,7 +145,7 @@ impl IntoResponse for UiError {
     }
 }
 
-fn render(t: impl Template) -> Result<Response, UiError> {
+pub(crate) fn render(t: impl Template) -> Result<Response, UiError> {
     t.render().map(|h| Html(h).into_response()).map_err(|e| {
         tracing::error!(error = %e, "template");
         UiError(ApiError::new(
@@ -99,7 +174,7 @@ async fn page_not_found() -> UiError {
     ))
 }
 
-fn scope_name(scope: &Scope) -> String {
+pub(crate) fn scope_name(scope: &Scope) -> String {
     match scope {
         Scope::System => "全部".into(),
         Scope::Region(code) => Regions::huzhou().full_name(code),
@@ -109,51 +184,87 @@ fn scope_name(scope: &Scope) -> String {
     }
 }
 
-struct CountyRow {
-    code: String,
-    name: String,
-    children: usize,
-}
-
 #[derive(Template)]
 #[template(path = "home.html")]
 struct Home {
+    nav: Nav,
+    greeting: String,
     scope_name: String,
     counts: store::RegistryCounts,
-    counties: Vec<CountyRow>,
-    zones: Vec<String>,
+    user_count: usize,
+    chart: String,
+    tasks: Vec<(&'static str, &'static str)>,
 }
 
-async fn home(State(app): State<AppState>) -> Result<Response, UiError> {
-    let (scope, _) = app.caller();
-    let counts = app.store.counts(&scope).await?;
-    let r = Regions::huzhou();
-    let counties = r
-        .children("330500")
-        .map(|c| CountyRow {
-            code: c.code.clone(),
-            name: c.name.clone(),
-            children: r.children(&c.code).count(),
-        })
-        .collect();
-    let zones = r.zones().map(|z| z.name.clone()).collect();
+async fn home(State(app): State<AppState>, caller: Caller) -> Result<Response, UiError> {
+    use leye_domain::access::Permission::*;
+    let scope = &caller.scope;
+    let counts = app.store.counts(scope).await?;
+    let mut tx = app.store.begin().await?;
+    let chart = if caller.may(PersonRead) {
+        let rows: Vec<(String, i64)> = store::count_persons_by_county(&mut tx, scope)
+            .await?
+            .into_iter()
+            .map(|(code, n)| {
+                (
+                    Regions::huzhou()
+                        .get(&code)
+                        .map_or(code.clone(), |r| r.name.clone()),
+                    n,
+                )
+            })
+            .collect();
+        if rows.len() > 1 {
+            chart::bar_chart(&rows, "人")
+        } else {
+            String::new()
+        }
+    } else {
+        String::new()
+    };
+    let user_count = if caller.may(UserAdmin) {
+        store::list_users(&mut tx).await?.len()
+    } else {
+        0
+    };
+    tx.commit().await?;
+    let mut tasks = Vec::new();
+    if caller.may(PersonWrite) {
+        tasks.push(("/persons/new", "登记人员"));
+    }
+    if caller.may(HouseholdWrite) {
+        tasks.push(("/households/new", "登记家庭"));
+    }
+    if caller.may(EnterpriseCreate) {
+        tasks.push(("/enterprises/new", "登记企业"));
+    }
+    if caller.role == leye_domain::access::Role::Employer {
+        tasks.push(("/enterprises", "本企业信息与用工人数"));
+    }
+    if caller.role == leye_domain::access::Role::JobSeeker {
+        tasks.push(("/persons", "我的登记信息"));
+    }
+    tasks.push(("/account", "修改密码、管理接口令牌"));
     render(Home {
-        scope_name: scope_name(&scope),
+        greeting: format!("{},您好", caller.user.display_name),
+        scope_name: scope_name(scope),
+        nav: Nav::of(&caller),
         counts,
-        counties,
-        zones,
+        user_count,
+        chart,
+        tasks,
     })
 }
 
 /// Paging figures and the query string (without `page`) for the pager links.
-struct Pager {
+pub(crate) struct Pager {
     total: i64,
     page: i64,
     pages: i64,
     query: String,
 }
 
-fn pager<T>(p: &store::Page<T>, pairs: &[(&str, &Option<String>)]) -> Pager {
+pub(crate) fn pager<T>(p: &store::Page<T>, pairs: &[(&str, &Option<String>)]) -> Pager {
     let query = serde_urlencoded::to_string(
         pairs
             .iter()
@@ -172,6 +283,8 @@ fn pager<T>(p: &store::Page<T>, pairs: &[(&str, &Option<String>)]) -> Pager {
 #[derive(Template)]
 #[template(path = "persons_list.html")]
 struct PersonsPage {
+    nav: Nav,
+    can_create: bool,
     items: Vec<PersonView>,
     statuses: Vec<(&'static str, &'static str)>,
     f_region: String,
@@ -185,12 +298,13 @@ struct PersonsPage {
 
 async fn persons(
     State(app): State<AppState>,
+    caller: Caller,
     ApiQuery(q): ApiQuery<PersonQuery>,
 ) -> Result<Response, UiError> {
     let f = q.filter()?;
-    let (scope, _) = app.caller();
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
-    let page = store::list_persons(&mut tx, &scope, &f, q.paging()).await?;
+    let page = store::list_persons(&mut tx, scope, &f, q.paging()).await?;
     tx.commit().await?;
     let pg = pager(
         &page,
@@ -201,6 +315,8 @@ async fn persons(
         ],
     );
     render(PersonsPage {
+        nav: Nav::of(&caller),
+        can_create: caller.may(Permission::PersonWrite),
         items: page.items.iter().map(PersonView::from).collect(),
         statuses: LabourStatus::ALL
             .iter()
@@ -219,17 +335,27 @@ async fn persons(
 #[derive(Template)]
 #[template(path = "person.html")]
 struct PersonPage {
+    nav: Nav,
+    can_edit: bool,
+    can_reveal: bool,
     p: PersonView,
     events: Vec<LabourEventView>,
 }
 
-async fn person(State(app): State<AppState>, IdPath(id): IdPath) -> Result<Response, UiError> {
-    let (scope, _) = app.caller();
+async fn person(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Response, UiError> {
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
-    let p = store::get_person(&mut tx, &scope, id).await?;
-    let events = store::labour_history(&mut tx, &scope, id).await?;
+    let p = store::get_person(&mut tx, scope, id).await?;
+    let events = store::labour_history(&mut tx, scope, id).await?;
     tx.commit().await?;
     render(PersonPage {
+        nav: Nav::of(&caller),
+        can_edit: caller.may(Permission::PersonWrite),
+        can_reveal: caller.may(Permission::PersonReveal),
         p: (&p).into(),
         events: events.iter().map(LabourEventView::from).collect(),
     })
@@ -238,6 +364,8 @@ async fn person(State(app): State<AppState>, IdPath(id): IdPath) -> Result<Respo
 #[derive(Template)]
 #[template(path = "households_list.html")]
 struct HouseholdsPage {
+    nav: Nav,
+    can_create: bool,
     items: Vec<HouseholdView>,
     f_region: String,
     total: i64,
@@ -248,19 +376,22 @@ struct HouseholdsPage {
 
 async fn households(
     State(app): State<AppState>,
+    caller: Caller,
     ApiQuery(q): ApiQuery<HouseholdQuery>,
 ) -> Result<Response, UiError> {
     let f = store::HouseholdFilter {
         region: region_filter("region", &q.region)?,
         urban: q.urban,
     };
-    let (scope, _) = app.caller();
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
     let page =
-        store::list_households(&mut tx, &scope, &f, store::Paging::new(q.page, q.per_page)).await?;
+        store::list_households(&mut tx, scope, &f, store::Paging::new(q.page, q.per_page)).await?;
     tx.commit().await?;
     let pg = pager(&page, &[("region", &q.region)]);
     render(HouseholdsPage {
+        nav: Nav::of(&caller),
+        can_create: caller.may(Permission::HouseholdWrite),
         items: page.items.iter().map(HouseholdView::from).collect(),
         f_region: q.region.unwrap_or_default(),
         total: pg.total,
@@ -273,20 +404,32 @@ async fn households(
 #[derive(Template)]
 #[template(path = "household.html")]
 struct HouseholdPage {
+    nav: Nav,
+    can_edit: bool,
     h: HouseholdView,
 }
 
-async fn household(State(app): State<AppState>, IdPath(id): IdPath) -> Result<Response, UiError> {
-    let (scope, _) = app.caller();
+async fn household(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Response, UiError> {
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
-    let h = store::get_household(&mut tx, &scope, id).await?;
+    let h = store::get_household(&mut tx, scope, id).await?;
     tx.commit().await?;
-    render(HouseholdPage { h: (&h).into() })
+    render(HouseholdPage {
+        nav: Nav::of(&caller),
+        can_edit: caller.may(Permission::HouseholdWrite),
+        h: (&h).into(),
+    })
 }
 
 #[derive(Template)]
 #[template(path = "enterprises_list.html")]
 struct EnterprisesPage {
+    nav: Nav,
+    can_create: bool,
     items: Vec<EnterpriseView>,
     industries: Vec<(&'static str, &'static str)>,
     f_region: String,
@@ -300,13 +443,14 @@ struct EnterprisesPage {
 
 async fn enterprises(
     State(app): State<AppState>,
+    caller: Caller,
     ApiQuery(q): ApiQuery<EnterpriseQuery>,
 ) -> Result<Response, UiError> {
     let f = q.filter()?;
-    let (scope, _) = app.caller();
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
-    let page = store::list_enterprises(&mut tx, &scope, &f, store::Paging::new(q.page, q.per_page))
-        .await?;
+    let page =
+        store::list_enterprises(&mut tx, scope, &f, store::Paging::new(q.page, q.per_page)).await?;
     tx.commit().await?;
     let pg = pager(
         &page,
@@ -317,6 +461,8 @@ async fn enterprises(
         ],
     );
     render(EnterprisesPage {
+        nav: Nav::of(&caller),
+        can_create: caller.may(Permission::EnterpriseCreate),
         items: page.items.iter().map(EnterpriseView::from).collect(),
         industries: Industry::ALL
             .iter()
@@ -335,16 +481,22 @@ async fn enterprises(
 #[derive(Template)]
 #[template(path = "enterprise.html")]
 struct EnterprisePage {
+    nav: Nav,
+    can_edit: bool,
     e: EnterpriseView,
     /// (month, headcount, change from the month before)
     headcount: Vec<(String, u32, String)>,
 }
 
-async fn enterprise(State(app): State<AppState>, IdPath(id): IdPath) -> Result<Response, UiError> {
-    let (scope, _) = app.caller();
+async fn enterprise(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Response, UiError> {
+    let scope = &caller.scope;
     let mut tx = app.store.begin().await?;
-    let e = store::get_enterprise(&mut tx, &scope, id).await?;
-    let h = store::headcount_history(&mut tx, &scope, id).await?;
+    let e = store::get_enterprise(&mut tx, scope, id).await?;
+    let h = store::headcount_history(&mut tx, scope, id).await?;
     tx.commit().await?;
     let mut rows = Vec::with_capacity(h.len());
     let mut prev: Option<u32> = None;
@@ -357,6 +509,8 @@ async fn enterprise(State(app): State<AppState>, IdPath(id): IdPath) -> Result<R
     }
     rows.reverse();
     render(EnterprisePage {
+        nav: Nav::of(&caller),
+        can_edit: caller.may(Permission::EnterpriseWrite),
         e: (&e).into(),
         headcount: rows,
     })
@@ -365,16 +519,17 @@ async fn enterprise(State(app): State<AppState>, IdPath(id): IdPath) -> Result<R
 #[derive(Template)]
 #[template(path = "regions.html")]
 struct RegionsPage {
+    nav: Nav,
     title: String,
     path: Vec<(String, String)>,
     items: Vec<RegionView>,
 }
 
-async fn regions_root() -> Result<Response, UiError> {
-    region(Path("330500".to_string())).await
+async fn regions_root(caller: Caller) -> Result<Response, UiError> {
+    region(caller, Path("330500".to_string())).await
 }
 
-async fn region(Path(code): Path<String>) -> Result<Response, UiError> {
+async fn region(caller: Caller, Path(code): Path<String>) -> Result<Response, UiError> {
     let r = Regions::huzhou();
     let this = r
         .get(&code)
@@ -389,5 +544,10 @@ async fn region(Path(code): Path<String>) -> Result<Response, UiError> {
         RegionLevel::Village => format!("{}({})", r.full_name(&code), this.level.label_zh()),
         _ => format!("{} 的下级区划", r.full_name(&code)),
     };
-    render(RegionsPage { title, path, items })
+    render(RegionsPage {
+        nav: Nav::of(&caller),
+        title,
+        path,
+        items,
+    })
 }

@@ -1,5 +1,8 @@
 //! API and UI tests. Every registry test runs on SQLite and on PostgreSQL.
 
+mod access_matrix;
+mod sessions;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
@@ -10,15 +13,88 @@ use leye_web::{AppState, Clock, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-fn router(store: Store) -> Router {
-    app(AppState {
-        store,
+/// The application with a city-bureau admin whose API token every helper sends.
+#[derive(Clone)]
+pub struct Env {
+    pub app: Router,
+    pub token: String,
+    pub store: Store,
+}
+
+/// Create a user of a role and an API token for them; returns the token.
+pub async fn user_with_token(
+    store: &Store,
+    username: &str,
+    role: &str,
+    region: Option<&str>,
+    enterprise: Option<i64>,
+    person: Option<i64>,
+) -> String {
+    let u = leye_store::NewUser {
+        username: username.into(),
+        display_name: username.into(),
+        password_hash: leye_web::auth::hash_password("pass1234").unwrap(),
+        role: role.into(),
+        region_code: region.map(str::to_string),
+        unit: (role == "unit_officer").then(|| "市经信局".to_string()),
+        enterprise_id: enterprise,
+        person_id: person,
+    };
+    let mut tx = store.begin().await.unwrap();
+    let actor = leye_store::Actor::system("test");
+    let id = leye_store::create_user(&mut tx, &actor, &u, now())
+        .await
+        .unwrap();
+    let token = format!("leye_test_{username}");
+    let hash = leye_web::auth::sha256_hex(&token);
+    leye_store::create_api_token(&mut tx, &actor, id, "t", &hash, now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    token
+}
+
+pub async fn env(store: Store) -> Env {
+    let token = user_with_token(&store, "admin", "city_admin", None, None, None).await;
+    let app = app(AppState {
+        store: store.clone(),
         clock: Clock::Fixed(now()),
-    })
+    });
+    Env { app, token, store }
+}
+
+pub async fn send(
+    app: &Router,
+    req: Request<Body>,
+) -> (StatusCode, Vec<u8>, axum::http::HeaderMap) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, bytes, headers)
+}
+
+pub async fn call_as(
+    env: &Env,
+    token: &str,
+    method: Method,
+    uri: &str,
+    body: Option<Value>,
+) -> (StatusCode, Vec<u8>) {
+    let b = body.map(|v| v.to_string().into_bytes()).unwrap_or_default();
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::from(b))
+        .unwrap();
+    let (s, bytes, _) = send(&env.app, req).await;
+    (s, bytes)
 }
 
 async fn call_raw(
-    app: &Router,
+    env: &Env,
     method: Method,
     uri: &str,
     body: Vec<u8>,
@@ -27,27 +103,24 @@ async fn call_raw(
         .method(method)
         .uri(uri)
         .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {}", env.token))
         .body(Body::from(body))
         .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    (status, bytes, headers)
+    send(&env.app, req).await
 }
 
-async fn call(app: &Router, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+async fn call(app: &Env, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
     let b = body.map(|v| v.to_string().into_bytes()).unwrap_or_default();
     let (s, bytes, _) = call_raw(app, method, uri, b).await;
     (s, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
-async fn page(app: &Router, uri: &str) -> (StatusCode, String) {
+async fn page(app: &Env, uri: &str) -> (StatusCode, String) {
     let (s, bytes, _) = call_raw(app, Method::GET, uri, vec![]).await;
     (s, String::from_utf8(bytes).unwrap())
 }
 
-fn person_body(name: &str, seq: u32) -> Value {
+pub fn person_body(name: &str, seq: u32) -> Value {
     json!({
         "name": name,
         "id_number": id_number("330502", "19880315", seq),
@@ -61,7 +134,7 @@ fn person_body(name: &str, seq: u32) -> Value {
     })
 }
 
-fn enterprise_body(n: u32) -> Value {
+pub fn enterprise_body(n: u32) -> Value {
     json!({
         "credit_code": credit_code("330522", n),
         "name": format!("长兴测试{n}有限公司"),
@@ -72,7 +145,7 @@ fn enterprise_body(n: u32) -> Value {
     })
 }
 
-async fn counts(app: &Router) -> (i64, i64, i64) {
+async fn counts(app: &Env) -> (i64, i64, i64) {
     let p = call(app, Method::GET, "/api/v1/persons", None).await.1["total"]
         .as_i64()
         .unwrap();
@@ -86,7 +159,7 @@ async fn counts(app: &Router) -> (i64, i64, i64) {
 }
 
 async fn person_lifecycle(store: Store) {
-    let app = router(store);
+    let app = env(store).await;
     let (s, p) = call(
         &app,
         Method::POST,
@@ -154,7 +227,7 @@ async fn person_lifecycle(store: Store) {
 }
 
 async fn households_and_enterprises(store: Store) {
-    let app = router(store);
+    let app = env(store).await;
     let a = call(
         &app,
         Method::POST,
@@ -516,7 +589,7 @@ fn bad_requests() -> Vec<BadRequest> {
 }
 
 async fn bad_input_is_rejected_and_changes_nothing(store: Store) {
-    let app = router(store.clone());
+    let app = env(store.clone()).await;
     for (method, uri, body, status, code, field) in bad_requests() {
         let (s, bytes, _) = call_raw(&app, method.clone(), &uri, body).await;
         let v: Value = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
@@ -548,7 +621,7 @@ async fn bad_input_is_rejected_and_changes_nothing(store: Store) {
 }
 
 async fn duplicates_are_409_and_change_nothing(store: Store) {
-    let app = router(store);
+    let app = env(store).await;
     assert_eq!(
         call(
             &app,
@@ -621,7 +694,7 @@ both_backends!(
 #[tokio::test]
 async fn no_truncated_or_corrupted_body_causes_a_500() {
     let db = leye_testkit::TestDb::sqlite().await;
-    let app = router(db.store.clone());
+    let app = env(db.store.clone()).await;
     let valid = person_body("截断", 9).to_string().into_bytes();
     for cut in 0..valid.len() {
         let (s, _, _) =
@@ -641,7 +714,7 @@ async fn no_truncated_or_corrupted_body_causes_a_500() {
 #[tokio::test]
 async fn openapi_documents_every_route() {
     let db = leye_testkit::TestDb::sqlite().await;
-    let app = router(db.store.clone());
+    let app = env(db.store.clone()).await;
     let (s, doc) = call(&app, Method::GET, "/api/v1/openapi.json", None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
@@ -672,7 +745,7 @@ async fn openapi_documents_every_route() {
 #[tokio::test]
 async fn health_regions_and_security_headers() {
     let db = leye_testkit::TestDb::sqlite().await;
-    let app = router(db.store.clone());
+    let app = env(db.store.clone()).await;
     let (s, h) = call(&app, Method::GET, "/healthz", None).await;
     assert_eq!(
         (s, h["status"].as_str(), h["database"].as_str()),
@@ -703,14 +776,14 @@ async fn health_regions_and_security_headers() {
 #[tokio::test]
 async fn ui_pages_are_chinese_and_masked() {
     let db = leye_testkit::TestDb::sqlite().await;
-    let app = router(db.store.clone());
+    let app = env(db.store.clone()).await;
     let body = person_body("孙悟空", 77);
     let full_id = body["id_number"].as_str().unwrap().to_string();
     let (_, p) = call(&app, Method::POST, "/api/v1/persons", Some(body)).await;
     let id = p["id"].as_i64().unwrap();
     let (s, home) = page(&app, "/").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(home.contains("就业友好型城市") && home.contains("长兴县"));
+    assert!(home.contains("您好") && home.contains("登记人员") && home.contains("湖州市"));
     let (_, list) = page(&app, "/persons?region=330502").await;
     assert!(list.contains("孙悟空"));
     assert!(!list.contains(&full_id), "full ID number shown in a list");

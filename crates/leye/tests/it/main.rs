@@ -101,3 +101,66 @@ fn help_is_bilingual_and_migrate_works() {
 fn leye_testkit_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
+
+#[test]
+fn user_add_and_audit_verify_detects_a_flipped_byte() {
+    let dir = leye_testkit_dir();
+    let db = dir.path().join("leye.db");
+    let db_s = db.to_str().unwrap();
+    let (code, _, out) = leye(&[
+        "user",
+        "add",
+        "admin",
+        "--display-name",
+        "管理员",
+        "--db",
+        db_s,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("初始密码"));
+    let (code, _, out) = leye(&[
+        "user",
+        "add",
+        "wx",
+        "--role",
+        "county_officer",
+        "--db",
+        db_s,
+    ]);
+    assert_eq!(code, 1, "a county officer needs a region: {out}");
+    let (code, _, out) = leye(&[
+        "user",
+        "add",
+        "wx",
+        "--role",
+        "county_officer",
+        "--region",
+        "330502",
+        "--db",
+        db_s,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, out) = leye(&["audit", "verify", "--db", db_s]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("2 条"), "{out}");
+    // Flip one byte of the first entry, as someone with the file might.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{db_s}"))
+            .await
+            .unwrap();
+        sqlx::query("DROP TRIGGER audit_log_no_update")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit_log SET detail = 'bdmin' WHERE id = 1")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c.close().await.unwrap();
+    });
+    let (code, _, out) = leye(&["audit", "verify", "--db", db_s]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("第1条审计记录的内容被修改"), "{out}");
+}

@@ -1,0 +1,195 @@
+//! Roles (角色) and permissions (权限): the one table that says which role may do what.
+//!
+//! Security sensitive. A permission not granted here is denied; the region, unit, enterprise
+//! or person a user is bound to becomes their [`Scope`], which the store applies to every
+//! query. Both decisions default to no.
+
+use crate::code_enum;
+use crate::scope::Scope;
+
+code_enum! {
+    /// A user's role.
+    Role {
+        /// 市人力社保局: city bureau administrator
+        CityAdmin = ("city_admin", "市人力社保局管理员"),
+        /// 区县: district/county officer
+        CountyOfficer = ("county_officer", "区县经办人员"),
+        /// 乡镇/街道: township/street officer
+        TownshipOfficer = ("township_officer", "乡镇(街道)经办人员"),
+        /// 村社/人社驿站: village/community worker
+        VillageWorker = ("village_worker", "村(社区)工作人员"),
+        /// 责任单位: responsible-unit officer (e.g. 市经信局)
+        UnitOfficer = ("unit_officer", "责任单位人员"),
+        /// 用人单位: employer (its own enterprise only)
+        Employer = ("employer", "用人单位"),
+        /// 求职者: job seeker (own records only)
+        JobSeeker = ("job_seeker", "求职者"),
+        /// 审计: auditor (read-only, including the audit log)
+        Auditor = ("auditor", "审计员"),
+    }
+}
+
+code_enum! {
+    /// Something a role may do.
+    Permission {
+        PersonRead = ("person_read", "查看人员"),
+        PersonWrite = ("person_write", "登记和修改人员"),
+        /// Show ID number, phone and address in full (with a reason; audited)
+        PersonReveal = ("person_reveal", "查看完整个人信息"),
+        HouseholdRead = ("household_read", "查看家庭"),
+        HouseholdWrite = ("household_write", "登记和修改家庭"),
+        EnterpriseRead = ("enterprise_read", "查看企业"),
+        EnterpriseCreate = ("enterprise_create", "登记企业"),
+        EnterpriseWrite = ("enterprise_write", "修改企业和用工人数"),
+        UserAdmin = ("user_admin", "管理用户"),
+        AuditRead = ("audit_read", "查阅审计日志"),
+    }
+}
+
+use Permission::*;
+
+/// The table. Nothing else grants a permission.
+const MATRIX: &[(Role, &[Permission])] = &[
+    (
+        Role::CityAdmin,
+        &[
+            PersonRead,
+            PersonWrite,
+            PersonReveal,
+            HouseholdRead,
+            HouseholdWrite,
+            EnterpriseRead,
+            EnterpriseCreate,
+            EnterpriseWrite,
+            UserAdmin,
+        ],
+    ),
+    (
+        Role::CountyOfficer,
+        &[
+            PersonRead,
+            PersonWrite,
+            PersonReveal,
+            HouseholdRead,
+            HouseholdWrite,
+            EnterpriseRead,
+            EnterpriseCreate,
+            EnterpriseWrite,
+        ],
+    ),
+    (
+        Role::TownshipOfficer,
+        &[
+            PersonRead,
+            PersonWrite,
+            PersonReveal,
+            HouseholdRead,
+            HouseholdWrite,
+            EnterpriseRead,
+            EnterpriseCreate,
+            EnterpriseWrite,
+        ],
+    ),
+    (
+        Role::VillageWorker,
+        &[
+            PersonRead,
+            PersonWrite,
+            PersonReveal,
+            HouseholdRead,
+            HouseholdWrite,
+            EnterpriseRead,
+        ],
+    ),
+    // Targets and tasks arrive with the monitoring issue; the registry is not theirs.
+    (Role::UnitOfficer, &[]),
+    (Role::Employer, &[EnterpriseRead, EnterpriseWrite]),
+    (Role::JobSeeker, &[PersonRead, HouseholdRead]),
+    (
+        Role::Auditor,
+        &[PersonRead, HouseholdRead, EnterpriseRead, AuditRead],
+    ),
+];
+
+impl Role {
+    /// May this role do `p`? Only if the table says so.
+    pub fn allows(self, p: Permission) -> bool {
+        MATRIX.iter().any(|(r, ps)| *r == self && ps.contains(&p))
+    }
+
+    /// Does the role work within a region (and so need one)?
+    pub fn needs_region(self) -> bool {
+        matches!(
+            self,
+            Role::CountyOfficer | Role::TownshipOfficer | Role::VillageWorker
+        )
+    }
+}
+
+/// What a user is bound to, as stored with the account.
+#[derive(Debug, Clone, Default)]
+pub struct Binding<'a> {
+    pub region_code: Option<&'a str>,
+    pub unit: Option<&'a str>,
+    pub enterprise_id: Option<i64>,
+    pub person_id: Option<i64>,
+}
+
+/// The data scope of a user. A binding that does not fit the role gives a scope that sees
+/// nothing (a region code that matches no region), never a wider one.
+pub fn scope_of(role: Role, b: &Binding<'_>) -> Scope {
+    const NOTHING: &str = "-";
+    match role {
+        Role::CityAdmin | Role::Auditor => Scope::Region("330500".into()),
+        Role::CountyOfficer | Role::TownshipOfficer | Role::VillageWorker => {
+            Scope::Region(b.region_code.unwrap_or(NOTHING).to_string())
+        }
+        Role::UnitOfficer => Scope::ResponsibleUnit(b.unit.unwrap_or(NOTHING).to_string()),
+        Role::Employer => b
+            .enterprise_id
+            .map_or(Scope::Region(NOTHING.into()), Scope::Enterprise),
+        Role::JobSeeker => b
+            .person_id
+            .map_or(Scope::Region(NOTHING.into()), Scope::Person),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Regions;
+    use crate::scope::RegionFilter;
+
+    #[test]
+    fn every_role_is_in_the_table_once() {
+        for r in Role::ALL {
+            assert_eq!(MATRIX.iter().filter(|(x, _)| x == r).count(), 1, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn only_admins_manage_users_and_only_auditors_read_the_log() {
+        for r in Role::ALL {
+            assert_eq!(r.allows(UserAdmin), *r == Role::CityAdmin);
+            assert_eq!(r.allows(AuditRead), *r == Role::Auditor);
+        }
+        assert!(!Role::Auditor.allows(PersonWrite) && !Role::Auditor.allows(PersonReveal));
+    }
+
+    #[test]
+    fn broken_bindings_see_nothing() {
+        let r = Regions::huzhou();
+        let s = scope_of(Role::CountyOfficer, &Binding::default());
+        assert_eq!(s.filter(r), RegionFilter::Nothing);
+        let s = scope_of(Role::Employer, &Binding::default());
+        assert_eq!(s.filter(r), RegionFilter::Nothing);
+        let s = scope_of(
+            Role::CountyOfficer,
+            &Binding {
+                region_code: Some("330521"),
+                ..Default::default()
+            },
+        );
+        assert_eq!(s.filter(r), RegionFilter::Prefix("330521".into()));
+    }
+}

@@ -1,0 +1,431 @@
+//! Who may call which route: one table, checked by one middleware before any handler runs.
+//!
+//! Security sensitive. A route that is not in [`ROUTES`] is refused for everyone (the answer
+//! defaults to no), so a new endpoint cannot be forgotten open. The data a permitted caller
+//! sees is then limited by their scope inside the store. Writes by a signed-in browser must
+//! carry the session's CSRF token (form field `csrf` or header `X-CSRF-Token`).
+
+use crate::AppState;
+use crate::auth::sha256_hex;
+use crate::error::ApiError;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use leye_domain::Scope;
+use leye_domain::access::{Binding, Permission, Role, scope_of};
+use leye_store::{Actor, UserRecord};
+use std::net::SocketAddr;
+
+/// What a route requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// A signed-in user whose role has this permission.
+    Perm(Permission),
+}
+
+use Access::*;
+use Permission::*;
+
+/// Every route of the application: method, path template, requirement.
+pub const ROUTES: &[(&str, &str, Access)] = &[
+    ("GET", "/healthz", Public),
+    ("GET", "/static/app.css", Public),
+    ("GET", "/login", Public),
+    ("POST", "/login", Public),
+    ("GET", "/api/v1/openapi.json", Public),
+    ("POST", "/logout", SignedIn),
+    ("GET", "/", SignedIn),
+    ("GET", "/account", SignedIn),
+    ("POST", "/account/password", SignedIn),
+    ("POST", "/account/tokens", SignedIn),
+    ("POST", "/account/tokens/{id}/revoke", SignedIn),
+    ("GET", "/regions", SignedIn),
+    ("GET", "/regions/{code}", SignedIn),
+    ("GET", "/api/v1/regions", SignedIn),
+    ("GET", "/api/v1/regions/{code}", SignedIn),
+    ("GET", "/api/v1/me", SignedIn),
+    // Persons
+    ("GET", "/api/v1/persons", Perm(PersonRead)),
+    ("POST", "/api/v1/persons", Perm(PersonWrite)),
+    ("GET", "/api/v1/persons/{id}", Perm(PersonRead)),
+    ("PUT", "/api/v1/persons/{id}", Perm(PersonWrite)),
+    ("POST", "/api/v1/persons/{id}/reveal", Perm(PersonReveal)),
+    (
+        "GET",
+        "/api/v1/persons/{id}/labour-events",
+        Perm(PersonRead),
+    ),
+    (
+        "POST",
+        "/api/v1/persons/{id}/labour-events",
+        Perm(PersonWrite),
+    ),
+    ("GET", "/persons", Perm(PersonRead)),
+    ("GET", "/persons/export.csv", Perm(PersonRead)),
+    ("GET", "/persons/new", Perm(PersonWrite)),
+    ("POST", "/persons/new", Perm(PersonWrite)),
+    ("GET", "/persons/{id}", Perm(PersonRead)),
+    ("GET", "/persons/{id}/edit", Perm(PersonWrite)),
+    ("POST", "/persons/{id}/edit", Perm(PersonWrite)),
+    ("POST", "/persons/{id}/reveal", Perm(PersonReveal)),
+    // Households
+    ("GET", "/api/v1/households", Perm(HouseholdRead)),
+    ("POST", "/api/v1/households", Perm(HouseholdWrite)),
+    ("GET", "/api/v1/households/{id}", Perm(HouseholdRead)),
+    ("PUT", "/api/v1/households/{id}", Perm(HouseholdWrite)),
+    ("GET", "/households", Perm(HouseholdRead)),
+    ("GET", "/households/export.csv", Perm(HouseholdRead)),
+    ("GET", "/households/new", Perm(HouseholdWrite)),
+    ("POST", "/households/new", Perm(HouseholdWrite)),
+    ("GET", "/households/{id}", Perm(HouseholdRead)),
+    ("GET", "/households/{id}/edit", Perm(HouseholdWrite)),
+    ("POST", "/households/{id}/edit", Perm(HouseholdWrite)),
+    // Enterprises
+    ("GET", "/api/v1/enterprises", Perm(EnterpriseRead)),
+    ("POST", "/api/v1/enterprises", Perm(EnterpriseCreate)),
+    ("GET", "/api/v1/enterprises/{id}", Perm(EnterpriseRead)),
+    ("PUT", "/api/v1/enterprises/{id}", Perm(EnterpriseWrite)),
+    (
+        "GET",
+        "/api/v1/enterprises/{id}/headcount",
+        Perm(EnterpriseRead),
+    ),
+    (
+        "POST",
+        "/api/v1/enterprises/{id}/headcount",
+        Perm(EnterpriseWrite),
+    ),
+    ("GET", "/enterprises", Perm(EnterpriseRead)),
+    ("GET", "/enterprises/export.csv", Perm(EnterpriseRead)),
+    ("GET", "/enterprises/new", Perm(EnterpriseCreate)),
+    ("POST", "/enterprises/new", Perm(EnterpriseCreate)),
+    ("GET", "/enterprises/{id}", Perm(EnterpriseRead)),
+    ("GET", "/enterprises/{id}/edit", Perm(EnterpriseWrite)),
+    ("POST", "/enterprises/{id}/edit", Perm(EnterpriseWrite)),
+    // Administration and audit
+    ("GET", "/admin/users", Perm(UserAdmin)),
+    ("POST", "/admin/users", Perm(UserAdmin)),
+    ("POST", "/admin/users/{id}/disable", Perm(UserAdmin)),
+    ("POST", "/admin/users/{id}/enable", Perm(UserAdmin)),
+    ("GET", "/audit", Perm(AuditRead)),
+    ("GET", "/api/v1/audit", Perm(AuditRead)),
+];
+
+/// The requirement of a route, if the route is declared.
+pub fn access_of(method: &Method, path: &str) -> Option<Access> {
+    ROUTES
+        .iter()
+        .find(|(m, p, _)| *m == method.as_str() && *p == path)
+        .map(|(_, _, a)| *a)
+}
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone)]
+pub enum Via {
+    /// Browser session: the stored hash of the cookie, and the CSRF token of the session.
+    Session { token_hash: String, csrf: String },
+    /// API token (no CSRF: it is not sent automatically by browsers).
+    Token,
+}
+
+/// The signed-in caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: UserRecord,
+    pub role: Role,
+    pub scope: Scope,
+    pub actor: Actor,
+    pub via: Via,
+    pub lang: String,
+}
+
+impl Caller {
+    pub fn may(&self, p: Permission) -> bool {
+        self.role.allows(p)
+    }
+    /// The session's CSRF token (empty for API tokens).
+    pub fn csrf(&self) -> &str {
+        match &self.via {
+            Via::Session { csrf, .. } => csrf,
+            Via::Token => "",
+        }
+    }
+}
+
+/// Name of the session cookie.
+pub const COOKIE: &str = "leye_session";
+
+fn cookie_value<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.split(';')
+                .map(str::trim)
+                .find_map(|kv| kv.strip_prefix(name).and_then(|r| r.strip_prefix('=')))
+        })
+}
+
+fn client_ip(req: &Request) -> String {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+fn caller_from(user: UserRecord, via: Via, lang: String, ip: &str) -> Option<Caller> {
+    let role = Role::from_code(&user.role)?;
+    let scope = scope_of(
+        role,
+        &Binding {
+            region_code: user.region_code.as_deref(),
+            unit: user.unit.as_deref(),
+            enterprise_id: user.enterprise_id,
+            person_id: user.person_id,
+        },
+    );
+    let actor = Actor::user(user.id, &user.username, ip);
+    Some(Caller {
+        user,
+        role,
+        scope,
+        actor,
+        via,
+        lang,
+    })
+}
+
+/// What identifies the caller, read from the request before any await.
+struct Credentials {
+    bearer: Option<String>,
+    cookie: Option<String>,
+    ip: String,
+}
+
+fn credentials(req: &Request) -> Credentials {
+    Credentials {
+        bearer: req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|s| s.trim().to_string()),
+        cookie: cookie_value(req, COOKIE).map(str::to_string),
+        ip: client_ip(req),
+    }
+}
+
+async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiError> {
+    let (bearer, ip) = (c.bearer.as_deref(), c.ip);
+    let mut tx = app.store.begin().await?;
+    let caller = if let Some(token) = bearer {
+        let user = leye_store::user_by_token(&mut tx, &sha256_hex(token)).await?;
+        if user.is_none() {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "接口令牌无效或已撤销",
+            ));
+        }
+        user.and_then(|u| caller_from(u, Via::Token, "zh".into(), &ip))
+    } else if let Some(cookie) = c.cookie.as_deref() {
+        let token_hash = sha256_hex(cookie);
+        match leye_store::session(&mut tx, &token_hash, app.clock.now()).await? {
+            Some(s) => caller_from(
+                s.user,
+                Via::Session {
+                    token_hash,
+                    csrf: s.csrf_token,
+                },
+                s.lang,
+                &ip,
+            ),
+            None => None,
+        }
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok(caller)
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/") || path == "/healthz"
+}
+
+fn deny(api: bool, status: StatusCode, code: &str, message: &str) -> Response {
+    let e = ApiError::new(status, code, message);
+    if api {
+        e.into_response()
+    } else {
+        crate::ui::UiError::from(e).into_response()
+    }
+}
+
+/// The middleware: resolve the caller, look the route up, check permission and CSRF.
+pub async fn guard(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let api = is_api(&path);
+    let Some(template) = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+    else {
+        // No route matched: the fallbacks answer 404 / 405.
+        return next.run(req).await;
+    };
+    let caller = match resolve(&app, credentials(&req)).await {
+        Ok(c) => c,
+        Err(e) if api => return e.into_response(),
+        Err(_) => None,
+    };
+    if access_of(req.method(), &template).is_none() && ROUTES.iter().any(|(_, p, _)| *p == template)
+    {
+        // A known path with a method it does not have: the router answers 405.
+        return next.run(req).await;
+    }
+    let Some(access) = access_of(req.method(), &template) else {
+        tracing::warn!(method = %req.method(), route = %template, "route missing from the access table: denied");
+        return deny(api, StatusCode::FORBIDDEN, "forbidden", "无权访问");
+    };
+    if access == Public {
+        let mut req = req;
+        req.extensions_mut().insert(caller);
+        return next.run(req).await;
+    }
+    let Some(caller) = caller else {
+        if api {
+            return deny(
+                true,
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "请先登录或提供接口令牌",
+            );
+        }
+        let next_url = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let target = format!(
+            "/login?next={}",
+            serde_urlencoded::to_string([("", next_url)])
+                .unwrap_or_default()
+                .trim_start_matches('=')
+        );
+        return Redirect::to(&target).into_response();
+    };
+    if let Perm(p) = access
+        && !caller.may(p)
+    {
+        tracing::info!(user = %caller.user.username, permission = p.code(), "denied");
+        return deny(
+            api,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            &format!("您的角色({})无权{}", caller.role.label_zh(), p.label_zh()),
+        );
+    }
+    let mut req = req;
+    if !matches!(*req.method(), Method::GET | Method::HEAD)
+        && let Via::Session { csrf, .. } = &caller.via
+    {
+        match csrf_ok(req, csrf).await {
+            Ok(r) => req = r,
+            Err(resp) => return resp,
+        }
+    }
+    req.extensions_mut().insert(Some(caller));
+    next.run(req).await
+}
+
+/// Check the CSRF token of a browser write; give the request back intact when it is good.
+async fn csrf_ok(req: Request, expected: &str) -> Result<Request, Response> {
+    let api = is_api(req.uri().path());
+    let bad = || {
+        deny(
+            api,
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "页面已过期或来源不明,请刷新页面后重试",
+        )
+    };
+    if let Some(h) = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
+        return if h == expected { Ok(req) } else { Err(bad()) };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(bad());
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
+        .await
+        .map_err(|_| {
+            deny(
+                api,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "提交的内容过大",
+            )
+        })?;
+    let token = form_urlencoded_value(&bytes, "csrf");
+    if token.as_deref() != Some(expected) {
+        return Err(bad());
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn form_urlencoded_value(bytes: &[u8], key: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<Option<Caller>>()
+            .cloned()
+            .flatten()
+            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录"))
+    }
+}
+
+/// The caller if signed in (for public pages such as the login page).
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for MaybeCaller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(MaybeCaller(
+            parts.extensions.get::<Option<Caller>>().cloned().flatten(),
+        ))
+    }
+}

@@ -1,0 +1,429 @@
+//! The access matrix: every route of `ROUTES`, for every role, in scope and out of scope.
+//! Denied means 403 and nothing leaked; allowed means the request got past the guard and the
+//! store (a read in scope is 200); out of scope means 403 or 404 with nothing leaked.
+
+use super::{Env, call_as, enterprise_body, env, person_body, user_with_token};
+use axum::http::{Method, StatusCode};
+use leye_domain::access::Role;
+use leye_store::Store;
+use leye_testkit::{both_backends, now};
+use leye_web::access::{Access, ROUTES};
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static SEQ: AtomicU32 = AtomicU32::new(500);
+
+fn next() -> u32 {
+    SEQ.fetch_add(1, Ordering::SeqCst)
+}
+
+/// One side of the fixture (吴兴 = in scope, 德清 = out of scope for the local roles).
+#[derive(Clone)]
+struct Side {
+    person: i64,
+    person_body: Value,
+    household: i64,
+    household_body: Value,
+    enterprise: i64,
+    enterprise_body: Value,
+    /// Text that must not appear in an answer to someone who may not see this side.
+    secret: String,
+}
+
+async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
+    let admin = env.token.clone();
+    let mut pb = person_body(name, next());
+    pb["residence_region"] = json!(village);
+    let (s, p) = call_as(
+        env,
+        &admin,
+        Method::POST,
+        "/api/v1/persons",
+        Some(pb.clone()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&p));
+    let person = serde_json::from_slice::<Value>(&p).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let hb = json!({"region": village, "members": [{"person_id": person, "relation": "head"}]});
+    let (s, h) = call_as(
+        env,
+        &admin,
+        Method::POST,
+        "/api/v1/households",
+        Some(hb.clone()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let household = serde_json::from_slice::<Value>(&h).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let mut eb = enterprise_body(code_n);
+    eb["region"] = json!(village);
+    eb["name"] = json!(format!("{name}的企业"));
+    let (s, e) = call_as(
+        env,
+        &admin,
+        Method::POST,
+        "/api/v1/enterprises",
+        Some(eb.clone()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let enterprise = serde_json::from_slice::<Value>(&e).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    Side {
+        person,
+        person_body: pb,
+        household,
+        household_body: hb,
+        enterprise,
+        enterprise_body: eb,
+        secret: name.into(),
+    }
+}
+
+struct Subject {
+    token: String,
+    user_id: i64,
+    spare_token: i64,
+    /// None: the role sees the whole city, so nothing is out of scope.
+    outside: bool,
+}
+
+async fn subject(store: &Store, role: Role, inside: &Side) -> Subject {
+    let name = format!("u_{}", role.code());
+    let (region, ent, person) = match role {
+        Role::CountyOfficer => (Some("330502"), None, None),
+        Role::TownshipOfficer => (Some("330502102"), None, None),
+        Role::VillageWorker => (Some("330502102201"), None, None),
+        Role::Employer => (None, Some(inside.enterprise), None),
+        Role::JobSeeker => (None, None, Some(inside.person)),
+        _ => (None, None, None),
+    };
+    let token = user_with_token(store, &name, role.code(), region, ent, person).await;
+    let mut tx = store.begin().await.unwrap();
+    let user = leye_store::user_by_name(&mut tx, &name)
+        .await
+        .unwrap()
+        .unwrap();
+    let actor = leye_store::Actor::system("test");
+    let spare = leye_store::create_api_token(
+        &mut tx,
+        &actor,
+        user.id,
+        "spare",
+        &format!("spare_{name}"),
+        now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let outside = !matches!(role, Role::CityAdmin | Role::Auditor | Role::UnitOfficer);
+    Subject {
+        token,
+        user_id: user.id,
+        spare_token: spare,
+        outside,
+    }
+}
+
+fn form(pairs: &[(&str, String)]) -> Vec<u8> {
+    serde_urlencoded::to_string(pairs).unwrap().into_bytes()
+}
+
+fn person_form(body: &Value) -> Vec<u8> {
+    let s = |k: &str| body[k].as_str().unwrap_or("").to_string();
+    form(&[
+        ("name", s("name")),
+        ("id_number", s("id_number")),
+        ("residence_region", s("residence_region")),
+        ("education", "bachelor".into()),
+        ("assistance", "none".into()),
+        ("urban", "on".into()),
+    ])
+}
+
+/// The request for a route against one side: (uri, content type, body).
+async fn request_for(
+    env: &Env,
+    template: &str,
+    method: &str,
+    target: &Side,
+    subj: &Subject,
+) -> (String, &'static str, Vec<u8>) {
+    let id_for = |t: &str| {
+        if t.contains("/households") {
+            target.household
+        } else if t.contains("/enterprises") {
+            target.enterprise
+        } else if t.contains("/persons") {
+            target.person
+        } else if t.contains("/account/tokens") {
+            subj.spare_token
+        } else {
+            subj.user_id + 10_000 // a user id that does not exist: disabling it is a 404, not a lock-out
+        }
+    };
+    let uri = template
+        .replace("{id}", &id_for(template).to_string())
+        .replace("{code}", "330502");
+    const JSON: &str = "application/json";
+    const FORM: &str = "application/x-www-form-urlencoded";
+    let fresh_person = || {
+        let mut b = person_body("新登记", next());
+        b["residence_region"] = target.person_body["residence_region"].clone();
+        b
+    };
+    let j = |v: Value| (JSON, v.to_string().into_bytes());
+    let (ct, body) = match (method, template) {
+        ("GET", _) => (JSON, vec![]),
+        ("POST", "/api/v1/persons") => j(fresh_person()),
+        ("PUT", "/api/v1/persons/{id}") => j(target.person_body.clone()),
+        ("POST", "/api/v1/persons/{id}/reveal") => j(json!({"reason": "电话回访就业意向"})),
+        ("POST", "/api/v1/persons/{id}/labour-events") => {
+            j(json!({"status": "employed", "effective": "2026-01-01"}))
+        }
+        ("POST", "/api/v1/households") | ("POST", "/households/new") => {
+            // A fresh person to head the new household, registered by the admin.
+            let (_, p) = call_as(
+                env,
+                &env.token,
+                Method::POST,
+                "/api/v1/persons",
+                Some(fresh_person()),
+            )
+            .await;
+            let pid = serde_json::from_slice::<Value>(&p).unwrap()["id"]
+                .as_i64()
+                .unwrap_or(0);
+            let region = target.household_body["region"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            if template.starts_with("/api") {
+                j(json!({"region": region, "members": [{"person_id": pid, "relation": "head"}]}))
+            } else {
+                (
+                    FORM,
+                    form(&[
+                        ("region", region),
+                        ("members[0].person_id", pid.to_string()),
+                        ("members[0].relation", "head".into()),
+                        ("income_band", "unknown".into()),
+                    ]),
+                )
+            }
+        }
+        ("PUT", "/api/v1/households/{id}") => j(target.household_body.clone()),
+        ("POST", "/households/{id}/edit") => {
+            let b = &target.household_body;
+            let pid = b["members"][0]["person_id"]
+                .as_i64()
+                .unwrap_or(0)
+                .to_string();
+            (
+                FORM,
+                form(&[
+                    ("region", b["region"].as_str().unwrap_or("").into()),
+                    ("members[0].person_id", pid),
+                    ("members[0].relation", "head".into()),
+                    ("income_band", "unknown".into()),
+                ]),
+            )
+        }
+        ("POST", "/api/v1/enterprises") => {
+            let mut b = enterprise_body(next());
+            b["region"] = target.enterprise_body["region"].clone();
+            j(b)
+        }
+        ("PUT", "/api/v1/enterprises/{id}") => j(target.enterprise_body.clone()),
+        ("POST", "/api/v1/enterprises/{id}/headcount") => {
+            j(json!({"month": "2026-10", "headcount": 12}))
+        }
+        ("POST", "/enterprises/new") | ("POST", "/enterprises/{id}/edit") => {
+            let mut b = if template.ends_with("new") {
+                enterprise_body(next())
+            } else {
+                target.enterprise_body.clone()
+            };
+            b["region"] = target.enterprise_body["region"].clone();
+            let s = |k: &str| b[k].as_str().unwrap_or("").to_string();
+            (
+                FORM,
+                form(&[
+                    ("credit_code", s("credit_code")),
+                    ("name", s("name")),
+                    ("industry", "C".into()),
+                    ("region", s("region")),
+                    ("scale", "medium".into()),
+                ]),
+            )
+        }
+        ("POST", "/persons/new") => (FORM, person_form(&fresh_person())),
+        ("POST", "/persons/{id}/edit") => (FORM, person_form(&target.person_body)),
+        ("POST", "/persons/{id}/reveal") => (FORM, form(&[("reason", "电话回访就业意向".into())])),
+        ("POST", "/admin/users") => {
+            let n = next();
+            (
+                FORM,
+                form(&[
+                    ("username", format!("new{n}")),
+                    ("display_name", "新用户".into()),
+                    ("role", "auditor".into()),
+                    ("password", "abcd1234".into()),
+                ]),
+            )
+        }
+        ("POST", "/account/tokens") => (FORM, form(&[("name", "对接".into())])),
+        ("POST", "/account/password") => (
+            FORM,
+            form(&[
+                ("old_password", "wrong".into()),
+                ("new_password", "abcd1234".into()),
+            ]),
+        ),
+        ("POST", "/login") => (
+            FORM,
+            form(&[("username", "nobody".into()), ("password", "x".into())]),
+        ),
+        _ => (FORM, vec![]),
+    };
+    (uri, ct, body)
+}
+
+async fn send_as(
+    env: &Env,
+    token: &str,
+    method: &str,
+    uri: &str,
+    ct: &str,
+    body: Vec<u8>,
+) -> (StatusCode, String) {
+    let req = axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("content-type", ct)
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let (s, bytes, _) = super::send(&env.app, req).await;
+    (s, String::from_utf8_lossy(&bytes).to_string())
+}
+
+fn allowed(role: Role, access: Access) -> bool {
+    match access {
+        Access::Public | Access::SignedIn => true,
+        Access::Perm(p) => role.allows(p),
+    }
+}
+
+fn targets_a_record(template: &str) -> bool {
+    ["/persons/{id}", "/households/{id}", "/enterprises/{id}"]
+        .iter()
+        .any(|p| template.contains(p))
+}
+
+async fn every_route_for_every_role(store: Store) {
+    let env = env(store.clone()).await;
+    let inside = side(&env, "330502102201", "吴兴甲", 1).await;
+    let outside = side(&env, "330521101201", "德清乙", 2).await;
+    let mut checked = 0;
+    for role in Role::ALL {
+        let subj = subject(&store, *role, &inside).await;
+        for (method, template, access) in ROUTES {
+            let may = allowed(*role, *access);
+            let (uri, ct, body) = request_for(&env, template, method, &inside, &subj).await;
+            let (s, text) = send_as(&env, &subj.token, method, &uri, ct, body).await;
+            let what = format!("{} {method} {uri}", role.code());
+            assert!(!s.is_server_error(), "{what}: {s} {text}");
+            if may {
+                // A public route may still answer 401 (a wrong password at /login).
+                let unauthorized = s == StatusCode::UNAUTHORIZED && *access != Access::Public;
+                assert!(
+                    s != StatusCode::FORBIDDEN && !unauthorized,
+                    "{what} should be allowed: {s} {text}"
+                );
+                if *method == "GET" {
+                    assert!(s.is_success() || s.is_redirection(), "{what}: {s} {text}");
+                }
+            } else {
+                assert_eq!(s, StatusCode::FORBIDDEN, "{what} should be denied: {text}");
+                assert!(
+                    !text.contains(&outside.secret) && !text.contains(&inside.secret),
+                    "{what} leaked a name"
+                );
+            }
+            if may && subj.outside && targets_a_record(template) {
+                // The employer and the job seeker reach only their own records.
+                let (uri, ct, body) = request_for(&env, template, method, &outside, &subj).await;
+                let (s, text) = send_as(&env, &subj.token, method, &uri, ct, body).await;
+                assert!(
+                    s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN,
+                    "{} {method} {uri} out of scope: {s} {text}",
+                    role.code()
+                );
+                assert!(
+                    !text.contains(&outside.secret),
+                    "{} {method} {uri} leaked {}",
+                    role.code(),
+                    outside.secret
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, Role::ALL.len() * ROUTES.len());
+    // Lists in scope never show the other side.
+    for (role, list) in [
+        (Role::CountyOfficer, "/api/v1/persons"),
+        (Role::Employer, "/api/v1/enterprises"),
+        (Role::JobSeeker, "/api/v1/households"),
+    ] {
+        let token = format!("leye_test_u_{}", role.code());
+        let (s, body) = call_as(&env, &token, Method::GET, list, None).await;
+        let text = String::from_utf8_lossy(&body);
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            !text.contains(&outside.secret),
+            "{} {list}: {text}",
+            role.code()
+        );
+    }
+}
+
+async fn anonymous_callers_are_sent_to_login(store: Store) {
+    let env = env(store).await;
+    for (method, template, access) in ROUTES {
+        if *access == Access::Public {
+            continue;
+        }
+        let uri = template.replace("{id}", "1").replace("{code}", "330502");
+        let req = axum::http::Request::builder()
+            .method(*method)
+            .uri(&uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let (s, _, headers) = super::send(&env.app, req).await;
+        if uri.starts_with("/api/") {
+            assert_eq!(s, StatusCode::UNAUTHORIZED, "{method} {uri}");
+        } else {
+            assert_eq!(s, StatusCode::SEE_OTHER, "{method} {uri}");
+            assert!(
+                headers["location"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("/login?next=")
+            );
+        }
+    }
+    let (s, _) = call_as(&env, "leye_forged", Method::GET, "/api/v1/persons", None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+both_backends!(
+    every_route_for_every_role,
+    anonymous_callers_are_sent_to_login
+);

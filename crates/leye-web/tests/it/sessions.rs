@@ -1,0 +1,279 @@
+//! Browser sessions: sign-in, CSRF, lock-out, forms with inline errors, audited reveal.
+
+use super::{Env, call_as, env, person_body, send};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use leye_store::Store;
+use leye_testkit::both_backends;
+use serde_json::Value;
+
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+async fn login(env: &Env, user: &str, password: &str) -> Result<Browser, (StatusCode, String)> {
+    let body =
+        serde_urlencoded::to_string([("username", user), ("password", password), ("next", "/")])
+            .unwrap();
+    let req = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let (s, bytes, headers) = send(&env.app, req).await;
+    if s != StatusCode::SEE_OTHER {
+        return Err((s, String::from_utf8_lossy(&bytes).to_string()));
+    }
+    let set = headers["set-cookie"].to_str().unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().unwrap().to_string();
+    // The CSRF token is in every page's forms.
+    let (_, home) = get(env, &cookie, "/account").await;
+    let csrf = home
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    Ok(Browser { cookie, csrf })
+}
+
+async fn get(env: &Env, cookie: &str, uri: &str) -> (StatusCode, String) {
+    let req = Request::builder()
+        .uri(uri)
+        .header("cookie", cookie)
+        .body(Body::empty())
+        .unwrap();
+    let (s, b, _) = send(&env.app, req).await;
+    (s, String::from_utf8_lossy(&b).to_string())
+}
+
+async fn post_form(
+    env: &Env,
+    b: &Browser,
+    uri: &str,
+    pairs: &[(&str, &str)],
+    with_csrf: bool,
+) -> (StatusCode, String, axum::http::HeaderMap) {
+    let mut all: Vec<(&str, &str)> = pairs.to_vec();
+    if with_csrf {
+        all.push(("csrf", &b.csrf));
+    }
+    let req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("cookie", &b.cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
+        .unwrap();
+    let (s, bytes, h) = send(&env.app, req).await;
+    (s, String::from_utf8_lossy(&bytes).to_string(), h)
+}
+
+async fn sign_in_csrf_and_forms(store: Store) {
+    let env = env(store).await;
+    // The fixture's admin has password pass1234.
+    let b = login(&env, "admin", "pass1234").await.unwrap();
+    let (s, home) = get(&env, &b.cookie, "/").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(home.contains("用户管理") && home.contains("退出"));
+
+    // A write without the CSRF token is refused and changes nothing.
+    let id = leye_testkit::id_number("330502", "19900101", 31);
+    let fields = [
+        ("name", "表单人"),
+        ("id_number", id.as_str()),
+        ("residence_region", "330502102201"),
+        ("education", "bachelor"),
+        ("assistance", "none"),
+    ];
+    let (s, page, _) = post_form(&env, &b, "/persons/new", &fields, false).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{page}");
+    assert!(page.contains("刷新页面"));
+    // Bad input: each error next to its field, what was typed kept.
+    let bad = [
+        ("name", "表单人"),
+        ("id_number", "330502199001010310"),
+        ("phone", "123"),
+        ("residence_region", "330502102201"),
+        ("education", "bachelor"),
+        ("assistance", "none"),
+    ];
+    let (s, page, _) = post_form(&env, &b, "/persons/new", &bad, true).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("id=\"err-id_number\"") && page.contains("校验位"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"err-phone\""));
+    assert!(page.contains("value=\"表单人\""));
+    assert!(page.contains("2处问题"));
+    // Good input with the token: created, then shown masked.
+    let (s, _, h) = post_form(&env, &b, "/persons/new", &fields, true).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let loc = h["location"].to_str().unwrap().to_string();
+    let (_, detail) = get(&env, &b.cookie, &loc).await;
+    assert!(detail.contains("表单人") && !detail.contains(&id));
+    // Show in full: needs a reason, audited.
+    let (s, _, _) = post_form(&env, &b, &format!("{loc}/reveal"), &[("reason", "")], true).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, full, _) = post_form(
+        &env,
+        &b,
+        &format!("{loc}/reveal"),
+        &[("reason", "核对身份信息")],
+        true,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(full.contains(&id));
+    let pid: i64 = loc.rsplit('/').next().unwrap().parse().unwrap();
+    let mut tx = env.store.begin().await.unwrap();
+    let log = leye_store::audit_entries(&mut tx, "person", pid)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            log[0].action.as_str(),
+            log[0].detail.as_str(),
+            log[0].actor.as_str()
+        ),
+        ("reveal", "核对身份信息", "admin#1")
+    );
+    assert!(
+        log.iter().all(|e| !e.after_json.contains(&id)),
+        "the audit log holds the full ID number"
+    );
+    drop(tx);
+    // JSON API with the session cookie needs the header.
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/v1/persons")
+        .header("cookie", &b.cookie)
+        .header("content-type", "application/json")
+        .body(Body::from(person_body("接口", 77).to_string()))
+        .unwrap();
+    assert_eq!(send(&env.app, req).await.0, StatusCode::FORBIDDEN);
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/v1/persons")
+        .header("cookie", &b.cookie)
+        .header("x-csrf-token", &b.csrf)
+        .header("content-type", "application/json")
+        .body(Body::from(person_body("接口", 77).to_string()))
+        .unwrap();
+    assert_eq!(send(&env.app, req).await.0, StatusCode::CREATED);
+    // Logout ends the session.
+    let (s, _, _) = post_form(&env, &b, "/logout", &[], true).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, _) = get(&env, &b.cookie, "/").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+}
+
+async fn repeated_failures_lock_the_account(store: Store) {
+    let env = env(store).await;
+    for _ in 0..4 {
+        let (s, page) = login(&env, "admin", "wrong").await.err().unwrap();
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert!(page.contains("用户名或密码错误"));
+    }
+    let (_, page) = login(&env, "admin", "wrong").await.err().unwrap();
+    assert!(page.contains("临时锁定"), "{page}");
+    // Even the right password is refused while locked.
+    let (_, page) = login(&env, "admin", "pass1234").await.err().unwrap();
+    assert!(page.contains("临时锁定"));
+    let (_, page) = login(&env, "nobody", "pass1234").await.err().unwrap();
+    assert!(page.contains("用户名或密码错误"));
+}
+
+async fn admin_creates_and_disables_accounts(store: Store) {
+    let env = env(store).await;
+    let b = login(&env, "admin", "pass1234").await.unwrap();
+    let (s, page, _) = post_form(
+        &env,
+        &b,
+        "/admin/users",
+        &[
+            ("username", "dq"),
+            ("display_name", "德清"),
+            ("role", "county_officer"),
+            ("password", "abcd1234"),
+        ],
+        true,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("管辖区划代码"), "{page}");
+    let (s, page, _) = post_form(
+        &env,
+        &b,
+        "/admin/users",
+        &[
+            ("username", "dq"),
+            ("display_name", "德清"),
+            ("role", "county_officer"),
+            ("region_code", "330521"),
+            ("password", "abcd1234"),
+        ],
+        true,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(page.contains("已创建用户 dq"));
+    let dq = login(&env, "dq", "abcd1234").await.unwrap();
+    // A 德清 officer cannot open a 吴兴 person.
+    let (_, p) = call_as(
+        &env,
+        &env.token,
+        Method::POST,
+        "/api/v1/persons",
+        Some(person_body("吴兴人", 88)),
+    )
+    .await;
+    let wid = serde_json::from_slice::<Value>(&p).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (s, page) = get(&env, &dq.cookie, &format!("/persons/{wid}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(!page.contains("吴兴人"));
+    // Disabled: the session ends at once.
+    let mut tx = env.store.begin().await.unwrap();
+    let id = leye_store::user_by_name(&mut tx, "dq")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    drop(tx);
+    let (s, _, _) = post_form(&env, &b, &format!("/admin/users/{id}/disable"), &[], true).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(get(&env, &dq.cookie, "/").await.0, StatusCode::SEE_OTHER);
+    let (_, page) = login(&env, "dq", "abcd1234").await.err().unwrap();
+    assert!(page.contains("已停用"));
+    // API tokens: made on the account page, shown once, usable, revocable.
+    let (s, page, _) =
+        post_form(&env, &b, "/account/tokens", &[("name", "数据局对接")], true).await;
+    assert_eq!(s, StatusCode::OK);
+    let token = page
+        .split("id=\"new-token\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let (s, _) = call_as(&env, &token, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+both_backends!(
+    sign_in_csrf_and_forms,
+    repeated_failures_lock_the_account,
+    admin_creates_and_disables_accounts
+);
