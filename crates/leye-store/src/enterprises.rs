@@ -217,7 +217,7 @@ pub async fn get_enterprise(
     let sql = format!("SELECT {COLS} FROM enterprises e{}", w.sql());
     match q(sql, &w.args).fetch_optional(&mut **tx).await? {
         Some(r) => Ok(from_row(&r)?),
-        None => Err(StoreError::NotFound { entity: "企业" }),
+        None => Err(crate::missing(tx, "enterprises", "企业", id).await),
     }
 }
 

@@ -6,9 +6,12 @@ use thiserror::Error;
 /// What can go wrong in the store.
 #[derive(Debug, Error)]
 pub enum StoreError {
-    /// No such record, or not in the caller's scope (the two look the same on purpose).
+    /// No such record.
     #[error("{entity}不存在或不在您的数据范围内")]
     NotFound { entity: &'static str },
+    /// The record exists but lies outside the caller's scope.
+    #[error("该{entity}不在您的数据范围内")]
+    OutOfScope { entity: &'static str },
     /// A natural key is taken.
     #[error("{message}")]
     Duplicate {

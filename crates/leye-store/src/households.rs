@@ -246,7 +246,7 @@ pub async fn get_household(
     let row = q(sql, &w.args).fetch_optional(&mut **tx).await?;
     let mut h = match row {
         Some(r) => household_from_row(&r)?,
-        None => return Err(StoreError::NotFound { entity: "家庭" }),
+        None => return Err(crate::missing(tx, "households", "家庭", id).await),
     };
     load_members(tx, &mut h).await?;
     Ok(h)

@@ -253,3 +253,23 @@ fn normalise_url(url: &str) -> Result<(String, Backend), StoreError> {
     }
     Ok((format!("sqlite://{path}?mode=rwc"), Backend::Sqlite))
 }
+
+/// The error for a record the scoped query did not return: `OutOfScope` if it exists, else
+/// `NotFound`. Only whether the id exists is learned, never its content.
+pub(crate) async fn missing(
+    tx: &mut Tx,
+    table: &'static str,
+    entity: &'static str,
+    id: i64,
+) -> StoreError {
+    let sql = match table {
+        "persons" => "SELECT 1 AS x FROM persons WHERE id = $1",
+        "households" => "SELECT 1 AS x FROM households WHERE id = $1",
+        _ => "SELECT 1 AS x FROM enterprises WHERE id = $1",
+    };
+    match sqlx::query(sql).bind(id).fetch_optional(&mut **tx).await {
+        Ok(Some(_)) => StoreError::OutOfScope { entity },
+        Ok(None) => StoreError::NotFound { entity },
+        Err(e) => e.into(),
+    }
+}

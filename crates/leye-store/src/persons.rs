@@ -250,7 +250,7 @@ pub async fn get_person(tx: &mut Tx, scope: &Scope, id: i64) -> Result<PersonRec
     let row = q(sql, &w.args).fetch_optional(&mut **tx).await?;
     match row {
         Some(r) => Ok(person_from_row(&r)?),
-        None => Err(StoreError::NotFound { entity: "人员" }),
+        None => Err(crate::missing(tx, "persons", "人员", id).await),
     }
 }
 

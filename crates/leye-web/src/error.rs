@@ -73,6 +73,11 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { entity } => ApiError::not_found(entity),
+            StoreError::OutOfScope { entity } => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "out_of_scope",
+                format!("该{entity}不在您的数据范围内,无权查看或修改"),
+            ),
             StoreError::Duplicate { field, message } => {
                 ApiError::new(StatusCode::CONFLICT, "duplicate", message).with_field(field)
             }

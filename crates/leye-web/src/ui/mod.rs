@@ -130,6 +130,7 @@ impl IntoResponse for UiError {
     fn into_response(self) -> Response {
         let heading = match self.0.status {
             StatusCode::NOT_FOUND => "找不到页面或记录",
+            StatusCode::FORBIDDEN => "无权访问",
             s if s.is_client_error() => "请求有误",
             _ => "系统暂时出现问题",
         };

@@ -241,8 +241,8 @@ async fn admin_creates_and_disables_accounts(store: Store) {
         .as_i64()
         .unwrap();
     let (s, page) = get(&env, &dq.cookie, &format!("/persons/{wid}")).await;
-    assert_eq!(s, StatusCode::NOT_FOUND);
-    assert!(!page.contains("吴兴人"));
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(page.contains("不在您的数据范围内") && !page.contains("吴兴人"));
     // Disabled: the session ends at once.
     let mut tx = env.store.begin().await.unwrap();
     let id = leye_store::user_by_name(&mut tx, "dq")
