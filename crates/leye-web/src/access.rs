@@ -326,12 +326,13 @@ pub async fn guard(State(app): State<AppState>, req: Request, next: Next) -> Res
         && !caller.may(p)
     {
         tracing::info!(user = %caller.user.username, permission = p.code(), "denied");
-        return deny(
-            api,
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            &format!("您的角色({})无权{}", caller.role.label_zh(), p.label_zh()),
-        );
+        let message = format!("您的角色({})无权{}", caller.role.label_zh(), p.label_zh());
+        let res = deny(api, StatusCode::FORBIDDEN, "forbidden", &message);
+        return if api {
+            res
+        } else {
+            crate::ui::with_nav(res, &caller)
+        };
     }
     let mut req = req;
     if !matches!(*req.method(), Method::GET | Method::HEAD)
@@ -342,8 +343,13 @@ pub async fn guard(State(app): State<AppState>, req: Request, next: Next) -> Res
             Err(resp) => return resp,
         }
     }
-    req.extensions_mut().insert(Some(caller));
-    next.run(req).await
+    req.extensions_mut().insert(Some(caller.clone()));
+    let res = next.run(req).await;
+    if api {
+        res
+    } else {
+        crate::ui::with_nav(res, &caller)
+    }
 }
 
 /// Check the CSRF token of a browser write; give the request back intact when it is good.

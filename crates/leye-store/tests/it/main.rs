@@ -205,7 +205,10 @@ async fn scope_filters_every_query(store: Store) {
     ));
     // A township officer sees the village inside it.
     // A record that does not exist at all is NotFound.
-    assert!(matches!(get_person(&mut tx, &wuxing, 999_999).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        get_person(&mut tx, &wuxing, 999_999).await,
+        Err(StoreError::NotFound { .. })
+    ));
     let town = Scope::Region("330502102".into());
     assert_eq!(get_person(&mut tx, &town, a).await.unwrap().id, a);
     // Writing outside one's region is refused.

@@ -126,6 +126,33 @@ impl Nav {
     }
 }
 
+/// An error page waiting for its header: the guard re-renders it with the caller's menu.
+#[derive(Debug, Clone)]
+pub struct ErrorPageInfo {
+    heading: String,
+    message: String,
+}
+
+fn error_page(status: StatusCode, nav: Nav, info: &ErrorPageInfo) -> Response {
+    let page = ErrorPage {
+        nav,
+        heading: info.heading.clone(),
+        message: info.message.clone(),
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, "出错了").into_response(),
+    }
+}
+
+/// Give an error page the signed-in caller's header and menu.
+pub fn with_nav(res: Response, caller: &Caller) -> Response {
+    match res.extensions().get::<ErrorPageInfo>().cloned() {
+        Some(info) => error_page(res.status(), Nav::of(caller), &info),
+        None => res,
+    }
+}
+
 impl IntoResponse for UiError {
     fn into_response(self) -> Response {
         let heading = match self.0.status {
@@ -134,15 +161,13 @@ impl IntoResponse for UiError {
             s if s.is_client_error() => "请求有误",
             _ => "系统暂时出现问题",
         };
-        let page = ErrorPage {
-            nav: Nav::default(),
+        let info = ErrorPageInfo {
             heading: heading.into(),
             message: self.0.body.message,
         };
-        match page.render() {
-            Ok(html) => (self.0.status, Html(html)).into_response(),
-            Err(_) => (self.0.status, "出错了").into_response(),
-        }
+        let mut res = error_page(self.0.status, Nav::default(), &info);
+        res.extensions_mut().insert(info);
+        res
     }
 }
 

@@ -1,0 +1,250 @@
+//! End-to-end tests in Debian's real Chromium, driven headless through chromedriver
+//! (WebDriver, via fantoccini) against a server started here on a free loopback port.
+//! A screenshot of every page visited is saved under
+//! `target/tmp/browser-screenshots/`. Without chromium and chromedriver the test fails and
+//! says how to install them; it never skips.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use leye_testkit::{TestDb, id_number, now};
+use leye_web::{AppState, Clock, app};
+use std::net::{SocketAddr, TcpListener as StdListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn find(cmd: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| PathBuf::from(d).join(cmd))
+        .find(|p| p.exists())
+}
+
+async fn start_driver() -> (Driver, String) {
+    let chromedriver = find("chromedriver").unwrap_or_else(|| {
+        panic!("chromedriver not found: browser tests need Debian's chromium and chromium-driver (./scripts/test installs them)")
+    });
+    let port = free_port();
+    let child = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let driver = Driver(child);
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return (driver, format!("http://127.0.0.1:{port}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+async fn browser(webdriver: &str, profile: &std::path::Path) -> Client {
+    let chromium =
+        find("chromium").unwrap_or_else(|| panic!("chromium not found (apt-get install chromium)"));
+    let caps = serde_json::json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile.display())]
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(webdriver)
+        .await
+        .expect("open a Chromium session")
+}
+
+struct Shots {
+    dir: PathBuf,
+    n: usize,
+}
+
+impl Shots {
+    async fn take(&mut self, c: &Client, name: &str) {
+        self.n += 1;
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::write(self.dir.join(format!("{:02}-{name}.png", self.n)), png)
+            .expect("save screenshot");
+    }
+}
+
+async fn fill(c: &Client, name: &str, value: &str) {
+    let e = c
+        .find(Locator::Css(&format!("[name=\"{name}\"]")))
+        .await
+        .unwrap_or_else(|_| panic!("field {name}"));
+    e.clear().await.ok();
+    e.send_keys(value).await.unwrap();
+}
+
+async fn submit(c: &Client, form_css: &str) {
+    c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn login(c: &Client, base: &str, user: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "username", user).await;
+    fill(c, "password", password).await;
+    submit(c, "section.login form").await;
+}
+
+async fn logout(c: &Client) {
+    c.find(Locator::Css("header form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn add_user(store: &leye_store::Store, username: &str, role: &str, region: Option<&str>) {
+    let u = leye_store::NewUser {
+        username: username.into(),
+        display_name: format!("{username}经办"),
+        password_hash: leye_web::auth::hash_password("pass1234").unwrap(),
+        role: role.into(),
+        region_code: region.map(str::to_string),
+        unit: None,
+        enterprise_id: None,
+        person_id: None,
+    };
+    let mut tx = store.begin().await.unwrap();
+    leye_store::create_user(&mut tx, &leye_store::Actor::system("test"), &u, now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officer_journey_in_chromium() {
+    let db = TestDb::sqlite().await;
+    add_user(&db.store, "admin", "city_admin", None).await;
+    add_user(&db.store, "deqing", "county_officer", Some("330521")).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState {
+        store: db.store.clone(),
+        clock: Clock::System,
+    };
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .ok();
+    });
+    let (_driver, webdriver) = start_driver().await;
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&webdriver, profile.path()).await;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut shots = Shots { dir, n: 0 };
+
+    // Anonymous: sent to the login page.
+    c.goto(&base).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().starts_with("/login"));
+    shots.take(&c, "login").await;
+    login(&c, &base, "admin", "wrong-password").await;
+    assert!(
+        c.find(Locator::Id("login-error"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("用户名或密码错误")
+    );
+    login(&c, &base, "admin", "pass1234").await;
+    assert!(c.source().await.unwrap().contains("admin经办,您好"));
+    shots.take(&c, "home").await;
+
+    // A bad ID number: the error appears next to its field, the name typed stays.
+    c.goto(&format!("{base}/persons/new")).await.unwrap();
+    fill(&c, "name", "浏览器测试").await;
+    fill(&c, "id_number", "330502199001010310").await;
+    fill(&c, "residence_region", "330502102201").await;
+    submit(&c, "form.grid-form").await;
+    let err = c
+        .find(Locator::Id("err-id_number"))
+        .await
+        .expect("inline error")
+        .text()
+        .await
+        .unwrap();
+    assert!(err.contains("校验位"), "{err}");
+    let kept = c
+        .find(Locator::Css("[name=\"name\"]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("浏览器测试"));
+    shots.take(&c, "person-form-error").await;
+    // Corrected: created and shown masked.
+    let good = id_number("330502", "19900101", 31);
+    fill(&c, "id_number", &good).await;
+    submit(&c, "form.grid-form").await;
+    let url = c.current_url().await.unwrap();
+    assert!(url.path().starts_with("/persons/"), "{url}");
+    let detail = c.source().await.unwrap();
+    assert!(detail.contains("浏览器测试") && !detail.contains(&good));
+    shots.take(&c, "person-detail").await;
+    let person_path = url.path().to_string();
+    c.goto(&format!("{base}/persons")).await.unwrap();
+    shots.take(&c, "persons-list").await;
+    c.set_window_size(390, 844).await.unwrap();
+    shots.take(&c, "persons-list-phone").await;
+    c.set_window_size(1280, 900).await.unwrap();
+    logout(&c).await;
+    assert!(c.current_url().await.unwrap().path().starts_with("/login"));
+
+    // A 德清 officer cannot open a 吴兴 person: 403 page, nothing leaked.
+    login(&c, &base, "deqing", "pass1234").await;
+    c.goto(&format!("{base}{person_path}")).await.unwrap();
+    let page = c.source().await.unwrap();
+    assert!(
+        page.contains("无权访问") && page.contains("不在您的数据范围内"),
+        "{page}"
+    );
+    assert!(!page.contains("浏览器测试"));
+    shots.take(&c, "forbidden").await;
+    logout(&c).await;
+    c.close().await.unwrap();
+}
