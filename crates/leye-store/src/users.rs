@@ -318,16 +318,6 @@ pub async fn session(
     }))
 }
 
-/// Change a session's language.
-pub async fn set_session_lang(tx: &mut Tx, token_hash: &str, lang: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE sessions SET lang = $1 WHERE token_hash = $2")
-        .bind(lang)
-        .bind(token_hash)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// End a session.
 pub async fn delete_session(tx: &mut Tx, token_hash: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")

@@ -38,6 +38,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/static/app.css", Public),
     ("GET", "/login", Public),
     ("POST", "/login", Public),
+    ("POST", "/lang", Public),
     ("GET", "/api/v1/openapi.json", Public),
     ("POST", "/logout", SignedIn),
     ("GET", "/", SignedIn),
@@ -158,6 +159,21 @@ impl Caller {
     }
 }
 
+/// The language chosen in a request's cookie.
+pub fn lang_of(headers: &axum::http::HeaderMap) -> &'static str {
+    let v = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.split(';').map(str::trim).find_map(|kv| {
+                kv.strip_prefix(crate::i18n::COOKIE)
+                    .and_then(|r| r.strip_prefix('='))
+            })
+        });
+    crate::i18n::normalise(v)
+}
+
 /// Name of the session cookie.
 pub const COOKIE: &str = "leye_session";
 
@@ -207,6 +223,7 @@ struct Credentials {
     bearer: Option<String>,
     cookie: Option<String>,
     ip: String,
+    lang: &'static str,
 }
 
 fn credentials(req: &Request) -> Credentials {
@@ -219,11 +236,12 @@ fn credentials(req: &Request) -> Credentials {
             .map(|s| s.trim().to_string()),
         cookie: cookie_value(req, COOKIE).map(str::to_string),
         ip: client_ip(req),
+        lang: crate::i18n::normalise(cookie_value(req, crate::i18n::COOKIE)),
     }
 }
 
 async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiError> {
-    let (bearer, ip) = (c.bearer.as_deref(), c.ip);
+    let (bearer, ip, lang) = (c.bearer.as_deref(), c.ip, c.lang.to_string());
     let mut tx = app.store.begin().await?;
     let caller = if let Some(token) = bearer {
         let user = leye_store::user_by_token(&mut tx, &sha256_hex(token)).await?;
@@ -234,7 +252,7 @@ async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiEr
                 "接口令牌无效或已撤销",
             ));
         }
-        user.and_then(|u| caller_from(u, Via::Token, "zh".into(), &ip))
+        user.and_then(|u| caller_from(u, Via::Token, lang.clone(), &ip))
     } else if let Some(cookie) = c.cookie.as_deref() {
         let token_hash = sha256_hex(cookie);
         match leye_store::session(&mut tx, &token_hash, app.clock.now()).await? {
@@ -244,7 +262,7 @@ async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiEr
                     token_hash,
                     csrf: s.csrf_token,
                 },
-                s.lang,
+                lang.clone(),
                 &ip,
             ),
             None => None,
@@ -273,18 +291,24 @@ fn deny(api: bool, status: StatusCode, code: &str, message: &str) -> Response {
 pub async fn guard(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let api = is_api(&path);
+    let lang = crate::i18n::normalise(cookie_value(&req, crate::i18n::COOKIE));
+    let caller = match resolve(&app, credentials(&req)).await {
+        Ok(c) => c,
+        Err(e) if api => return e.into_response(),
+        Err(_) => None,
+    };
     let Some(template) = req
         .extensions()
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_string())
     else {
-        // No route matched: the fallbacks answer 404 / 405.
-        return next.run(req).await;
-    };
-    let caller = match resolve(&app, credentials(&req)).await {
-        Ok(c) => c,
-        Err(e) if api => return e.into_response(),
-        Err(_) => None,
+        // No route matched: the fallbacks answer 404 / 405, with the caller's header.
+        let res = next.run(req).await;
+        return match (&caller, api) {
+            (_, true) => res,
+            (Some(c), false) => crate::ui::with_nav(res, c),
+            (None, false) => crate::ui::with_lang(res, lang),
+        };
     };
     if access_of(req.method(), &template).is_none() && ROUTES.iter().any(|(_, p, _)| *p == template)
     {
@@ -297,8 +321,13 @@ pub async fn guard(State(app): State<AppState>, req: Request, next: Next) -> Res
     };
     if access == Public {
         let mut req = req;
-        req.extensions_mut().insert(caller);
-        return next.run(req).await;
+        req.extensions_mut().insert(caller.clone());
+        let res = next.run(req).await;
+        return match (&caller, api) {
+            (_, true) => res,
+            (Some(c), false) => crate::ui::with_nav(res, c),
+            (None, false) => crate::ui::with_lang(res, lang),
+        };
     }
     let Some(caller) = caller else {
         if api {
@@ -326,7 +355,18 @@ pub async fn guard(State(app): State<AppState>, req: Request, next: Next) -> Res
         && !caller.may(p)
     {
         tracing::info!(user = %caller.user.username, permission = p.code(), "denied");
-        let message = format!("您的角色({})无权{}", caller.role.label_zh(), p.label_zh());
+        let t = |zh: &str| crate::i18n::tr(&caller.lang, zh);
+        let message = if api {
+            format!("您的角色({})无权{}", caller.role.label_zh(), p.label_zh())
+        } else {
+            format!(
+                "{}({}){}{}",
+                t("您的角色"),
+                t(caller.role.label_zh()),
+                t("无权"),
+                t(p.label_zh())
+            )
+        };
         let res = deny(api, StatusCode::FORBIDDEN, "forbidden", &message);
         return if api {
             res

@@ -7,6 +7,7 @@ pub mod access;
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod i18n;
 pub mod ui;
 pub mod views;
 

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
+        .route("/lang", post(switch_lang))
         .route("/account", get(account))
         .route("/account/password", post(change_password))
         .route("/account/tokens", post(create_token))
@@ -65,8 +66,29 @@ struct LoginPage {
     next: String,
 }
 
+/// Switch the language (kept in a cookie) and go back to the page the user was on.
+async fn switch_lang(headers: HeaderMap, Form(raw): Form<Raw>) -> Response {
+    let lang = crate::i18n::normalise(raw.get("lang").map(String::as_str));
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
+        .and_then(|r| r.find('/').map(|i| r[i..].to_string()))
+        .unwrap_or_else(|| "/".into());
+    let cookie = format!(
+        "{}={lang}; Path=/; SameSite=Lax; Max-Age=31536000",
+        crate::i18n::COOKIE
+    );
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to(safe_next(&back)),
+    )
+        .into_response()
+}
+
 async fn login_page(
     MaybeCaller(c): MaybeCaller,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<HashMap<String, String>>,
 ) -> Result<Response, UiError> {
     let next = safe_next(q.get("next").map(String::as_str).unwrap_or("/")).to_string();
@@ -74,7 +96,7 @@ async fn login_page(
         return Ok(Redirect::to(&next).into_response());
     }
     render(LoginPage {
-        nav: Nav::default(),
+        nav: Nav::anonymous(crate::access::lang_of(&headers)),
         error: String::new(),
         username: String::new(),
         next,
@@ -90,7 +112,7 @@ async fn login(
     let next = safe_next(get_s(&raw, "next")).to_string();
     let fail = |msg: &str| -> Result<Response, UiError> {
         let page = render(LoginPage {
-            nav: Nav::default(),
+            nav: Nav::anonymous(crate::access::lang_of(&headers)),
             error: msg.into(),
             username: username.clone(),
             next: next.clone(),
@@ -514,14 +536,7 @@ async fn create_user(
     match store::create_user(&mut tx, &caller.actor, &u, app.clock.now()).await {
         Ok(_) => {
             tx.commit().await?;
-            users_page(
-                &app,
-                &caller,
-                &format!("已创建用户 {}", u.username),
-                &Raw::new(),
-                None,
-            )
-            .await
+            users_page(&app, &caller, "已创建用户", &Raw::new(), None).await
         }
         Err(store::StoreError::Duplicate { field, message }) => {
             users_page(

@@ -359,7 +359,7 @@ pub async fn edit_person(
     tx.commit().await?;
     form_page(
         &caller,
-        format!("修改人员:{}", p.name),
+        "修改人员".to_string(),
         format!("/persons/{id}/edit"),
         person_fields(&person_raw(&p), true),
         &[],
@@ -386,7 +386,7 @@ pub async fn update_person(
         }
     }
     let action = format!("/persons/{id}/edit");
-    let title = format!("修改人员:{}", old.name);
+    let title = "修改人员".to_string();
     let facts = match person_input(&raw)
         .map_err(|e| vec![e])
         .and_then(|i| i.parse_all(Regions::huzhou(), app.clock.today()))
@@ -616,7 +616,7 @@ pub async fn edit_enterprise(
     tx.commit().await?;
     form_page(
         &caller,
-        format!("修改企业:{}", e.name),
+        "修改企业".to_string(),
         format!("/enterprises/{id}/edit"),
         enterprise_fields(&enterprise_raw(&e)),
         &[],
@@ -852,7 +852,7 @@ pub async fn edit_household(
     }
     form_page(
         &caller,
-        format!("修改家庭 {id}"),
+        "修改家庭".to_string(),
         format!("/households/{id}/edit"),
         household_fields(&raw),
         &[],
@@ -869,7 +869,7 @@ pub async fn update_household(
         Ok(id) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
         Err(e) => form_page(
             &caller,
-            format!("修改家庭 {id}"),
+            "修改家庭".to_string(),
             format!("/households/{id}/edit"),
             household_fields(&raw),
             &[e],

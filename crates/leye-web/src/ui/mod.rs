@@ -106,6 +106,23 @@ pub struct Nav {
     pub enterprises: bool,
     pub users: bool,
     pub audit: bool,
+    /// `zh` or `en`
+    pub lang: String,
+}
+
+impl Nav {
+    /// A signed-out header in a language.
+    pub fn anonymous(lang: &str) -> Self {
+        Self {
+            lang: lang.to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// Translate a Chinese UI text into the page's language.
+    pub fn tr<S: AsRef<str> + ?Sized>(&self, zh: &S) -> String {
+        crate::i18n::tr(&self.lang, zh.as_ref())
+    }
 }
 
 impl Nav {
@@ -122,6 +139,7 @@ impl Nav {
             enterprises: c.may(EnterpriseRead),
             users: c.may(UserAdmin),
             audit: c.may(AuditRead),
+            lang: c.lang.clone(),
         }
     }
 }
@@ -142,6 +160,14 @@ fn error_page(status: StatusCode, nav: Nav, info: &ErrorPageInfo) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, "出错了").into_response(),
+    }
+}
+
+/// Give an error page for a signed-out visitor their language.
+pub fn with_lang(res: Response, lang: &str) -> Response {
+    match res.extensions().get::<ErrorPageInfo>().cloned() {
+        Some(info) => error_page(res.status(), Nav::anonymous(lang), &info),
+        None => res,
     }
 }
 
@@ -214,7 +240,7 @@ pub(crate) fn scope_name(scope: &Scope) -> String {
 #[template(path = "home.html")]
 struct Home {
     nav: Nav,
-    greeting: String,
+    display_name: String,
     scope_name: String,
     counts: store::RegistryCounts,
     user_count: usize,
@@ -272,7 +298,7 @@ async fn home(State(app): State<AppState>, caller: Caller) -> Result<Response, U
     }
     tasks.push(("/account", "修改密码、管理接口令牌"));
     render(Home {
-        greeting: format!("{},您好", caller.user.display_name),
+        display_name: caller.user.display_name.clone(),
         scope_name: scope_name(scope),
         nav: Nav::of(&caller),
         counts,
@@ -546,7 +572,9 @@ async fn enterprise(
 #[template(path = "regions.html")]
 struct RegionsPage {
     nav: Nav,
-    title: String,
+    /// The place (data) and what the page lists of it (UI text).
+    place: String,
+    suffix: &'static str,
     path: Vec<(String, String)>,
     items: Vec<RegionView>,
 }
@@ -566,13 +594,14 @@ async fn region(caller: Caller, Path(code): Path<String>) -> Result<Response, Ui
         .map(|x| (x.code.clone(), x.name.clone()))
         .collect();
     let items = r.children(&code).map(region_view).collect();
-    let title = match this.level {
-        RegionLevel::Village => format!("{}({})", r.full_name(&code), this.level.label_zh()),
-        _ => format!("{} 的下级区划", r.full_name(&code)),
+    let suffix = match this.level {
+        RegionLevel::Village => this.level.label_zh(),
+        _ => "的下级区划",
     };
     render(RegionsPage {
         nav: Nav::of(&caller),
-        title,
+        place: r.full_name(&code),
+        suffix,
         path,
         items,
     })

@@ -173,6 +173,7 @@ async fn officer_journey_in_chromium() {
     let profile = tempfile::tempdir().unwrap();
     let c = browser(&webdriver, profile.path()).await;
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let mut shots = Shots { dir, n: 0 };
 
@@ -191,8 +192,32 @@ async fn officer_journey_in_chromium() {
             .contains("用户名或密码错误")
     );
     login(&c, &base, "admin", "pass1234").await;
-    assert!(c.source().await.unwrap().contains("admin经办,您好"));
+    assert!(c.source().await.unwrap().contains("admin经办</span>,您好"));
     shots.take(&c, "home").await;
+    // The language switch keeps the page and turns it into English, then back.
+    c.find(Locator::Css("form.lang button[value=en]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang=en]"))
+        .await
+        .expect("English page");
+    assert!(c.source().await.unwrap().contains("Common tasks"));
+    shots.take(&c, "home-english").await;
+    c.find(Locator::Css("form.lang button[value=zh]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang=zh-CN]"))
+        .await
+        .expect("Chinese page");
+    assert!(c.source().await.unwrap().contains("常用操作"));
 
     // A bad ID number: the error appears next to its field, the name typed stays.
     c.goto(&format!("{base}/persons/new")).await.unwrap();

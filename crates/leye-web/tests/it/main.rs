@@ -1,6 +1,7 @@
 //! API and UI tests. Every registry test runs on SQLite and on PostgreSQL.
 
 mod access_matrix;
+mod i18n;
 mod sessions;
 
 use axum::Router;
@@ -783,7 +784,7 @@ async fn ui_pages_are_chinese_and_masked() {
     let id = p["id"].as_i64().unwrap();
     let (s, home) = page(&app, "/").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(home.contains("您好") && home.contains("登记人员") && home.contains("湖州市"));
+    assert!(home.contains("您好") && home.contains("已登记人员") && home.contains("湖州市"));
     let (_, list) = page(&app, "/persons?region=330502").await;
     assert!(list.contains("孙悟空"));
     assert!(!list.contains(&full_id), "full ID number shown in a list");

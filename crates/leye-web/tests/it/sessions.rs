@@ -226,7 +226,7 @@ async fn admin_creates_and_disables_accounts(store: Store) {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{page}");
-    assert!(page.contains("已创建用户 dq"));
+    assert!(page.contains("已创建用户") && page.contains("<td>dq</td>"));
     let dq = login(&env, "dq", "abcd1234").await.unwrap();
     // A 德清 officer cannot open a 吴兴 person.
     let (_, p) = call_as(
