@@ -4,6 +4,7 @@ use crate::code_enum;
 use crate::credit_code::CreditCode;
 use crate::field::{FieldError, optional_text, text};
 use crate::money::Money;
+use crate::person::keep;
 use crate::region::{RegionCode, Regions};
 use crate::year_month::YearMonth;
 use serde::{Deserialize, Serialize};
@@ -105,49 +106,96 @@ pub struct EnterpriseFacts {
 }
 
 impl EnterpriseInput {
+    /// Check every field; the first problem is returned with its field name.
     pub fn parse(&self, regions: &Regions) -> Result<EnterpriseFacts, FieldError> {
-        let credit_code = CreditCode::parse(&self.credit_code)
-            .map_err(|e| FieldError::new("credit_code", "invalid_credit_code", e.to_string()))?;
-        let name = text("name", "企业名称", &self.name, 100)?;
-        let industry =
-            Industry::parse_field("industry", "行业门类", &self.industry.to_ascii_uppercase())?;
-        let region = regions
-            .code(&self.region)
-            .map_err(|e| FieldError::new("region", "unknown_region", e.to_string()))?;
-        let registered_investment = match self
+        self.parse_all(regions).map_err(|mut e| e.remove(0))
+    }
+
+    /// Check every field and report every problem (the error list is never empty).
+    pub fn parse_all(&self, regions: &Regions) -> Result<EnterpriseFacts, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let credit_code = keep(
+            &mut errs,
+            CreditCode::parse(&self.credit_code)
+                .map_err(|e| FieldError::new("credit_code", "invalid_credit_code", e.to_string())),
+        );
+        let name = keep(&mut errs, text("name", "企业名称", &self.name, 100));
+        let industry = keep(
+            &mut errs,
+            Industry::parse_field("industry", "行业门类", &self.industry.to_ascii_uppercase()),
+        );
+        let region = keep(
+            &mut errs,
+            regions
+                .code(&self.region)
+                .map_err(|e| FieldError::new("region", "unknown_region", e.to_string())),
+        );
+        let investment = match self
             .registered_investment_yuan
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            None => Money::default(),
-            Some(s) => {
-                let m = Money::parse_yuan(s).map_err(|e| {
+            None => Ok(Money::default()),
+            Some(s) => Money::parse_yuan(s)
+                .map_err(|e| {
                     FieldError::new("registered_investment_yuan", "invalid_money", e.to_string())
-                })?;
-                if m.fen() < 0 {
-                    return Err(FieldError::new(
-                        "registered_investment_yuan",
-                        "invalid_money",
-                        "注册投资额不能为负数",
-                    ));
-                }
-                m
-            }
+                })
+                .and_then(|m| {
+                    if m.fen() < 0 {
+                        Err(FieldError::new(
+                            "registered_investment_yuan",
+                            "invalid_money",
+                            "注册投资额不能为负数",
+                        ))
+                    } else {
+                        Ok(m)
+                    }
+                }),
         };
-        let scale = Scale::parse_field("scale", "企业规模", &self.scale)?;
-        let designation_reason = optional_text(
-            "designation_reason",
-            "认定理由",
-            self.designation_reason.as_deref().unwrap_or(""),
-            200,
-        )?;
-        if self.designated_key && designation_reason.is_none() {
-            return Err(FieldError::new(
+        let registered_investment = keep(&mut errs, investment);
+        let scale = keep(
+            &mut errs,
+            Scale::parse_field("scale", "企业规模", &self.scale),
+        );
+        let designation_reason = keep(
+            &mut errs,
+            optional_text(
+                "designation_reason",
+                "认定理由",
+                self.designation_reason.as_deref().unwrap_or(""),
+                200,
+            ),
+        );
+        if self.designated_key && matches!(designation_reason, Some(None)) {
+            errs.push(FieldError::new(
                 "designation_reason",
                 "required",
                 "认定为重点企业时须填写认定理由",
             ));
+        }
+        let (
+            Some(credit_code),
+            Some(name),
+            Some(industry),
+            Some(region),
+            Some(registered_investment),
+            Some(scale),
+            Some(designation_reason),
+        ) = (
+            credit_code,
+            name,
+            industry,
+            region,
+            registered_investment,
+            scale,
+            designation_reason,
+        )
+        else {
+            return Err(errs);
+        };
+        if !errs.is_empty() {
+            return Err(errs);
         }
         Ok(EnterpriseFacts {
             credit_code,
@@ -269,6 +317,25 @@ mod tests {
         assert_eq!(Industry::C.sector(), Sector::Secondary);
         assert_eq!(Industry::I.sector(), Sector::Services);
         assert_eq!(Industry::A.sector(), Sector::Primary);
+    }
+
+    #[test]
+    fn parse_all_reports_every_error() {
+        let e = EnterpriseInput {
+            credit_code: "x".into(),
+            name: String::new(),
+            industry: "C".into(),
+            region: "330502".into(),
+            scale: "huge".into(),
+            designated_key: true,
+            ..Default::default()
+        };
+        let errs = e.parse_all(Regions::huzhou()).unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["credit_code", "name", "scale", "designation_reason"]
+        );
     }
 
     #[test]

@@ -156,8 +156,18 @@ impl Store {
         self.sync_regions(Regions::huzhou()).await
     }
 
-    /// Start a transaction.
+    /// Start a transaction that may write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that read first could not upgrade once
+    /// another writer committed, and would fail instead of waiting its turn.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => Ok(self.pool.begin().await?),
+        }
+    }
+
+    /// Start a transaction that only reads (never blocks behind writers on SQLite).
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
         Ok(self.pool.begin().await?)
     }
 
@@ -193,7 +203,7 @@ impl Store {
 
     /// Row counts of the registry tables, for the home page and health checks.
     pub async fn counts(&self, scope: &Scope) -> Result<RegistryCounts, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let persons = persons::count(&mut tx, scope).await?;
         let households = households::count(&mut tx, scope).await?;
         let enterprises = enterprises::count(&mut tx, scope).await?;

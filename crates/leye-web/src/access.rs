@@ -242,7 +242,7 @@ fn credentials(req: &Request) -> Credentials {
 
 async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiError> {
     let (bearer, ip, lang) = (c.bearer.as_deref(), c.ip, c.lang.to_string());
-    let mut tx = app.store.begin().await?;
+    let mut tx = app.store.begin_read().await?;
     let caller = if let Some(token) = bearer {
         let user = leye_store::user_by_token(&mut tx, &sha256_hex(token)).await?;
         if user.is_none() {

@@ -772,7 +772,42 @@ async fn accounts_sessions_and_tokens(store: Store) {
     assert!(verify_audit(&mut tx).await.unwrap().is_ok());
 }
 
+async fn concurrent_writers_all_succeed(store: Store) {
+    let mut tasks = Vec::new();
+    for i in 0..24u32 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = store.begin().await?;
+            // Read first, then write: the pattern that breaks deferred SQLite transactions.
+            let _ = list_persons(
+                &mut tx,
+                &Scope::System,
+                &PersonFilter::default(),
+                Paging::new(None, Some(1)),
+            )
+            .await?;
+            create_person(
+                &mut tx,
+                &Scope::System,
+                &sys(),
+                &person("并发", "330502", 100 + i),
+                now(),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(store.counts(&Scope::System).await.unwrap().persons, 24);
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(verify_audit(&mut tx).await.unwrap(), Ok(24));
+}
+
 both_backends!(
+    concurrent_writers_all_succeed,
     audit_chain_detects_tampering,
     accounts_sessions_and_tokens,
     person_crud,

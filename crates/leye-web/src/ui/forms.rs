@@ -545,9 +545,9 @@ pub async fn create_enterprise(
             errs,
         )
     };
-    let facts = match enterprise_input(&raw).parse(Regions::huzhou()) {
+    let facts = match enterprise_input(&raw).parse_all(Regions::huzhou()) {
         Ok(f) => f,
-        Err(e) => return page(&[e]),
+        Err(errs) => return page(&errs),
     };
     let mut tx = app.store.begin().await?;
     match store::create_enterprise(
@@ -638,9 +638,9 @@ pub async fn update_enterprise(
             errs,
         )
     };
-    let facts = match enterprise_input(&raw).parse(Regions::huzhou()) {
+    let facts = match enterprise_input(&raw).parse_all(Regions::huzhou()) {
         Ok(f) => f,
-        Err(e) => return page(&[e]),
+        Err(errs) => return page(&errs),
     };
     let mut tx = app.store.begin().await?;
     match store::update_enterprise(
