@@ -3,7 +3,7 @@
 //! is detected by [`verify_audit`]. The database refuses UPDATE and DELETE on it (triggers on
 //! both backends).
 
-use crate::sql::{Arg, RowExt, Where, q, ts};
+use crate::sql::{Arg, RowExt, Where, ts};
 use crate::{Actor, Page, Paging, StoreError, Tx};
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
@@ -218,34 +218,16 @@ pub async fn search_audit(
     if let Some(d) = f.to.as_deref().filter(|s| !s.is_empty()) {
         w.and(Arg::Text(format!("{d}T99")), |ph| format!("at <= {ph}"));
     }
-    let total = q(
-        format!("SELECT COUNT(*) AS n FROM audit_log{}", w.sql()),
-        &w.args,
+    crate::sql::page(
+        tx,
+        COLS,
+        &format!("audit_log{}", w.sql()),
+        "id DESC",
+        &w,
+        paging,
+        from_row,
     )
-    .fetch_one(&mut **tx)
-    .await?
-    .int("n")?;
-    let n = w.next();
-    let rows = q(
-        format!(
-            "SELECT {COLS} FROM audit_log{} ORDER BY id DESC LIMIT ${} OFFSET ${}",
-            w.sql(),
-            n,
-            n + 1
-        ),
-        &w.args,
-    )
-    .bind(paging.per_page)
-    .bind((paging.page - 1).saturating_mul(paging.per_page))
-    .fetch_all(&mut **tx)
-    .await?;
-    let items = rows.iter().map(from_row).collect::<Result<_, _>>()?;
-    Ok(Page {
-        items,
-        total,
-        page: paging.page,
-        per_page: paging.per_page,
-    })
+    .await
 }
 
 /// Where the chain breaks.

@@ -91,12 +91,10 @@ fn ensure_covers(scope: &Scope, region: &str) -> Result<(), StoreError> {
 
 /// Region scopes cover enterprises in their region; an employer covers its own enterprise.
 fn ensure_covers_id(scope: &Scope, region: &str, id: Option<i64>) -> Result<(), StoreError> {
-    if scope.covers_region(Regions::huzhou(), region)
-        || matches!((scope, id), (Scope::Enterprise(own), Some(i)) if *own == i)
-    {
+    if matches!((scope, id), (Scope::Enterprise(own), Some(i)) if *own == i) {
         Ok(())
     } else {
-        Err(StoreError::Forbidden(Regions::huzhou().full_name(region)))
+        crate::sql::ensure_covers(scope, region)
     }
 }
 
@@ -242,32 +240,16 @@ pub async fn list_enterprises(
             format!("e.name LIKE {ph} ESCAPE '\\'")
         });
     }
-    let total = q(
-        format!("SELECT COUNT(*) AS n FROM enterprises e{}", w.sql()),
-        &w.args,
+    crate::sql::page(
+        tx,
+        COLS,
+        &format!("enterprises e{}", w.sql()),
+        "e.id DESC",
+        &w,
+        paging,
+        from_row,
     )
-    .fetch_one(&mut **tx)
-    .await?
-    .int("n")?;
-    let n = w.next();
-    let sql = format!(
-        "SELECT {COLS} FROM enterprises e{} ORDER BY e.id DESC LIMIT ${} OFFSET ${}",
-        w.sql(),
-        n,
-        n + 1
-    );
-    let rows = q(sql, &w.args)
-        .bind(paging.per_page)
-        .bind(paging.offset())
-        .fetch_all(&mut **tx)
-        .await?;
-    let items = rows.iter().map(from_row).collect::<Result<_, _>>()?;
-    Ok(Page {
-        items,
-        total,
-        page: paging.page,
-        per_page: paging.per_page,
-    })
+    .await
 }
 
 pub(crate) async fn count(tx: &mut Tx, scope: &Scope) -> Result<i64, StoreError> {

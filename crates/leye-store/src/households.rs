@@ -1,6 +1,6 @@
 //! Households (户) and their members.
 
-use crate::sql::{Arg, RowExt, Where, q, ts};
+use crate::sql::{Arg, RowExt, Where, ensure_covers, q, ts};
 use crate::{Actor, Page, Paging, StoreError, Tx, audit};
 use chrono::{DateTime, Utc};
 use leye_domain::household::HouseholdFacts;
@@ -46,14 +46,6 @@ fn scoped(scope: &Scope) -> Where {
         None,
     );
     w
-}
-
-fn ensure_covers(scope: &Scope, region: &str) -> Result<(), StoreError> {
-    if scope.covers_region(Regions::huzhou(), region) {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden(Regions::huzhou().full_name(region)))
-    }
 }
 
 /// Every member must be a person in scope who is not in another household.
@@ -268,38 +260,20 @@ pub async fn list_households(
     if let Some(u) = f.urban {
         w.and(Arg::Int(i64::from(u)), |ph| format!("h.urban = {ph}"));
     }
-    let total = q(
-        format!("SELECT COUNT(*) AS n FROM households h{}", w.sql()),
-        &w.args,
+    let mut page = crate::sql::page(
+        tx,
+        COLS,
+        &format!("households h{}", w.sql()),
+        "h.id DESC",
+        &w,
+        paging,
+        household_from_row,
     )
-    .fetch_one(&mut **tx)
-    .await?
-    .int("n")?;
-    let n = w.next();
-    let sql = format!(
-        "SELECT {COLS} FROM households h{} ORDER BY h.id DESC LIMIT ${} OFFSET ${}",
-        w.sql(),
-        n,
-        n + 1
-    );
-    let rows = q(sql, &w.args)
-        .bind(paging.per_page)
-        .bind(paging.offset())
-        .fetch_all(&mut **tx)
-        .await?;
-    let mut items = rows
-        .iter()
-        .map(household_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    for h in &mut items {
+    .await?;
+    for h in &mut page.items {
         load_members(tx, h).await?;
     }
-    Ok(Page {
-        items,
-        total,
-        page: paging.page,
-        per_page: paging.per_page,
-    })
+    Ok(page)
 }
 
 pub(crate) async fn count(tx: &mut Tx, scope: &Scope) -> Result<i64, StoreError> {

@@ -99,9 +99,6 @@ impl Paging {
             per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
         }
     }
-    fn offset(self) -> i64 {
-        (self.page - 1).saturating_mul(self.per_page)
-    }
 }
 
 /// The store: a pool on one backend.

@@ -1,6 +1,6 @@
 //! Persons (人员) and their labour-status history (就业状态变动).
 
-use crate::sql::{Arg, RowExt, Where, like_contains, q, ts};
+use crate::sql::{Arg, RowExt, Where, ensure_covers, like_contains, q, ts};
 use crate::{Actor, Page, Paging, StoreError, Tx, audit};
 use chrono::{DateTime, NaiveDate, Utc};
 use leye_domain::labour::{LabourEvent, LabourStatus, status_on};
@@ -105,14 +105,6 @@ fn scoped(scope: &Scope) -> Where {
         None,
     );
     w
-}
-
-fn ensure_covers(scope: &Scope, region: &str) -> Result<(), StoreError> {
-    if scope.covers_region(Regions::huzhou(), region) {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden(Regions::huzhou().full_name(region)))
-    }
 }
 
 async fn id_number_taken(
@@ -283,27 +275,16 @@ pub async fn list_persons(
     if let Some(s) = &f.sex {
         w.and(Arg::Text(s.clone()), |ph| format!("p.sex = {ph}"));
     }
-    let total_sql = format!("SELECT COUNT(*) AS n FROM persons p{}", w.sql());
-    let total = q(total_sql, &w.args).fetch_one(&mut **tx).await?.int("n")?;
-    let n = w.next();
-    let sql = format!(
-        "SELECT {PERSON_COLS} FROM persons p{} ORDER BY p.id DESC LIMIT ${} OFFSET ${}",
-        w.sql(),
-        n,
-        n + 1
-    );
-    let rows = q(sql, &w.args)
-        .bind(paging.per_page)
-        .bind(paging.offset())
-        .fetch_all(&mut **tx)
-        .await?;
-    let items = rows.iter().map(person_from_row).collect::<Result<_, _>>()?;
-    Ok(Page {
-        items,
-        total,
-        page: paging.page,
-        per_page: paging.per_page,
-    })
+    crate::sql::page(
+        tx,
+        PERSON_COLS,
+        &format!("persons p{}", w.sql()),
+        "p.id DESC",
+        &w,
+        paging,
+        person_from_row,
+    )
+    .await
 }
 
 pub(crate) async fn count(tx: &mut Tx, scope: &Scope) -> Result<i64, StoreError> {

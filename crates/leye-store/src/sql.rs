@@ -137,3 +137,50 @@ impl RowExt for AnyRow {
 pub(crate) fn ts(now: chrono::DateTime<chrono::Utc>) -> String {
     now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
+
+/// May this scope write a record located in `region`? (A region scope covers its region.)
+pub(crate) fn ensure_covers(
+    scope: &leye_domain::Scope,
+    region: &str,
+) -> Result<(), crate::StoreError> {
+    let regions = leye_domain::Regions::huzhou();
+    if scope.covers_region(regions, region) {
+        Ok(())
+    } else {
+        Err(crate::StoreError::Forbidden(regions.full_name(region)))
+    }
+}
+
+/// Count the rows of `from_where` (e.g. `persons p WHERE ...`), then read one page of
+/// `select ... from_where ORDER BY order`: the shape every list shares.
+pub(crate) async fn page<T>(
+    tx: &mut crate::Tx,
+    select: &str,
+    from_where: &str,
+    order: &str,
+    w: &Where,
+    paging: crate::Paging,
+    map: impl Fn(&sqlx::any::AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<crate::Page<T>, crate::StoreError> {
+    let total = q(format!("SELECT COUNT(*) AS n FROM {from_where}"), &w.args)
+        .fetch_one(&mut **tx)
+        .await?
+        .int("n")?;
+    let n = w.next();
+    let sql = format!(
+        "SELECT {select} FROM {from_where} ORDER BY {order} LIMIT ${n} OFFSET ${}",
+        n + 1
+    );
+    let rows = q(sql, &w.args)
+        .bind(paging.per_page)
+        .bind((paging.page - 1).saturating_mul(paging.per_page))
+        .fetch_all(&mut **tx)
+        .await?;
+    let items = rows.iter().map(map).collect::<Result<_, _>>()?;
+    Ok(crate::Page {
+        items,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
+}
