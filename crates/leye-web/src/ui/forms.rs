@@ -881,6 +881,29 @@ pub async fn update_household(
 
 const EXPORT_MAX: i64 = 50_000;
 
+/// Read every page of a store list (up to [`EXPORT_MAX`] rows) and map each item to a CSV row.
+macro_rules! all_rows {
+    ($tx:expr, $list:path, $scope:expr, $filter:expr, $row:expr) => {{
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let max = store::Paging::MAX_PER_PAGE;
+        for page in 1.. {
+            let p = $list(
+                &mut $tx,
+                $scope,
+                $filter,
+                store::Paging::new(Some(page), Some(max)),
+            )
+            .await?;
+            let done = p.items.len() < max as usize || page * max >= EXPORT_MAX;
+            rows.extend(p.items.iter().map($row));
+            if done {
+                break;
+            }
+        }
+        rows
+    }};
+}
+
 fn csv_line(cells: &[String]) -> String {
     let mut s = cells
         .iter()
@@ -927,34 +950,20 @@ pub async fn export_persons(
 ) -> Result<Response, UiError> {
     let f = q.filter()?;
     let mut tx = app.store.begin().await?;
-    let mut rows = Vec::new();
-    for page in 1.. {
-        let p = store::list_persons(
-            &mut tx,
-            &caller.scope,
-            &f,
-            store::Paging::new(Some(page), Some(store::Paging::MAX_PER_PAGE)),
-        )
-        .await?;
-        let done = p.items.len() < store::Paging::MAX_PER_PAGE as usize
-            || page * store::Paging::MAX_PER_PAGE >= EXPORT_MAX;
-        rows.extend(p.items.iter().map(PersonView::from).map(|v| {
-            vec![
-                v.id.to_string(),
-                v.name,
-                v.id_number_masked,
-                v.sex_label,
-                v.birth_date,
-                v.phone_masked.unwrap_or_default(),
-                v.residence_region_name,
-                v.education_label,
-                v.labour_status_label,
-            ]
-        }));
-        if done {
-            break;
-        }
-    }
+    let rows = all_rows!(tx, store::list_persons, &caller.scope, &f, |item| {
+        let v = PersonView::from(item);
+        vec![
+            v.id.to_string(),
+            v.name,
+            v.id_number_masked,
+            v.sex_label,
+            v.birth_date,
+            v.phone_masked.unwrap_or_default(),
+            v.residence_region_name,
+            v.education_label,
+            v.labour_status_label,
+        ]
+    });
     tx.commit().await?;
     Ok(csv_response(
         "persons.csv",
@@ -983,36 +992,22 @@ pub async fn export_households(
         urban: q.urban,
     };
     let mut tx = app.store.begin().await?;
-    let mut rows = Vec::new();
-    for page in 1.. {
-        let p = store::list_households(
-            &mut tx,
-            &caller.scope,
-            &f,
-            store::Paging::new(Some(page), Some(store::Paging::MAX_PER_PAGE)),
-        )
-        .await?;
-        let done = p.items.len() < store::Paging::MAX_PER_PAGE as usize
-            || page * store::Paging::MAX_PER_PAGE >= EXPORT_MAX;
-        rows.extend(p.items.iter().map(HouseholdView::from).map(|h| {
-            let members = h
-                .members
-                .iter()
-                .map(|m| format!("{}({})", m.name, m.relation_label))
-                .collect::<Vec<_>>()
-                .join("、");
-            vec![
-                h.id.to_string(),
-                h.region_name,
-                if h.urban { "城镇" } else { "农村" }.into(),
-                h.income_band_label,
-                members,
-            ]
-        }));
-        if done {
-            break;
-        }
-    }
+    let rows = all_rows!(tx, store::list_households, &caller.scope, &f, |item| {
+        let h = HouseholdView::from(item);
+        let members = h
+            .members
+            .iter()
+            .map(|m| format!("{}({})", m.name, m.relation_label))
+            .collect::<Vec<_>>()
+            .join("、");
+        vec![
+            h.id.to_string(),
+            h.region_name,
+            if h.urban { "城镇" } else { "农村" }.into(),
+            h.income_band_label,
+            members,
+        ]
+    });
     tx.commit().await?;
     Ok(csv_response(
         "households.csv",
@@ -1028,35 +1023,21 @@ pub async fn export_enterprises(
 ) -> Result<Response, UiError> {
     let f = q.filter()?;
     let mut tx = app.store.begin().await?;
-    let mut rows = Vec::new();
-    for page in 1.. {
-        let p = store::list_enterprises(
-            &mut tx,
-            &caller.scope,
-            &f,
-            store::Paging::new(Some(page), Some(store::Paging::MAX_PER_PAGE)),
-        )
-        .await?;
-        let done = p.items.len() < store::Paging::MAX_PER_PAGE as usize
-            || page * store::Paging::MAX_PER_PAGE >= EXPORT_MAX;
-        rows.extend(p.items.iter().map(EnterpriseView::from).map(|e| {
-            vec![
-                e.id.to_string(),
-                e.name,
-                e.credit_code,
-                e.industry_label,
-                e.region_name,
-                e.scale_label,
-                e.latest_headcount
-                    .map(|h| h.headcount.to_string())
-                    .unwrap_or_default(),
-                if e.is_key { "是" } else { "否" }.into(),
-            ]
-        }));
-        if done {
-            break;
-        }
-    }
+    let rows = all_rows!(tx, store::list_enterprises, &caller.scope, &f, |item| {
+        let e = EnterpriseView::from(item);
+        vec![
+            e.id.to_string(),
+            e.name,
+            e.credit_code,
+            e.industry_label,
+            e.region_name,
+            e.scale_label,
+            e.latest_headcount
+                .map(|h| h.headcount.to_string())
+                .unwrap_or_default(),
+            if e.is_key { "是" } else { "否" }.into(),
+        ]
+    });
     tx.commit().await?;
     Ok(csv_response(
         "enterprises.csv",

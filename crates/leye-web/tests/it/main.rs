@@ -790,6 +790,13 @@ async fn ui_pages_are_chinese_and_masked() {
     assert!(!list.contains(&full_id), "full ID number shown in a list");
     assert!(list.contains(&format!("{}********{}", &full_id[..6], &full_id[14..])));
     assert!(!list.contains("13912345678"));
+    let (s, csv) = page(&app, "/persons/export.csv?region=330502").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(csv.starts_with('\u{feff}') && csv.contains("孙悟空"));
+    assert!(
+        csv.contains(&format!("{}********{}", &full_id[..6], &full_id[14..]))
+            && !csv.contains(&full_id)
+    );
     let (s, detail) = page(&app, &format!("/persons/{id}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(detail.contains("湖州师范学院") && !detail.contains(&full_id));
