@@ -37,5 +37,12 @@ macro_rules! code_enum {
                 s.serialize_str(self.code())
             }
         }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <String as serde::Deserialize>::deserialize(d)?;
+                Self::from_code(&s).ok_or_else(|| serde::de::Error::custom(format!("“{s}”无效,可选: {}", Self::choices())))
+            }
+        }
     };
 }

@@ -65,6 +65,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// 政策规则引擎 / Policy rules engine
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
     /// 审计日志 / Audit log
     Audit {
         #[command(subcommand)]
@@ -114,6 +119,23 @@ enum UserCommand {
         /// 数据库 / Database
         #[arg(long, default_value = DEFAULT_DB)]
         db: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// 列出已实现的政策措施及参数(JSON) / List the measures and their parameters (JSON)
+    Measures,
+    /// 对一个人的事实判定一项措施,输出决定及理由(JSON) / Decide one measure for one person's facts
+    Eval {
+        /// 措施编号 / Measure id (hard_to_employ)
+        #[arg(long)]
+        measure: String,
+        /// 判定日期 YYYY-MM-DD / Date of the decision
+        #[arg(long)]
+        date: String,
+        /// 事实文件(JSON) / Facts file (JSON)
+        file: std::path::PathBuf,
     },
 }
 
@@ -204,6 +226,57 @@ fn main() -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => run_async_code(audit_verify(db)),
+        Command::Policy { command } => policy(command),
+    }
+}
+
+fn policy(command: PolicyCommand) -> ExitCode {
+    let fail = |msg: String| {
+        println!("{}", json!({"error": msg}));
+        ExitCode::from(2)
+    };
+    match command {
+        PolicyCommand::Measures => match leye_policy::measures() {
+            Ok(m) => {
+                println!("{}", serde_json::to_string_pretty(&m).unwrap_or_default());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e.to_string()),
+        },
+        PolicyCommand::Eval {
+            measure,
+            date,
+            file,
+        } => {
+            let Ok(on) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") else {
+                return fail(format!("日期“{date}”格式不正确(应为YYYY-MM-DD)"));
+            };
+            if measure != leye_policy::measures::hard_to_employ::ID {
+                return fail(format!(
+                    "措施“{measure}”不存在或尚未实现(可用: hard_to_employ)"
+                ));
+            }
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => return fail(format!("无法读取{}: {e}", file.display())),
+            };
+            let facts: leye_policy::measures::hard_to_employ::Facts =
+                match serde_json::from_str(&text) {
+                    Ok(f) => f,
+                    Err(e) => return fail(format!("事实文件有误: {e}")),
+                };
+            match leye_policy::measures::hard_to_employ::decide(
+                &file.display().to_string(),
+                &facts,
+                on,
+            ) {
+                Ok(d) => {
+                    println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e.to_string()),
+            }
+        }
     }
 }
 

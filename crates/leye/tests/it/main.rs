@@ -164,3 +164,52 @@ fn user_add_and_audit_verify_detects_a_flipped_byte() {
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("第1条审计记录的内容被修改"), "{out}");
 }
+
+#[test]
+fn policy_measures_and_eval() {
+    let (code, v, out) = leye(&["policy", "measures"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(v[0]["id"], "hard_to_employ");
+    assert_eq!(v[0]["clause"], "二(三)3");
+    let dir = leye_testkit_dir();
+    let file = dir.path().join("facts.json");
+    std::fs::write(
+        &file,
+        r#"{"birth":"1981-07-01","sex":"F","registered_unemployed_since":"2026-01-01","benefit_consecutive_months":0,
+            "zero_employment_household":false,"assistance":"none","disability_certificate":false,"poverty_alleviated":false}"#,
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let (code, v, out) = leye(&[
+        "policy",
+        "eval",
+        "--measure",
+        "hard_to_employ",
+        "--date",
+        "2026-07-01",
+        f,
+    ]);
+    assert_eq!((code, v["status"].as_str()), (0, Some("eligible")), "{out}");
+    let (_, v, _) = leye(&[
+        "policy",
+        "eval",
+        "--measure",
+        "hard_to_employ",
+        "--date",
+        "2026-06-30",
+        f,
+    ]);
+    assert_eq!(v["status"], "not_eligible");
+    std::fs::write(&file, r#"{"sex":"X"}"#).unwrap();
+    let (code, v, _) = leye(&[
+        "policy",
+        "eval",
+        "--measure",
+        "hard_to_employ",
+        "--date",
+        "2026-07-01",
+        f,
+    ]);
+    assert_eq!(code, 2);
+    assert!(v["error"].as_str().unwrap().contains("事实文件有误"));
+}
