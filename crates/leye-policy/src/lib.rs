@@ -6,8 +6,9 @@
 //! This crate never does I/O and never reads the clock. Parameters are data files in
 //! `data/parameters/` embedded at compile time.
 //!
-//! Measures so far: 二(三)3 hard-to-employ identification. The rest of the plan's measures,
-//! the population sweep and the evaluate endpoint are still to come (issue: policy engine).
+//! Measures so far: 二(三)3 hard-to-employ identification and public-welfare posts. The rest
+//! of the plan's measures, the population sweep and the evaluate endpoint are still to come
+//! (issue: policy engine).
 
 pub mod decision;
 pub mod measures;
@@ -29,5 +30,8 @@ pub struct MeasureInfo {
 
 /// Every measure the engine implements.
 pub fn measures() -> Result<Vec<MeasureInfo>, PolicyError> {
-    Ok(vec![measures::hard_to_employ::info()?])
+    Ok(vec![
+        measures::hard_to_employ::info()?,
+        measures::public_welfare_post::info()?,
+    ])
 }

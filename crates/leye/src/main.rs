@@ -128,7 +128,7 @@ enum PolicyCommand {
     Measures,
     /// 对一个人的事实判定一项措施,输出决定及理由(JSON) / Decide one measure for one person's facts
     Eval {
-        /// 措施编号 / Measure id (hard_to_employ)
+        /// 措施编号 / Measure id (hard_to_employ, public_welfare_post)
         #[arg(long)]
         measure: String,
         /// 判定日期 YYYY-MM-DD / Date of the decision
@@ -251,25 +251,31 @@ fn policy(command: PolicyCommand) -> ExitCode {
             let Ok(on) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") else {
                 return fail(format!("日期“{date}”格式不正确(应为YYYY-MM-DD)"));
             };
-            if measure != leye_policy::measures::hard_to_employ::ID {
-                return fail(format!(
-                    "措施“{measure}”不存在或尚未实现(可用: hard_to_employ)"
-                ));
-            }
             let text = match std::fs::read_to_string(&file) {
                 Ok(t) => t,
                 Err(e) => return fail(format!("无法读取{}: {e}", file.display())),
             };
-            let facts: leye_policy::measures::hard_to_employ::Facts =
-                match serde_json::from_str(&text) {
-                    Ok(f) => f,
+            let subject = file.display().to_string();
+            use leye_policy::measures::{hard_to_employ, public_welfare_post};
+            let decision = match measure.as_str() {
+                hard_to_employ::ID => match serde_json::from_str::<hard_to_employ::Facts>(&text) {
+                    Ok(f) => hard_to_employ::decide(&subject, &f, on),
                     Err(e) => return fail(format!("事实文件有误: {e}")),
-                };
-            match leye_policy::measures::hard_to_employ::decide(
-                &file.display().to_string(),
-                &facts,
-                on,
-            ) {
+                },
+                // Read as of the first approval of the placement, which the facts carry.
+                public_welfare_post::ID => {
+                    match serde_json::from_str::<public_welfare_post::Facts>(&text) {
+                        Ok(f) => public_welfare_post::decide(&subject, &f),
+                        Err(e) => return fail(format!("事实文件有误: {e}")),
+                    }
+                }
+                other => {
+                    return fail(format!(
+                        "措施“{other}”不存在或尚未实现(可用: hard_to_employ, public_welfare_post)"
+                    ));
+                }
+            };
+            match decision {
                 Ok(d) => {
                     println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
                     ExitCode::SUCCESS

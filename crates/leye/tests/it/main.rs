@@ -200,6 +200,24 @@ fn policy_measures_and_eval() {
         f,
     ]);
     assert_eq!(v["status"], "not_eligible");
+    let pwp = dir.path().join("pwp.json");
+    std::fs::write(
+        &pwp,
+        r#"{"birth":"1975-01-15","sex":"M","first_approval":"2033-01-01","prior_placements":0,
+            "replacement_group":false,"full_time":true,"monthly_pay_fen":300000}"#,
+    )
+    .unwrap();
+    let (code, v, out) = leye(&[
+        "policy",
+        "eval",
+        "--measure",
+        "public_welfare_post",
+        "--date",
+        "2033-01-01",
+        pwp.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(v["period"], json!(["2033-01-01", "2037-07-31"]));
     std::fs::write(&file, r#"{"sex":"X"}"#).unwrap();
     let (code, v, _) = leye(&[
         "policy",
