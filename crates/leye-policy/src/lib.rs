@@ -6,7 +6,8 @@
 //! This crate never does I/O and never reads the clock. Parameters are data files in
 //! `data/parameters/` embedded at compile time.
 //!
-//! Measures so far: 二(三)3 hard-to-employ identification and public-welfare posts. The rest
+//! Measures so far: 二(三)3 hard-to-employ identification and public-welfare posts, 二(三)2
+//! one-time job-expansion subsidy. The rest
 //! of the plan's measures, the population sweep and the evaluate endpoint are still to come
 //! (issue: policy engine).
 

@@ -128,7 +128,7 @@ enum PolicyCommand {
     Measures,
     /// 对一个人的事实判定一项措施,输出决定及理由(JSON) / Decide one measure for one person's facts
     Eval {
-        /// 措施编号 / Measure id (hard_to_employ, public_welfare_post)
+        /// 措施编号 / Measure id (hard_to_employ, job_expansion, public_welfare_post)
         #[arg(long)]
         measure: String,
         /// 判定日期 YYYY-MM-DD / Date of the decision
@@ -256,10 +256,15 @@ fn policy(command: PolicyCommand) -> ExitCode {
                 Err(e) => return fail(format!("无法读取{}: {e}", file.display())),
             };
             let subject = file.display().to_string();
-            use leye_policy::measures::{hard_to_employ, public_welfare_post};
+            use leye_policy::measures::{hard_to_employ, job_expansion, public_welfare_post};
             let decision = match measure.as_str() {
                 hard_to_employ::ID => match serde_json::from_str::<hard_to_employ::Facts>(&text) {
                     Ok(f) => hard_to_employ::decide(&subject, &f, on),
+                    Err(e) => return fail(format!("事实文件有误: {e}")),
+                },
+                // Read as of the hire date, which the facts carry.
+                job_expansion::ID => match serde_json::from_str::<job_expansion::Facts>(&text) {
+                    Ok(f) => job_expansion::decide(&subject, &f),
                     Err(e) => return fail(format!("事实文件有误: {e}")),
                 },
                 // Read as of the first approval of the placement, which the facts carry.
@@ -271,7 +276,7 @@ fn policy(command: PolicyCommand) -> ExitCode {
                 }
                 other => {
                     return fail(format!(
-                        "措施“{other}”不存在或尚未实现(可用: hard_to_employ, public_welfare_post)"
+                        "措施“{other}”不存在或尚未实现(可用: hard_to_employ, job_expansion, public_welfare_post)"
                     ));
                 }
             };
