@@ -19,6 +19,7 @@ pub mod person;
 pub mod region;
 pub mod retirement;
 pub mod scope;
+pub mod time;
 pub mod year_month;
 
 pub use credit_code::CreditCode;

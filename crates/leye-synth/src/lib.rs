@@ -82,7 +82,7 @@ pub async fn load_demo(
     now: DateTime<Utc>,
 ) -> Result<DemoSummary, SynthError> {
     let regions = Regions::huzhou();
-    let today = now.date_naive();
+    let today = leye_domain::time::local_date(now);
     let mut rng = Rng::new(seed);
     let actor = Actor::system("演示数据");
     let sys = Scope::System;

@@ -14,7 +14,7 @@ pub mod views;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use leye_store::Store;
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
@@ -33,9 +33,7 @@ impl Clock {
     }
     /// Today's date in Huzhou (UTC+8; China has no daylight saving).
     pub fn today(self) -> NaiveDate {
-        let cst = FixedOffset::east_opt(8 * 3600)
-            .unwrap_or(FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
-        self.now().with_timezone(&cst).date_naive()
+        leye_domain::time::local_date(self.now())
     }
 }
 

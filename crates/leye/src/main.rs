@@ -1,7 +1,7 @@
 //! `leye`: the command line of 乐业. Thin: parse arguments, call the crates, print.
 
 use anyhow::{Context, Result};
-use chrono::{FixedOffset, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 use leye_domain::retirement::RetirementLaw;
 use leye_domain::{CreditCode, IdNumber, Sex, YearMonth};
@@ -150,9 +150,7 @@ enum AuditCommand {
 }
 
 fn today() -> NaiveDate {
-    let cst = FixedOffset::east_opt(8 * 3600)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
-    Utc::now().with_timezone(&cst).date_naive()
+    leye_domain::time::local_date(Utc::now())
 }
 
 fn print_invalid(error: &str) -> ExitCode {

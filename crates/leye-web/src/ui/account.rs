@@ -133,8 +133,7 @@ async fn login(
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         && until > now
     {
-        let local = until
-            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(*until.offset()));
+        let local = leye_domain::time::local(until.with_timezone(&chrono::Utc));
         return fail(&format!(
             "登录失败次数过多,账号已临时锁定,请于{}后再试",
             local.format("%H:%M")
