@@ -124,12 +124,21 @@ async fn login(c: &Client, base: &str, user: &str, password: &str) {
 }
 
 async fn logout(c: &Client) {
-    c.find(Locator::Css("header form button"))
+    c.find(Locator::Css("header .me form button"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
+    wait_for(c, "section.login").await;
+}
+
+/// Wait for an element of the page the last action led to (clicks do not wait for navigation).
+async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
 }
 
 async fn add_user(store: &leye_store::Store, username: &str, role: &str, region: Option<&str>) {
@@ -183,15 +192,15 @@ async fn officer_journey_in_chromium() {
     shots.take(&c, "login").await;
     login(&c, &base, "admin", "wrong-password").await;
     assert!(
-        c.find(Locator::Id("login-error"))
+        wait_for(&c, "#login-error")
             .await
-            .unwrap()
             .text()
             .await
             .unwrap()
             .contains("用户名或密码错误")
     );
     login(&c, &base, "admin", "pass1234").await;
+    wait_for(&c, "header .me").await;
     assert!(c.source().await.unwrap().contains("admin经办</span>,您好"));
     shots.take(&c, "home").await;
     // The language switch keeps the page and turns it into English, then back.
@@ -225,13 +234,7 @@ async fn officer_journey_in_chromium() {
     fill(&c, "id_number", "330502199001010310").await;
     fill(&c, "residence_region", "330502102201").await;
     submit(&c, "form.grid-form").await;
-    let err = c
-        .find(Locator::Id("err-id_number"))
-        .await
-        .expect("inline error")
-        .text()
-        .await
-        .unwrap();
+    let err = wait_for(&c, "#err-id_number").await.text().await.unwrap();
     assert!(err.contains("校验位"), "{err}");
     let kept = c
         .find(Locator::Css("[name=\"name\"]"))
@@ -246,6 +249,7 @@ async fn officer_journey_in_chromium() {
     let good = id_number("330502", "19900101", 31);
     fill(&c, "id_number", &good).await;
     submit(&c, "form.grid-form").await;
+    wait_for(&c, "p.actions a[href$='/edit']").await;
     let url = c.current_url().await.unwrap();
     assert!(url.path().starts_with("/persons/"), "{url}");
     let detail = c.source().await.unwrap();
@@ -258,10 +262,10 @@ async fn officer_journey_in_chromium() {
     shots.take(&c, "persons-list-phone").await;
     c.set_window_size(1280, 900).await.unwrap();
     logout(&c).await;
-    assert!(c.current_url().await.unwrap().path().starts_with("/login"));
 
     // A 德清 officer cannot open a 吴兴 person: 403 page, nothing leaked.
     login(&c, &base, "deqing", "pass1234").await;
+    wait_for(&c, "header .me").await;
     c.goto(&format!("{base}{person_path}")).await.unwrap();
     let page = c.source().await.unwrap();
     assert!(
