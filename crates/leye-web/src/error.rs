@@ -273,15 +273,11 @@ mod tests {
     }
 }
 
-impl From<sqlx_error::Error> for ApiError {
-    fn from(e: sqlx_error::Error) -> Self {
+/// A failed commit (the store re-exports the driver's error type for it).
+impl From<leye_store::DbError> for ApiError {
+    fn from(e: leye_store::DbError) -> Self {
         StoreError::from(e).into()
     }
-}
-
-/// The database error type, re-exported by the store for commits.
-mod sqlx_error {
-    pub use leye_store::DbError as Error;
 }
 
 /// Check an optional code filter against a coded enum's parser.
