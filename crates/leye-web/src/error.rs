@@ -234,6 +234,42 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
     }
 }
 
+/// A failed commit (the store re-exports the driver's error type for it).
+impl From<leye_store::DbError> for ApiError {
+    fn from(e: leye_store::DbError) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+/// Check an optional code filter against a coded enum's parser.
+pub fn code_filter<T>(
+    field: &str,
+    label: &str,
+    raw: &Option<String>,
+    parse: impl Fn(&str, &str, &str) -> Result<T, FieldError>,
+) -> Result<Option<T>, ApiError> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => parse(field, label, s).map(Some).map_err(|e| {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.message).with_field(field)
+        }),
+    }
+}
+
+/// Check an optional region filter.
+pub fn region_filter(field: &str, raw: &Option<String>) -> Result<Option<String>, ApiError> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => leye_domain::Regions::huzhou()
+            .code(s)
+            .map(|c| Some(c.as_str().to_string()))
+            .map_err(|e| {
+                ApiError::new(StatusCode::BAD_REQUEST, "unknown_region", e.to_string())
+                    .with_field(field)
+            }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,41 +306,5 @@ mod tests {
         );
         let e = parse_json::<T>(b"[]").unwrap_err();
         assert_eq!(e.status.as_u16(), 422);
-    }
-}
-
-/// A failed commit (the store re-exports the driver's error type for it).
-impl From<leye_store::DbError> for ApiError {
-    fn from(e: leye_store::DbError) -> Self {
-        StoreError::from(e).into()
-    }
-}
-
-/// Check an optional code filter against a coded enum's parser.
-pub fn code_filter<T>(
-    field: &str,
-    label: &str,
-    raw: &Option<String>,
-    parse: impl Fn(&str, &str, &str) -> Result<T, FieldError>,
-) -> Result<Option<T>, ApiError> {
-    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => parse(field, label, s).map(Some).map_err(|e| {
-            ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.message).with_field(field)
-        }),
-    }
-}
-
-/// Check an optional region filter.
-pub fn region_filter(field: &str, raw: &Option<String>) -> Result<Option<String>, ApiError> {
-    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => leye_domain::Regions::huzhou()
-            .code(s)
-            .map(|c| Some(c.as_str().to_string()))
-            .map_err(|e| {
-                ApiError::new(StatusCode::BAD_REQUEST, "unknown_region", e.to_string())
-                    .with_field(field)
-            }),
     }
 }
