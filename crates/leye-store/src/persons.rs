@@ -129,6 +129,29 @@ fn duplicate_id_number() -> StoreError {
     }
 }
 
+/// Bind a person's 16 facts as `$1`..`$16`, in the column order of the INSERT and UPDATE.
+fn bind_facts<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    p: &'q PersonFacts,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    q.bind(p.id_number.as_str())
+        .bind(&p.name)
+        .bind(p.sex().code())
+        .bind(p.birth_date().to_string())
+        .bind(p.phone.as_ref().map(|x| x.as_str().to_string()))
+        .bind(p.hukou_region.clone())
+        .bind(p.residence_region.as_str())
+        .bind(p.address.clone())
+        .bind(p.education.code())
+        .bind(p.school.clone())
+        .bind(p.graduation_date.map(|d| d.to_string()))
+        .bind(p.disability_grade.map(i64::from))
+        .bind(i64::from(p.veteran))
+        .bind(i64::from(p.poverty_alleviated))
+        .bind(p.assistance.code())
+        .bind(i64::from(p.urban))
+}
+
 /// Register a person. Fails with `Duplicate` when the ID number is already registered.
 pub async fn create_person(
     tx: &mut Tx,
@@ -141,28 +164,12 @@ pub async fn create_person(
     if id_number_taken(tx, p.id_number.as_str(), None).await? {
         return Err(duplicate_id_number());
     }
-    let row = sqlx::query(
+    let row = bind_facts(sqlx::query(
         "INSERT INTO persons (id_number, name, sex, birth_date, phone, hukou_region, residence_region, \
          address, education, school, graduation_date, disability_grade, veteran, poverty_alleviated, \
          assistance, urban, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
-    )
-    .bind(p.id_number.as_str())
-    .bind(&p.name)
-    .bind(p.sex().code())
-    .bind(p.birth_date().to_string())
-    .bind(p.phone.as_ref().map(|x| x.as_str().to_string()))
-    .bind(p.hukou_region.clone())
-    .bind(p.residence_region.as_str())
-    .bind(p.address.clone())
-    .bind(p.education.code())
-    .bind(p.school.clone())
-    .bind(p.graduation_date.map(|d| d.to_string()))
-    .bind(p.disability_grade.map(i64::from))
-    .bind(i64::from(p.veteran))
-    .bind(i64::from(p.poverty_alleviated))
-    .bind(p.assistance.code())
-    .bind(i64::from(p.urban))
+    ), p)
     .bind(ts(now))
     .fetch_one(&mut **tx)
     .await?;
@@ -194,28 +201,15 @@ pub async fn update_person(
     if id_number_taken(tx, p.id_number.as_str(), Some(id)).await? {
         return Err(duplicate_id_number());
     }
-    sqlx::query(
-        "UPDATE persons SET id_number = $1, name = $2, sex = $3, birth_date = $4, phone = $5, \
+    bind_facts(
+        sqlx::query(
+            "UPDATE persons SET id_number = $1, name = $2, sex = $3, birth_date = $4, phone = $5, \
          hukou_region = $6, residence_region = $7, address = $8, education = $9, school = $10, \
          graduation_date = $11, disability_grade = $12, veteran = $13, poverty_alleviated = $14, \
          assistance = $15, urban = $16, updated_at = $17, version = version + 1 WHERE id = $18",
+        ),
+        p,
     )
-    .bind(p.id_number.as_str())
-    .bind(&p.name)
-    .bind(p.sex().code())
-    .bind(p.birth_date().to_string())
-    .bind(p.phone.as_ref().map(|x| x.as_str().to_string()))
-    .bind(p.hukou_region.clone())
-    .bind(p.residence_region.as_str())
-    .bind(p.address.clone())
-    .bind(p.education.code())
-    .bind(p.school.clone())
-    .bind(p.graduation_date.map(|d| d.to_string()))
-    .bind(p.disability_grade.map(i64::from))
-    .bind(i64::from(p.veteran))
-    .bind(i64::from(p.poverty_alleviated))
-    .bind(p.assistance.code())
-    .bind(i64::from(p.urban))
     .bind(ts(now))
     .bind(id)
     .execute(&mut **tx)
