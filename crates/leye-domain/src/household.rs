@@ -2,6 +2,7 @@
 
 use crate::code_enum;
 use crate::field::FieldError;
+use crate::person::keep;
 use crate::region::{RegionCode, Regions};
 use serde::Deserialize;
 
@@ -75,53 +76,75 @@ pub struct HouseholdFacts {
 }
 
 impl HouseholdInput {
+    /// Check every field; the first problem is returned with its field name.
     pub fn parse(&self, regions: &Regions) -> Result<HouseholdFacts, FieldError> {
-        let region = regions
-            .code(&self.region)
-            .map_err(|e| FieldError::new("region", "unknown_region", e.to_string()))?;
-        let income_band = match self
-            .income_band
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => IncomeBand::Unknown,
-            Some(b) => IncomeBand::parse_field("income_band", "收入群体", b)?,
-        };
+        self.parse_all(regions).map_err(|mut e| e.remove(0))
+    }
+
+    /// Check every field and report every problem (the error list is never empty).
+    pub fn parse_all(&self, regions: &Regions) -> Result<HouseholdFacts, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let region = keep(
+            &mut errs,
+            regions
+                .code(&self.region)
+                .map_err(|e| FieldError::new("region", "unknown_region", e.to_string())),
+        );
+        let income_band = keep(
+            &mut errs,
+            match self
+                .income_band
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                None => Ok(IncomeBand::Unknown),
+                Some(b) => IncomeBand::parse_field("income_band", "收入群体", b),
+            },
+        );
         if self.members.is_empty() {
-            return Err(FieldError::new("members", "required", "家庭成员不能为空"));
+            errs.push(FieldError::new("members", "required", "家庭成员不能为空"));
         }
         if self.members.len() > 30 {
-            return Err(FieldError::new("members", "too_many", "家庭成员最多30人"));
+            errs.push(FieldError::new("members", "too_many", "家庭成员最多30人"));
         }
         let mut members = Vec::with_capacity(self.members.len());
         for (i, m) in self.members.iter().enumerate() {
             let field = format!("members[{i}].relation");
-            let r = Relation::parse_field(&field, "与户主关系", &m.relation)?;
+            let Some(r) = keep(
+                &mut errs,
+                Relation::parse_field(&field, "与户主关系", &m.relation),
+            ) else {
+                continue;
+            };
             if members.iter().any(|(p, _)| *p == m.person_id) {
-                return Err(FieldError::new(
+                errs.push(FieldError::new(
                     &format!("members[{i}].person_id"),
                     "duplicate",
                     format!("人员{}在家庭成员中重复出现", m.person_id),
                 ));
+                continue;
             }
             members.push((m.person_id, r));
         }
         let heads = members.iter().filter(|(_, r)| *r == Relation::Head).count();
-        if heads != 1 {
-            return Err(FieldError::new(
+        if !self.members.is_empty() && members.len() == self.members.len() && heads != 1 {
+            errs.push(FieldError::new(
                 "members",
                 "one_head",
                 format!("家庭应有且只有一名户主,实际为{heads}名"),
             ));
         }
-        Ok(HouseholdFacts {
-            region,
-            urban: self.urban,
-            business_income: self.business_income,
-            income_band,
-            members,
-        })
+        match (region, income_band) {
+            (Some(region), Some(income_band)) if errs.is_empty() => Ok(HouseholdFacts {
+                region,
+                urban: self.urban,
+                business_income: self.business_income,
+                income_band,
+                members,
+            }),
+            _ => Err(errs),
+        }
     }
 }
 
@@ -153,5 +176,14 @@ mod tests {
         assert_eq!(h.parse(r).unwrap_err().code, "duplicate");
         h.members = vec![m(1, "boss")];
         assert_eq!(h.parse(r).unwrap_err().field, "members[0].relation");
+        h.region = "9".into();
+        h.members = vec![m(1, "boss"), m(2, "head")];
+        let fields: Vec<String> = h
+            .parse_all(r)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["region", "members[0].relation"]);
     }
 }

@@ -747,10 +747,13 @@ async fn save_household(
     caller: &Caller,
     id: Option<i64>,
     raw: &Raw,
-) -> Result<Result<i64, FieldError>, UiError> {
-    let facts = match household_input(raw).and_then(|h| h.parse(Regions::huzhou())) {
+) -> Result<Result<i64, Vec<FieldError>>, UiError> {
+    let facts = match household_input(raw)
+        .map_err(|e| vec![e])
+        .and_then(|h| h.parse_all(Regions::huzhou()))
+    {
         Ok(f) => f,
-        Err(e) => return Ok(Err(e)),
+        Err(errs) => return Ok(Err(errs)),
     };
     let mut tx = app.store.begin().await?;
     let r = match id {
@@ -781,7 +784,7 @@ async fn save_household(
             Ok(Ok(id))
         }
         Err(store::StoreError::NotFound { entity }) => Err(UiError(ApiError::not_found(entity))),
-        Err(e) => Ok(Err(store_field_error(e).map(|f| {
+        Err(e) => Ok(Err(vec![store_field_error(e).map(|f| {
             if f.code == "forbidden" {
                 FieldError {
                     field: "region".into(),
@@ -790,7 +793,7 @@ async fn save_household(
             } else {
                 f
             }
-        })?)),
+        })?])),
     }
 }
 
@@ -824,7 +827,7 @@ pub async fn create_household(
             "登记家庭".into(),
             "/households/new".into(),
             household_fields(&raw),
-            &[e],
+            &e,
         ),
     }
 }
@@ -872,7 +875,7 @@ pub async fn update_household(
             "修改家庭".to_string(),
             format!("/households/{id}/edit"),
             household_fields(&raw),
-            &[e],
+            &e,
         ),
     }
 }

@@ -115,6 +115,24 @@ async fn sign_in_csrf_and_forms(store: Store) {
     assert!(page.contains("id=\"err-phone\""));
     assert!(page.contains("value=\"表单人\""));
     assert!(page.contains("2处问题"));
+    // A household form with two problems shows both, each at its field.
+    let (s, page, _) = post_form(
+        &env,
+        &b,
+        "/households/new",
+        &[
+            ("region", "9"),
+            ("members[0].person_id", "1"),
+            ("members[0].relation", ""),
+        ],
+        true,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("id=\"err-region\"") && page.contains("id=\"err-members[0].relation\""),
+        "{page}"
+    );
     // Good input with the token: created, then shown masked.
     let (s, _, h) = post_form(&env, &b, "/persons/new", &fields, true).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
