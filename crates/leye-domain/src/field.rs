@@ -103,6 +103,15 @@ impl Phone {
     }
 }
 
+/// Mask a stored ID number for lists: `330502********123X` (address code and last four kept).
+pub fn mask_id_number(s: &str) -> String {
+    if s.len() == 18 && s.is_ascii() {
+        format!("{}********{}", &s[..6], &s[14..])
+    } else {
+        "*".repeat(s.chars().count())
+    }
+}
+
 /// Mask a stored phone number for lists.
 pub fn mask_phone(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();

@@ -156,7 +156,7 @@ impl IdNumber {
 
     /// Masked form for lists: `330502********123X` (address code and the last four kept).
     pub fn masked(&self) -> String {
-        format!("{}********{}", &self.0[..6], &self.0[14..])
+        crate::field::mask_id_number(&self.0)
     }
 
     /// Age in whole years on `on`.

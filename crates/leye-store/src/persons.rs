@@ -402,11 +402,7 @@ pub async fn append_labour_event(
 /// The audited view of a person: personal data masked, so the audit log never holds it.
 fn audit_json(p: &PersonRecord) -> String {
     use leye_domain::field::{mask_address, mask_phone};
-    let id = if p.id_number.len() == 18 {
-        format!("{}********{}", &p.id_number[..6], &p.id_number[14..])
-    } else {
-        String::new()
-    };
+    let id = leye_domain::field::mask_id_number(&p.id_number);
     serde_json::json!({
         "name": p.name, "id_number": id, "phone": p.phone.as_deref().map(mask_phone),
         "hukou_region": p.hukou_region, "residence_region": p.residence_region,

@@ -3,7 +3,7 @@
 //! that may read it and an audit row (issue: accounts, roles and personal-data protection).
 
 use leye_domain::enterprise::{Headcount, Industry, KeyReason, Scale};
-use leye_domain::field::{mask_address, mask_phone};
+use leye_domain::field::{mask_address, mask_id_number, mask_phone};
 use leye_domain::household::{IncomeBand, Relation};
 use leye_domain::labour::LabourStatus;
 use leye_domain::person::{Assistance, Education};
@@ -14,14 +14,6 @@ use utoipa::ToSchema;
 
 fn region_name(code: &str) -> String {
     Regions::huzhou().full_name(code)
-}
-
-fn mask_id(id: &str) -> String {
-    if id.len() == 18 {
-        format!("{}********{}", &id[..6], &id[14..])
-    } else {
-        "*".repeat(id.len())
-    }
 }
 
 /// A person as shown (masked).
@@ -66,7 +58,7 @@ impl From<&PersonRecord> for PersonView {
         Self {
             id: p.id,
             name: p.name.clone(),
-            id_number_masked: mask_id(&p.id_number),
+            id_number_masked: mask_id_number(&p.id_number),
             sex: p.sex.clone(),
             sex_label: if p.sex == "M" { "男" } else { "女" }.into(),
             birth_date: p.birth_date.clone(),
