@@ -32,6 +32,21 @@ macro_rules! code_enum {
             }
         }
 
+        #[cfg(feature = "openapi")]
+        impl $crate::__utoipa::PartialSchema for $name {
+            fn schema() -> $crate::__utoipa::openapi::RefOr<$crate::__utoipa::openapi::schema::Schema> {
+                $crate::__utoipa::openapi::RefOr::T($crate::__utoipa::openapi::schema::Schema::Object(
+                    $crate::__utoipa::openapi::schema::ObjectBuilder::new()
+                        .schema_type($crate::__utoipa::openapi::schema::Type::String)
+                        .enum_values(Some([$($code),+]))
+                        .description(Some(Self::choices()))
+                        .build(),
+                ))
+            }
+        }
+        #[cfg(feature = "openapi")]
+        impl $crate::__utoipa::ToSchema for $name {}
+
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.code())

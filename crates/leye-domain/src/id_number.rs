@@ -37,6 +37,7 @@ pub enum IdNumberError {
 
 /// Sex as encoded by the sequence digit (odd = male, even = female).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Sex {
     /// 男
     #[serde(rename = "M")]

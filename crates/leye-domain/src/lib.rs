@@ -22,6 +22,10 @@ pub mod scope;
 pub mod time;
 pub mod year_month;
 
+#[cfg(feature = "openapi")]
+#[doc(hidden)]
+pub use utoipa as __utoipa;
+
 pub use credit_code::CreditCode;
 pub use field::FieldError;
 pub use id_number::{IdNumber, Sex};

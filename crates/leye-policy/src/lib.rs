@@ -4,19 +4,23 @@
 //! source) it used, which one decided, and the clause it comes from.
 //!
 //! This crate never does I/O and never reads the clock. Parameters are data files in
-//! `data/parameters/` embedded at compile time.
-//!
-//! Measures so far: 二(三)3 hard-to-employ identification and public-welfare posts, 二(三)2
-//! one-time job-expansion subsidy. The rest
-//! of the plan's measures, the population sweep and the evaluate endpoint are still to come
-//! (issue: policy engine).
+//! `data/parameters/` embedded at compile time. A [`Situation`] (persons, households,
+//! enterprises, employment relations) goes in; [`evaluate`] returns one decision per measure
+//! and subject it applies to. [`measures::ALL`] lists the measures.
 
 pub mod decision;
 pub mod measures;
 pub mod params;
+pub mod rule;
+pub mod situation;
 
 pub use decision::{Condition, Decision, Outcome, Status};
 pub use params::{ParamSet, ParamUse, PolicyError};
+pub use rule::{EmploymentCtx, Measure, PersonCtx, Rule, SubjectKind};
+pub use situation::Situation;
+
+use chrono::NaiveDate;
+use std::collections::HashMap;
 
 /// What the engine knows about a measure, for listings and guide pages.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -25,14 +29,181 @@ pub struct MeasureInfo {
     pub name: &'static str,
     pub clause: &'static str,
     pub responsible_unit: &'static str,
-    /// Parameters with their current values and sources.
+    pub subject: SubjectKind,
+    pub who: &'static str,
+    pub benefit: &'static str,
+    pub documents: &'static [&'static str],
+    /// Parameters with their whole history and sources.
     pub parameters: Vec<params::ParamSummary>,
+}
+
+impl MeasureInfo {
+    pub fn of(m: &'static Measure) -> Result<Self, PolicyError> {
+        let mut parameters = (m.params)()?.summary();
+        if uses_minimum_wage(m.id) {
+            parameters.extend(measures::common::minimum_wage_params()?.summary());
+        }
+        Ok(Self {
+            id: m.id,
+            name: m.name,
+            clause: m.clause,
+            responsible_unit: m.responsible_unit,
+            subject: m.subject(),
+            who: m.who,
+            benefit: m.benefit,
+            documents: m.documents,
+            parameters,
+        })
+    }
+}
+
+fn uses_minimum_wage(id: &str) -> bool {
+    matches!(id, "public_welfare_post" | "traineeship")
 }
 
 /// Every measure the engine implements.
 pub fn measures() -> Result<Vec<MeasureInfo>, PolicyError> {
-    Ok(vec![
-        measures::hard_to_employ::info()?,
-        measures::public_welfare_post::info()?,
-    ])
+    measures::ALL.iter().map(|m| MeasureInfo::of(m)).collect()
+}
+
+/// Each person with the zero-employment membership their household gives them.
+pub fn person_contexts(s: &Situation, on: NaiveDate) -> HashMap<&str, PersonCtx<'_>> {
+    let by_id: HashMap<&str, &situation::Person> =
+        s.persons.iter().map(|p| (p.id.as_str(), p)).collect();
+    let mut zero: HashMap<&str, Option<bool>> = HashMap::new();
+    for h in &s.households {
+        let members: Vec<&situation::Person> = h
+            .members
+            .iter()
+            .filter_map(|id| by_id.get(id.as_str()).copied())
+            .collect();
+        let z = rule::zero_employment(h, &members, on);
+        for m in &h.members {
+            zero.insert(m.as_str(), z);
+        }
+    }
+    s.persons
+        .iter()
+        .map(|p| {
+            let derived = zero.get(p.id.as_str()).copied().flatten();
+            (
+                p.id.as_str(),
+                PersonCtx {
+                    person: p,
+                    zero_employment: p.zero_employment_household.or(derived),
+                },
+            )
+        })
+        .collect()
+}
+
+/// Evaluate the measures (all, or those whose id is in `only`) for every subject of the
+/// situation on `on`. Decisions come in measure order, then subject order.
+pub fn evaluate(
+    s: &Situation,
+    on: NaiveDate,
+    only: Option<&[String]>,
+) -> Result<Vec<Decision>, PolicyError> {
+    let persons = person_contexts(s, on);
+    let mut out = Vec::new();
+    for m in measures::ALL {
+        if only.is_some_and(|ids| !ids.iter().any(|i| i == m.id)) {
+            continue;
+        }
+        match m.rule {
+            Rule::Person(f) => {
+                for p in &s.persons {
+                    if let Some(ctx) = persons.get(p.id.as_str())
+                        && let Some(d) = f(ctx, on)?
+                    {
+                        out.push(d);
+                    }
+                }
+            }
+            Rule::Employment(f) => {
+                for e in &s.employments {
+                    let (Some(person), Some(enterprise)) =
+                        (persons.get(e.person.as_str()), s.enterprise(&e.enterprise))
+                    else {
+                        continue;
+                    };
+                    let ctx = EmploymentCtx {
+                        employment: e,
+                        person: *person,
+                        enterprise,
+                    };
+                    if let Some(d) = f(&ctx, on)? {
+                        out.push(d);
+                    }
+                }
+            }
+            Rule::Enterprise(f) => {
+                for e in &s.enterprises {
+                    if let Some(d) = f(e, on)? {
+                        out.push(d);
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_measure_lists_its_parameters_with_sources() {
+        let all = measures().unwrap();
+        assert_eq!(all.len(), measures::ALL.len());
+        for m in &all {
+            assert!(!m.parameters.is_empty(), "{}", m.id);
+            for p in &m.parameters {
+                for h in &p.history {
+                    assert!(!h.source.trim().is_empty(), "{}.{}", m.id, p.name);
+                }
+            }
+        }
+        let ids: std::collections::HashSet<_> = all.iter().map(|m| m.id).collect();
+        assert_eq!(ids.len(), all.len(), "measure ids are unique");
+    }
+
+    #[test]
+    fn every_measure_explains_itself_on_a_blank_subject() {
+        let on: NaiveDate = "2026-11-28".parse().unwrap();
+        for m in measures::ALL {
+            let d = m.blank(on).unwrap();
+            assert!(!d.conditions.is_empty(), "{}", m.id);
+            assert!(
+                d.conditions.iter().all(|c| !c.clause.is_empty()),
+                "{}",
+                m.id
+            );
+        }
+    }
+
+    #[test]
+    fn a_situation_is_evaluated_across_measures() {
+        let s = Situation::from_json(
+            r#"{
+              "persons": [
+                {"id": "a", "birth": "1972-03-01", "sex": "M", "registered_unemployed": true,
+                 "registered_unemployed_since": "2025-01-01", "benefit_consecutive_months": 0,
+                 "assistance": "none", "disability_certificate": false, "poverty_alleviated": false,
+                 "employed": false},
+                {"id": "b", "birth": "1975-05-01", "sex": "F", "employed": false}
+              ],
+              "households": [{"id": "h", "members": ["a", "b"], "urban": true, "business_income": false}]
+            }"#,
+        )
+        .unwrap();
+        let on = "2026-11-28".parse().unwrap();
+        let ds = evaluate(&s, on, Some(&["hard_to_employ".to_string()])).unwrap();
+        assert_eq!(ds.len(), 2);
+        // a is over 55 and registered for 6+ months, and the household has no one employed.
+        assert_eq!(ds[0].status, Status::Eligible);
+        let zero = &ds[0].conditions[2].children[1];
+        assert_eq!(zero.outcome, Outcome::Met, "{zero:?}");
+    }
 }

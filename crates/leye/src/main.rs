@@ -126,15 +126,15 @@ enum UserCommand {
 enum PolicyCommand {
     /// 列出已实现的政策措施及参数(JSON) / List the measures and their parameters (JSON)
     Measures,
-    /// 对一个人的事实判定一项措施,输出决定及理由(JSON) / Decide one measure for one person's facts
+    /// 对一个情形(人员、家庭、单位、用工关系)判定各项措施,输出决定及理由(JSON) / Evaluate a situation
     Eval {
-        /// 措施编号 / Measure id (hard_to_employ, job_expansion, public_welfare_post)
+        /// 只判定这些措施(可重复) / Only these measures (repeatable)
         #[arg(long)]
-        measure: String,
+        measure: Vec<String>,
         /// 判定日期 YYYY-MM-DD / Date of the decision
         #[arg(long)]
         date: String,
-        /// 事实文件(JSON) / Facts file (JSON)
+        /// 情形文件(JSON, 见 docs/policy.md) / Situation file (JSON, see docs/policy.md)
         file: std::path::PathBuf,
     },
 }
@@ -253,34 +253,24 @@ fn policy(command: PolicyCommand) -> ExitCode {
                 Ok(t) => t,
                 Err(e) => return fail(format!("无法读取{}: {e}", file.display())),
             };
-            let subject = file.display().to_string();
-            use leye_policy::measures::{hard_to_employ, job_expansion, public_welfare_post};
-            let decision = match measure.as_str() {
-                hard_to_employ::ID => match serde_json::from_str::<hard_to_employ::Facts>(&text) {
-                    Ok(f) => hard_to_employ::decide(&subject, &f, on),
-                    Err(e) => return fail(format!("事实文件有误: {e}")),
-                },
-                // Read as of the hire date, which the facts carry.
-                job_expansion::ID => match serde_json::from_str::<job_expansion::Facts>(&text) {
-                    Ok(f) => job_expansion::decide(&subject, &f),
-                    Err(e) => return fail(format!("事实文件有误: {e}")),
-                },
-                // Read as of the first approval of the placement, which the facts carry.
-                public_welfare_post::ID => {
-                    match serde_json::from_str::<public_welfare_post::Facts>(&text) {
-                        Ok(f) => public_welfare_post::decide(&subject, &f),
-                        Err(e) => return fail(format!("事实文件有误: {e}")),
-                    }
-                }
-                other => {
-                    return fail(format!(
-                        "措施“{other}”不存在或尚未实现(可用: hard_to_employ, job_expansion, public_welfare_post)"
-                    ));
-                }
+            let situation = match leye_policy::Situation::from_json(&text) {
+                Ok(s) => s,
+                Err(e) => return fail(e.message),
             };
-            match decision {
+            for m in &measure {
+                if leye_policy::measures::find(m).is_none() {
+                    let ids: Vec<&str> = leye_policy::measures::ALL.iter().map(|m| m.id).collect();
+                    return fail(format!("措施“{m}”不存在(可用: {})", ids.join(", ")));
+                }
+            }
+            let only = (!measure.is_empty()).then_some(measure.as_slice());
+            match leye_policy::evaluate(&situation, on, only) {
                 Ok(d) => {
-                    println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&json!({"date": on, "decisions": d}))
+                            .unwrap_or_default()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e.to_string()),

@@ -8,40 +8,54 @@
 //! (the sixth) are not modelled yet.
 
 use crate::decision::{Condition, Decision, Outcome, Status, all_of, any_of};
-use crate::params::{ParamSet, PolicyError};
+use crate::params::PolicyError;
+use crate::rule::{Measure, PersonCtx, Rule};
 use chrono::{Months, NaiveDate};
 use leye_domain::Sex;
 use leye_domain::YearMonth;
 use leye_domain::person::Assistance;
 use leye_domain::retirement::RetirementLaw;
 use serde::Deserialize;
-use std::sync::LazyLock;
 
 pub const ID: &str = "hard_to_employ";
 pub const CLAUSE: &str = "二(三)3";
 const DOC: &str = "浙人社发〔2025〕59号";
 
-static PARAMS: LazyLock<Result<ParamSet, PolicyError>> = LazyLock::new(|| {
-    ParamSet::parse(
-        "hard_to_employ.toml",
-        include_str!("../../../../data/parameters/hard_to_employ.toml"),
-    )
-});
+crate::param_file!("hard_to_employ.toml");
 
-/// The measure's parameters.
-pub fn params() -> Result<&'static ParamSet, PolicyError> {
-    PARAMS.as_ref().map_err(Clone::clone)
-}
+/// The registry entry.
+pub const MEASURE: Measure = Measure {
+    id: ID,
+    name: "就业困难人员认定",
+    clause: CLAUSE,
+    responsible_unit: "市人力社保局、市民政局、市财政局、市区域合作办、市残联",
+    who: "在法定劳动年龄内、在浙江省登记失业且属于规定困难情形的人员",
+    benefit: "认定为就业困难人员,纳入就业援助,可享受公益性岗位安置、社会保险补贴等援助政策",
+    documents: &["身份证", "失业登记证明", "困难情形证明(如低保证、残疾人证)"],
+    params,
+    rule: Rule::Person(evaluate),
+};
 
-/// Listing entry.
-pub fn info() -> Result<crate::MeasureInfo, PolicyError> {
-    Ok(crate::MeasureInfo {
-        id: ID,
-        name: "就业困难人员认定",
-        clause: CLAUSE,
-        responsible_unit: "市人力社保局、市民政局、市财政局、市区域合作办、市残联",
-        parameters: params()?.summary(),
-    })
+/// The rule over a person of the situation.
+pub fn evaluate(p: &PersonCtx<'_>, on: NaiveDate) -> Result<Option<Decision>, PolicyError> {
+    let x = p.person;
+    let since = match x.registered_unemployed {
+        Some(true) => x.registered_unemployed_since,
+        _ => None,
+    };
+    let f = Facts {
+        birth: x.birth,
+        sex: x.sex,
+        original_retirement_age: x.original_retirement_age,
+        registered_unemployed_since: since,
+        registration_known: x.registered_unemployed == Some(false) || since.is_some(),
+        benefit_consecutive_months: x.benefit_consecutive_months,
+        zero_employment_household: p.zero_employment,
+        assistance: x.assistance,
+        disability_certificate: x.disability_certificate,
+        poverty_alleviated: x.poverty_alleviated,
+    };
+    decide(&x.id, &f, on).map(Some)
 }
 
 /// The facts the rule needs; `None` means not known (the decision then says which).

@@ -169,65 +169,48 @@ fn user_add_and_audit_verify_detects_a_flipped_byte() {
 fn policy_measures_and_eval() {
     let (code, v, out) = leye(&["policy", "measures"]);
     assert_eq!(code, 0, "{out}");
-    assert_eq!(v[0]["id"], "hard_to_employ");
-    assert_eq!(v[0]["clause"], "二(三)3");
+    assert_eq!(v[0]["id"], "startup_one_time");
+    assert_eq!(v[0]["clause"], "二(二)2");
+    assert!(v.as_array().unwrap().len() >= 19);
     let dir = leye_testkit_dir();
-    let file = dir.path().join("facts.json");
+    let file = dir.path().join("situation.json");
     std::fs::write(
         &file,
-        r#"{"birth":"1981-07-01","sex":"F","registered_unemployed_since":"2026-01-01","benefit_consecutive_months":0,
-            "zero_employment_household":false,"assistance":"none","disability_certificate":false,"poverty_alleviated":false}"#,
+        r#"{"persons":[{"id":"p1","birth":"1981-07-01","sex":"F","registered_unemployed":true,
+            "registered_unemployed_since":"2026-01-01","benefit_consecutive_months":0,
+            "zero_employment_household":false,"assistance":"none","disability_certificate":false,
+            "poverty_alleviated":false},
+           {"id":"p2","birth":"1975-01-15","sex":"M"}],
+           "enterprises":[{"id":"e1"}],
+           "employments":[{"person":"p2","enterprise":"e1","kind":"public_welfare_post",
+            "first_approval":"2033-01-01","prior_placements":0,"full_time":true,"monthly_pay_fen":300000}]}"#,
     )
     .unwrap();
     let f = file.to_str().unwrap();
-    let (code, v, out) = leye(&[
-        "policy",
-        "eval",
-        "--measure",
-        "hard_to_employ",
-        "--date",
-        "2026-07-01",
-        f,
-    ]);
-    assert_eq!((code, v["status"].as_str()), (0, Some("eligible")), "{out}");
-    let (_, v, _) = leye(&[
-        "policy",
-        "eval",
-        "--measure",
-        "hard_to_employ",
-        "--date",
-        "2026-06-30",
-        f,
-    ]);
-    assert_eq!(v["status"], "not_eligible");
-    let pwp = dir.path().join("pwp.json");
-    std::fs::write(
-        &pwp,
-        r#"{"birth":"1975-01-15","sex":"M","first_approval":"2033-01-01","prior_placements":0,
-            "replacement_group":false,"full_time":true,"monthly_pay_fen":300000}"#,
-    )
-    .unwrap();
-    let (code, v, out) = leye(&[
-        "policy",
-        "eval",
-        "--measure",
-        "public_welfare_post",
-        "--date",
-        "2033-01-01",
-        pwp.to_str().unwrap(),
-    ]);
+    let eval = |date: &str, measure: &str| {
+        leye(&["policy", "eval", "--measure", measure, "--date", date, f])
+    };
+    let (code, v, out) = eval("2026-07-01", "hard_to_employ");
     assert_eq!(code, 0, "{out}");
-    assert_eq!(v["period"], json!(["2033-01-01", "2037-07-31"]));
-    std::fs::write(&file, r#"{"sex":"X"}"#).unwrap();
-    let (code, v, _) = leye(&[
-        "policy",
-        "eval",
-        "--measure",
-        "hard_to_employ",
-        "--date",
-        "2026-07-01",
-        f,
-    ]);
+    assert_eq!(v["decisions"][0]["subject"], "p1");
+    assert_eq!(v["decisions"][0]["status"], "eligible", "{out}");
+    let (_, v, _) = eval("2026-06-30", "hard_to_employ");
+    assert_eq!(v["decisions"][0]["status"], "not_eligible");
+    let (code, v, out) = eval("2033-01-01", "public_welfare_post");
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(v["decisions"][0]["subject"], "p2@e1");
+    assert_eq!(
+        v["decisions"][0]["period"],
+        json!(["2033-01-01", "2037-07-31"])
+    );
+    let (code, v, _) = eval("2033-01-01", "no_such_measure");
     assert_eq!(code, 2);
-    assert!(v["error"].as_str().unwrap().contains("事实文件有误"));
+    assert!(v["error"].as_str().unwrap().contains("不存在"));
+    std::fs::write(&file, r#"{"persons":[{"id":"p1","sex":"X"}]}"#).unwrap();
+    let (code, v, _) = eval("2026-07-01", "hard_to_employ");
+    assert_eq!(code, 2);
+    assert!(
+        v["error"].as_str().unwrap().contains("persons[0].sex"),
+        "{v}"
+    );
 }
