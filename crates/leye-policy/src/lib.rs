@@ -114,7 +114,7 @@ pub fn evaluate(
             Rule::Person(f) => {
                 for p in &s.persons {
                     if let Some(ctx) = persons.get(p.id.as_str())
-                        && let Some(d) = f(ctx, on)?
+                        && let Some(d) = in_force(m, &p.id, on, f(ctx, on))?
                     {
                         out.push(d);
                     }
@@ -132,14 +132,15 @@ pub fn evaluate(
                         person: *person,
                         enterprise,
                     };
-                    if let Some(d) = f(&ctx, on)? {
+                    let subject = format!("{}@{}", e.person, e.enterprise);
+                    if let Some(d) = in_force(m, &subject, on, f(&ctx, on))? {
                         out.push(d);
                     }
                 }
             }
             Rule::Enterprise(f) => {
                 for e in &s.enterprises {
-                    if let Some(d) = f(e, on)? {
+                    if let Some(d) = in_force(m, &e.id, on, f(e, on))? {
                         out.push(d);
                     }
                 }
@@ -147,6 +148,41 @@ pub fn evaluate(
         }
     }
     Ok(out)
+}
+
+/// A rule that read a parameter on a date before the measure existed: not eligible, and
+/// the explanation says the policy was not yet in force then.
+fn in_force(
+    m: &Measure,
+    subject: &str,
+    on: NaiveDate,
+    r: Result<Option<Decision>, PolicyError>,
+) -> Result<Option<Decision>, PolicyError> {
+    match r {
+        Err(PolicyError::NotYetInForce {
+            name,
+            on: date,
+            first,
+        }) => Ok(Some(Decision {
+            measure: m.id,
+            clause: m.clause,
+            subject: subject.into(),
+            on,
+            status: Status::NotEligible,
+            amount: None,
+            period: None,
+            conditions: vec![Condition {
+                decisive: true,
+                ..Condition::new(
+                    format!("{date}时该政策尚未施行(自{first}起施行)"),
+                    m.clause,
+                    Outcome::NotMet,
+                )
+                .fact("parameter", name)
+            }],
+        })),
+        other => other,
+    }
 }
 
 #[cfg(test)]

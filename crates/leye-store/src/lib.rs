@@ -14,6 +14,7 @@ mod audit;
 mod enterprises;
 mod error;
 mod households;
+mod offers;
 mod persons;
 mod sql;
 mod users;
@@ -25,6 +26,7 @@ pub use audit::{AuditBreak, AuditEntry, AuditFilter, audit_entries, search_audit
 pub use enterprises::*;
 pub use error::StoreError;
 pub use households::*;
+pub use offers::*;
 pub use persons::*;
 pub use users::*;
 

@@ -137,6 +137,21 @@ enum PolicyCommand {
         /// 情形文件(JSON, 见 docs/policy.md) / Situation file (JSON, see docs/policy.md)
         file: std::path::PathBuf,
     },
+    /// 免申即享普查: 对全部登记人员判定各项措施,保存并导出应享未享名单 / Sweep the registry for everyone entitled who has not applied
+    Sweep {
+        /// 判定日期 YYYY-MM-DD,默认今天 / As-of date (default today)
+        #[arg(long)]
+        date: Option<String>,
+        /// 只普查这些措施(可重复) / Only these measures (repeatable)
+        #[arg(long)]
+        measure: Vec<String>,
+        /// 数据库(SQLite 路径或 postgres:// 地址) / Database (SQLite path or postgres:// URL)
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+        /// 导出名单到文件(.xlsx 或 .csv) / Write the offers to a file (.xlsx or .csv)
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -234,6 +249,36 @@ fn policy(command: PolicyCommand) -> ExitCode {
         ExitCode::from(2)
     };
     match command {
+        PolicyCommand::Sweep {
+            date,
+            measure,
+            db,
+            out,
+        } => {
+            let on = match date
+                .as_deref()
+                .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d"))
+            {
+                None => today(),
+                Some(Ok(d)) => d,
+                Some(Err(_)) => {
+                    return fail(format!(
+                        "日期“{}”格式不正确(应为YYYY-MM-DD)",
+                        date.unwrap_or_default()
+                    ));
+                }
+            };
+            if let Some(path) = &out {
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                if !matches!(ext, "xlsx" | "csv") {
+                    return fail(format!(
+                        "导出文件应以 .xlsx 或 .csv 结尾: {}",
+                        path.display()
+                    ));
+                }
+            }
+            run_async_code(policy_sweep(on, measure, db, out))
+        }
         PolicyCommand::Measures => match leye_policy::measures() {
             Ok(m) => {
                 println!("{}", serde_json::to_string_pretty(&m).unwrap_or_default());
@@ -386,6 +431,54 @@ async fn user_add(
         println!("初始密码(只显示这一次) / initial password (shown once): {password}");
     }
     Ok(())
+}
+
+async fn policy_sweep(
+    on: NaiveDate,
+    measure: Vec<String>,
+    db: String,
+    out: Option<std::path::PathBuf>,
+) -> Result<ExitCode> {
+    let store = open(&db).await?;
+    let only = (!measure.is_empty()).then_some(measure.as_slice());
+    let actor = leye_store::Actor::system("cli");
+    let mut last = std::time::Instant::now();
+    let report = match leye_sweep::sweep(&store, on, only, &actor, Utc::now(), |done, total| {
+        if last.elapsed().as_secs() >= 2 {
+            eprintln!("普查进度 / progress: {done}/{total}");
+            last = std::time::Instant::now();
+        }
+    })
+    .await
+    {
+        Ok(r) => r,
+        Err(leye_sweep::SweepError::UnknownMeasure(m)) => {
+            println!("{}", json!({"error": format!("措施“{m}”不存在")}));
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(path) = out {
+        let filter = leye_store::OfferFilter {
+            status: Some("open".into()),
+            ..Default::default()
+        };
+        let offers = leye_sweep::all_offers(&store, &leye_domain::Scope::System, &filter).await?;
+        let bytes = if path.extension().is_some_and(|e| e == "csv") {
+            leye_sweep::to_csv(&offers).into_bytes()
+        } else {
+            leye_sweep::to_xlsx(&offers)?
+        };
+        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+        eprintln!(
+            "已导出 {} 条 / wrote {} offers to {}",
+            offers.len(),
+            offers.len(),
+            path.display()
+        );
+    }
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn audit_verify(db: String) -> Result<ExitCode> {

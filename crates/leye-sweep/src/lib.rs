@@ -1,0 +1,464 @@
+//! The 免申即享 population sweep: read the whole registry in batches, turn each batch into a
+//! [`Situation`], evaluate every measure, and keep the decisions that say *eligible* as offers
+//! (`policy_offers`), so that officers can reach people who are entitled and have not applied.
+//!
+//! What the registry knows becomes facts; what it does not know stays unknown, so a measure
+//! that needs it says "cannot decide" and yields no offer. Two readings are decisions of ours,
+//! written down in `docs/policy.md`:
+//! - employment with an enterprise of the registry is contract employment with social
+//!   insurance paid since its start (the registry stands in for the insurance records);
+//! - no application or payment recorded means none was received (applications arrive with
+//!   the payments issue and will then be consulted here).
+
+use chrono::{Datelike, NaiveDate};
+use leye_domain::Sex;
+use leye_domain::person::{Assistance, Education};
+use leye_policy::situation::{Employment, EmploymentKind, Enterprise, Household, Person};
+use leye_policy::{Decision, PolicyError, Situation, Status};
+use leye_store::{Actor, OfferInput, OfferRecord, Store, StoreError, SweepBatch, SweepSaved};
+use std::collections::HashMap;
+use std::time::Instant;
+use thiserror::Error;
+
+/// Why a sweep failed.
+#[derive(Debug, Error)]
+pub enum SweepError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error("措施“{0}”不存在")]
+    UnknownMeasure(String),
+    #[error("写出文件失败: {0}")]
+    Export(String),
+}
+
+/// Figures of one sweep.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SweepReport {
+    pub on: String,
+    pub persons: usize,
+    pub households: usize,
+    pub decisions: usize,
+    pub eligible: usize,
+    pub cannot_decide: usize,
+    pub saved: SweepSaved,
+    pub read_s: f64,
+    pub eval_s: f64,
+    pub save_s: f64,
+    /// Offers found, by measure.
+    pub by_measure: Vec<(String, usize, i64)>,
+}
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// Complete months from `start` to `on`.
+fn months_between(start: NaiveDate, on: NaiveDate) -> u32 {
+    if on < start {
+        return 0;
+    }
+    let mut n = (on.year() - start.year()) * 12 + on.month() as i32 - start.month() as i32;
+    if on.day() < start.day() {
+        n -= 1;
+    }
+    n.max(0) as u32
+}
+
+/// Build the situation of one registry batch as of `on` (events after `on` are ignored).
+pub fn situation_of(batch: &SweepBatch, on: NaiveDate) -> Situation {
+    let mut s = Situation::default();
+    let mut enterprises: Vec<i64> = Vec::new();
+    let mut members: HashMap<i64, Vec<String>> = HashMap::new();
+    for p in &batch.persons {
+        let id = format!("p{}", p.id);
+        if let Some(h) = p.household_id {
+            members.entry(h).or_default().push(id.clone());
+        }
+        let events: Vec<_> = p
+            .events
+            .iter()
+            .filter_map(|(status, eff, ent, benefit)| {
+                date(eff)
+                    .filter(|d| *d <= on)
+                    .map(|d| (status.as_str(), d, *ent, *benefit))
+            })
+            .collect();
+        let current = events.last();
+        let status = current.map(|e| e.0);
+        let unemployed_since = if status == Some("unemployed") {
+            // Start of the latest run of unemployed events.
+            events
+                .iter()
+                .rev()
+                .take_while(|e| e.0 == "unemployed")
+                .last()
+                .map(|e| e.1)
+        } else {
+            None
+        };
+        let graduation = p.graduation_date.as_deref().and_then(date);
+        let known = current.is_some();
+        s.persons.push(Person {
+            id: id.clone(),
+            birth: date(&p.birth_date),
+            sex: match p.sex.as_str() {
+                "M" => Some(Sex::Male),
+                "F" => Some(Sex::Female),
+                _ => None,
+            },
+            hukou_region: p.hukou_region.clone(),
+            education: Education::from_code(&p.education),
+            graduation_date: graduation,
+            student: known.then(|| status == Some("student")),
+            registered_unemployed: known.then(|| status == Some("unemployed")),
+            registered_unemployed_since: unemployed_since,
+            benefit_consecutive_months: if status == Some("unemployed") {
+                Some(current.and_then(|e| e.3).unwrap_or(0) as u32)
+            } else if known {
+                Some(0)
+            } else {
+                None
+            },
+            assistance: Assistance::from_code(&p.assistance),
+            disability_certificate: Some(p.disability_grade.is_some()),
+            disability_grade: p.disability_grade.map(|g| g as u8),
+            // The registry records veterans, not how they were placed.
+            veteran_self_employed: (!p.veteran).then_some(false),
+            poverty_alleviated: Some(p.poverty_alleviated),
+            employed: known.then(|| status == Some("employed")),
+            works_in_huzhou: known.then(|| status == Some("employed")),
+            paired_assistance: current.filter(|e| e.0 == "employed").map(|e| {
+                leye_policy::situation::PairedAssistance {
+                    arrived: Some(e.1),
+                    months_employed: Some(months_between(e.1, on)),
+                    visit_subsidy_this_year: Some(false),
+                    transport_subsidy_received: Some(false),
+                }
+            }),
+            ..Default::default()
+        });
+        if let Some((_, start, Some(ent), _)) = current.filter(|e| e.0 == "employed") {
+            let before = &events[..events.len() - 1];
+            let first_job =
+                graduation.map(|g| !before.iter().any(|e| e.0 == "employed" && e.1 >= g));
+            enterprises.push(*ent);
+            s.employments.push(Employment {
+                person: id,
+                enterprise: format!("e{ent}"),
+                kind: Some(EmploymentKind::Regular),
+                start: Some(*start),
+                labour_contract: Some(true),
+                contribution_months: Some(months_between(*start, on)),
+                full_time: Some(true),
+                first_job_after_school: first_job,
+                hired_from_registered_unemployment: Some(
+                    before.last().is_some_and(|e| e.0 == "unemployed"),
+                ),
+                ..Default::default()
+            });
+        }
+    }
+    for h in &batch.households {
+        s.households.push(Household {
+            id: format!("h{}", h.id),
+            members: members.remove(&h.id).unwrap_or_default(),
+            urban: Some(h.urban),
+            business_income: Some(h.business_income),
+        });
+    }
+    enterprises.sort_unstable();
+    enterprises.dedup();
+    s.enterprises = enterprises
+        .into_iter()
+        .map(|e| Enterprise {
+            id: format!("e{e}"),
+            registered_in_huzhou: Some(true),
+            ..Default::default()
+        })
+        .collect();
+    s
+}
+
+/// Parse `p12`, `e34` or `p12@e34`.
+fn subject_ids(subject: &str) -> (Option<i64>, Option<i64>) {
+    let mut person = None;
+    let mut enterprise = None;
+    for part in subject.split('@') {
+        if let Some(n) = part.strip_prefix('p') {
+            person = n.parse().ok();
+        } else if let Some(n) = part.strip_prefix('e') {
+            enterprise = n.parse().ok();
+        }
+    }
+    (person, enterprise)
+}
+
+/// The offer of an eligible decision. Person-level measures are scoped by where the person
+/// lives; measures paid to an employer by the employer's region.
+pub fn offer_of(
+    d: &Decision,
+    person_regions: &HashMap<i64, String>,
+    enterprise_regions: &HashMap<i64, String>,
+) -> Option<OfferInput> {
+    let (person_id, enterprise_id) = subject_ids(&d.subject);
+    let region = match (person_id, enterprise_id) {
+        (_, Some(e)) => enterprise_regions.get(&e)?.clone(),
+        (Some(p), None) => person_regions.get(&p)?.clone(),
+        _ => return None,
+    };
+    Some(OfferInput {
+        measure: d.measure.into(),
+        clause: d.clause.into(),
+        subject: d.subject.clone(),
+        person_id,
+        enterprise_id,
+        region,
+        amount_fen: d.amount.map(|m| m.fen()),
+        period: d.period.map(|(a, b)| (a.to_string(), b.to_string())),
+        explanation: serde_json::to_string(d).unwrap_or_default(),
+    })
+}
+
+/// Run the sweep over the whole registry as of `on` and save the offers.
+pub async fn sweep(
+    store: &Store,
+    on: NaiveDate,
+    only: Option<&[String]>,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+    mut progress: impl FnMut(i64, i64),
+) -> Result<SweepReport, SweepError> {
+    if let Some(ids) = only {
+        for id in ids {
+            if leye_policy::measures::find(id).is_none() {
+                return Err(SweepError::UnknownMeasure(id.clone()));
+            }
+        }
+    }
+    let measures: Vec<&str> = leye_policy::measures::ALL
+        .iter()
+        .map(|m| m.id)
+        .filter(|id| only.is_none_or(|ids| ids.iter().any(|i| i == id)))
+        .collect();
+    let enterprise_regions: HashMap<i64, String> =
+        store.enterprise_regions().await?.into_iter().collect();
+    let mut report = SweepReport {
+        on: on.to_string(),
+        ..Default::default()
+    };
+    let mut offers = Vec::new();
+    let mut reader = store.registry_reader(2000).await?;
+    let (mut read_s, mut eval_s) = (0.0, 0.0);
+    loop {
+        let t = Instant::now();
+        let Some(batch) = reader.next().await? else {
+            break;
+        };
+        read_s += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        report.persons += batch.persons.len();
+        report.households += batch.households.len();
+        let person_regions: HashMap<i64, String> = batch
+            .persons
+            .iter()
+            .map(|p| (p.id, p.residence_region.clone()))
+            .collect();
+        let situation = situation_of(&batch, on);
+        for d in leye_policy::evaluate(&situation, on, only)? {
+            report.decisions += 1;
+            match d.status {
+                Status::Eligible => {
+                    report.eligible += 1;
+                    if let Some(o) = offer_of(&d, &person_regions, &enterprise_regions) {
+                        offers.push(o);
+                    }
+                }
+                Status::CannotDecide { .. } => report.cannot_decide += 1,
+                Status::NotEligible => {}
+            }
+        }
+        eval_s += t.elapsed().as_secs_f64();
+        let (done, total) = reader.progress();
+        progress(done, total);
+    }
+    let mut by: HashMap<&str, (usize, i64)> = HashMap::new();
+    for o in &offers {
+        let e = by.entry(o.measure.as_str()).or_default();
+        e.0 += 1;
+        e.1 += o.amount_fen.unwrap_or(0);
+    }
+    report.by_measure = measures
+        .iter()
+        .map(|m| {
+            let (n, fen) = by.get(m).copied().unwrap_or_default();
+            (m.to_string(), n, fen)
+        })
+        .collect();
+    let t = Instant::now();
+    let run_id = run_id(now);
+    report.saved = store
+        .save_sweep(&run_id, on, &measures, &offers, actor, now)
+        .await?;
+    report.save_s = t.elapsed().as_secs_f64();
+    report.read_s = read_s;
+    report.eval_s = eval_s;
+    Ok(report)
+}
+
+/// A run id unique across processes and runs (even with a fixed `now` in tests).
+fn run_id(now: chrono::DateTime<chrono::Utc>) -> String {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!(
+        "{}-{}-{nanos}-{}",
+        now.timestamp(),
+        std::process::id(),
+        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    )
+}
+
+/// Every offer in scope matching the filter (for exports), read page by page.
+pub async fn all_offers(
+    store: &Store,
+    scope: &leye_domain::Scope,
+    filter: &leye_store::OfferFilter,
+) -> Result<Vec<OfferRecord>, SweepError> {
+    let mut out = Vec::new();
+    let mut tx = store.begin_read().await?;
+    let mut page = 1;
+    loop {
+        let p = leye_store::list_offers(
+            &mut tx,
+            scope,
+            filter,
+            leye_store::Paging::new(Some(page), Some(leye_store::Paging::MAX_PER_PAGE)),
+        )
+        .await?;
+        let n = p.items.len();
+        out.extend(p.items);
+        if n == 0 || out.len() as i64 >= p.total {
+            break;
+        }
+        page += 1;
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(out)
+}
+
+/// Column headers of an offers export.
+pub const HEADERS: [&str; 9] = [
+    "措施",
+    "条款",
+    "对象编号",
+    "姓名",
+    "单位",
+    "区划",
+    "金额(元)",
+    "期间",
+    "状态",
+];
+
+/// The measure's Chinese name.
+pub fn measure_name(id: &str) -> &str {
+    leye_policy::measures::find(id).map_or(id, |m| m.name)
+}
+
+/// The status's Chinese label.
+pub fn status_label(s: &str) -> &str {
+    match s {
+        "open" => "待告知",
+        "applied" => "已申请",
+        "paid" => "已发放",
+        "dismissed" => "不予办理",
+        other => other,
+    }
+}
+
+/// One export row.
+pub fn row(o: &OfferRecord) -> [String; 9] {
+    [
+        measure_name(&o.measure).to_string(),
+        o.clause.clone(),
+        o.subject.clone(),
+        o.person_name.clone().unwrap_or_default(),
+        o.enterprise_name.clone().unwrap_or_default(),
+        leye_domain::Regions::huzhou().full_name(&o.region),
+        o.amount_fen
+            .map(|f| leye_domain::Money::from_fen(f).to_string())
+            .unwrap_or_default(),
+        match (&o.period_start, &o.period_end) {
+            (Some(a), Some(b)) => format!("{a} 至 {b}"),
+            _ => String::new(),
+        },
+        status_label(&o.status).to_string(),
+    ]
+}
+
+/// Offers as an XLSX workbook (one sheet, Chinese headers).
+pub fn to_xlsx(offers: &[OfferRecord]) -> Result<Vec<u8>, SweepError> {
+    let err = |e: rust_xlsxwriter::XlsxError| SweepError::Export(e.to_string());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("免申即享名单").map_err(err)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in HEADERS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (r, o) in offers.iter().enumerate() {
+        for (c, v) in row(o).iter().enumerate() {
+            sheet
+                .write_string((r + 1) as u32, c as u16, v)
+                .map_err(err)?;
+        }
+    }
+    sheet.set_column_width(0, 36).map_err(err)?;
+    sheet.set_column_width(5, 30).map_err(err)?;
+    sheet.set_column_width(7, 26).map_err(err)?;
+    wb.save_to_buffer().map_err(err)
+}
+
+/// Offers as CSV (UTF-8 with BOM so that Excel opens it in Chinese).
+pub fn to_csv(offers: &[OfferRecord]) -> String {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::from("\u{feff}");
+    out.push_str(&HEADERS.join(","));
+    out.push('\n');
+    for o in offers {
+        let cells: Vec<String> = row(o).iter().map(|c| field(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_between_counts_complete_months() {
+        let d = |s: &str| -> NaiveDate { s.parse().unwrap() };
+        assert_eq!(months_between(d("2026-01-15"), d("2026-04-14")), 2);
+        assert_eq!(months_between(d("2026-01-15"), d("2026-04-15")), 3);
+        assert_eq!(months_between(d("2026-05-01"), d("2026-04-15")), 0);
+    }
+
+    #[test]
+    fn subjects_name_person_and_enterprise() {
+        assert_eq!(subject_ids("p12"), (Some(12), None));
+        assert_eq!(subject_ids("p12@e34"), (Some(12), Some(34)));
+        assert_eq!(subject_ids("e34"), (None, Some(34)));
+    }
+}

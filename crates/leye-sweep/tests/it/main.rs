@@ -1,0 +1,237 @@
+//! The sweep end to end on both backends: a small registry, a sweep, the offers it keeps,
+//! a second sweep that changes nothing, and an offer withdrawn when it no longer holds.
+
+use leye_domain::enterprise::EnterpriseInput;
+use leye_domain::household::{HouseholdInput, MemberInput};
+use leye_domain::labour::LabourEventInput;
+use leye_domain::person::PersonInput;
+use leye_domain::{Regions, Scope};
+use leye_store::*;
+use leye_testkit::{both_backends, credit_code, id_number, now, today};
+
+fn sys() -> Actor {
+    Actor::system("test")
+}
+
+async fn add_person(
+    tx: &mut Tx,
+    seq: u32,
+    birth: &str,
+    input: PersonInput,
+    events: &[(&str, &str, Option<i64>)],
+) -> i64 {
+    let facts = PersonInput {
+        name: format!("测试{seq}"),
+        id_number: id_number("330502", birth, seq),
+        residence_region: "330502102201".into(),
+        ..input
+    }
+    .parse(Regions::huzhou(), today())
+    .unwrap();
+    let birth_date = facts.id_number.birth_date();
+    let id = create_person(tx, &Scope::System, &sys(), &facts, now())
+        .await
+        .unwrap();
+    for (status, on, ent) in events {
+        let e = LabourEventInput {
+            status: (*status).into(),
+            effective: (*on).into(),
+            enterprise_id: *ent,
+            ..Default::default()
+        }
+        .parse(birth_date, today())
+        .unwrap();
+        append_labour_event(tx, &Scope::System, &sys(), id, &e, today(), now())
+            .await
+            .unwrap();
+    }
+    id
+}
+
+async fn sweep_finds_the_entitled(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let firm = EnterpriseInput {
+        credit_code: credit_code("330502", 7),
+        name: "湖州扩岗测试有限公司".into(),
+        industry: "C".into(),
+        region: "330521101".into(),
+        scale: "medium".into(),
+        ..Default::default()
+    }
+    .parse(Regions::huzhou())
+    .unwrap();
+    let eid = create_enterprise(&mut tx, &Scope::System, &sys(), &firm, now())
+        .await
+        .unwrap();
+    // A man of 56, registered unemployed since 2025-01-01: hard-to-employ (older).
+    let older = add_person(
+        &mut tx,
+        11,
+        "19700301",
+        PersonInput::default(),
+        &[("unemployed", "2025-01-01", None)],
+    )
+    .await;
+    // His wife, not working either: the household is a zero-employment household.
+    let wife = add_person(
+        &mut tx,
+        12,
+        "19780501",
+        PersonInput::default(),
+        &[("out_of_labour_force", "2020-01-01", None)],
+    )
+    .await;
+    let h = HouseholdInput {
+        region: "330502102201".into(),
+        urban: true,
+        business_income: false,
+        income_band: None,
+        members: vec![
+            MemberInput {
+                person_id: older,
+                relation: "head".into(),
+            },
+            MemberInput {
+                person_id: wife,
+                relation: "spouse".into(),
+            },
+        ],
+    }
+    .parse(Regions::huzhou())
+    .unwrap();
+    create_household(&mut tx, &Scope::System, &sys(), &h, now())
+        .await
+        .unwrap();
+    // A 2026 graduate hired on 2026-07-01 after registering as unemployed: job expansion.
+    let graduate = add_person(
+        &mut tx,
+        13,
+        "20030601",
+        PersonInput {
+            education: Some("bachelor".into()),
+            graduation_date: Some("2026-06-30".into()),
+            ..Default::default()
+        },
+        &[
+            ("unemployed", "2026-06-30", None),
+            ("employed", "2026-07-01", Some(eid)),
+        ],
+    )
+    .await;
+    // Someone employed: nothing to offer.
+    add_person(
+        &mut tx,
+        14,
+        "19900101",
+        PersonInput::default(),
+        &[("employed", "2015-01-01", Some(eid))],
+    )
+    .await;
+    tx.commit().await.unwrap();
+
+    let on = "2026-11-28".parse().unwrap();
+    let report = leye_sweep::sweep(&store, on, None, &sys(), now(), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(report.persons, 4);
+    let mut tx = store.begin_read().await.unwrap();
+    let all = list_offers(
+        &mut tx,
+        &Scope::System,
+        &OfferFilter::default(),
+        Paging::new(None, Some(200)),
+    )
+    .await
+    .unwrap();
+    let found: Vec<(String, String)> = all
+        .items
+        .iter()
+        .map(|o| (o.measure.clone(), o.subject.clone()))
+        .collect();
+    assert!(
+        found.contains(&("hard_to_employ".into(), format!("p{older}"))),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&("hard_to_employ".into(), format!("p{wife}"))),
+        "not registered unemployed: {found:?}"
+    );
+    let job = all
+        .items
+        .iter()
+        .find(|o| o.measure == "job_expansion")
+        .expect("job expansion offer");
+    assert_eq!(job.subject, format!("p{graduate}@e{eid}"));
+    assert_eq!(job.amount_fen, Some(150_000));
+    // Scoped by the employer's region (德清), so a 吴兴 officer does not see it.
+    assert_eq!(job.region, "330521101");
+    let wuxing = Scope::Region("330502".into());
+    let mine = list_offers(
+        &mut tx,
+        &wuxing,
+        &OfferFilter::default(),
+        Paging::new(None, Some(200)),
+    )
+    .await
+    .unwrap();
+    assert!(mine.items.iter().all(|o| o.region.starts_with("330502")));
+    assert!(mine.items.iter().any(|o| o.measure == "hard_to_employ"));
+    let explanation: serde_json::Value = serde_json::from_str(&job.explanation).unwrap();
+    assert_eq!(explanation["status"], "eligible");
+    tx.commit().await.unwrap();
+
+    // The same sweep again changes nothing.
+    let again = leye_sweep::sweep(&store, on, None, &sys(), now(), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(again.saved.open, report.saved.open);
+    assert_eq!(again.saved.withdrawn, 0);
+
+    // The older man finds work: his offer is withdrawn by the next sweep.
+    let mut tx = store.begin().await.unwrap();
+    let e = LabourEventInput {
+        status: "employed".into(),
+        effective: "2026-11-01".into(),
+        enterprise_id: Some(eid),
+        ..Default::default()
+    }
+    .parse("1970-03-01".parse().unwrap(), today())
+    .unwrap();
+    append_labour_event(&mut tx, &Scope::System, &sys(), older, &e, today(), now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let later = leye_sweep::sweep(
+        &store,
+        on,
+        Some(&["hard_to_employ".to_string()]),
+        &sys(),
+        now(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(later.saved.withdrawn, 1);
+    let mut tx = store.begin_read().await.unwrap();
+    let left = list_offers(
+        &mut tx,
+        &Scope::System,
+        &OfferFilter {
+            measure: Some("hard_to_employ".into()),
+            ..Default::default()
+        },
+        Paging::new(None, Some(200)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(left.total, 0);
+    let bytes = leye_sweep::to_xlsx(&all.items).unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    let csv = leye_sweep::to_csv(&all.items);
+    assert!(
+        csv.contains("一次性扩岗补助") && csv.contains("1500.00"),
+        "{csv}"
+    );
+}
+
+both_backends!(sweep_finds_the_entitled);
