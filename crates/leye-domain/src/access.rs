@@ -43,6 +43,10 @@ code_enum! {
         EnterpriseWrite = ("enterprise_write", "修改企业和用工人数"),
         UserAdmin = ("user_admin", "管理用户"),
         AuditRead = ("audit_read", "查阅审计日志"),
+        /// See the 免申即享 offers of the sweep (scoped)
+        OfferRead = ("offer_read", "查看免申即享名单"),
+        /// Run the population sweep
+        SweepRun = ("sweep_run", "运行免申即享普查"),
     }
 }
 
@@ -62,6 +66,8 @@ const MATRIX: &[(Role, &[Permission])] = &[
             EnterpriseCreate,
             EnterpriseWrite,
             UserAdmin,
+            OfferRead,
+            SweepRun,
         ],
     ),
     (
@@ -75,6 +81,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             EnterpriseRead,
             EnterpriseCreate,
             EnterpriseWrite,
+            OfferRead,
         ],
     ),
     (
@@ -88,6 +95,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             EnterpriseRead,
             EnterpriseCreate,
             EnterpriseWrite,
+            OfferRead,
         ],
     ),
     (
@@ -99,6 +107,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             HouseholdRead,
             HouseholdWrite,
             EnterpriseRead,
+            OfferRead,
         ],
     ),
     // Targets and tasks arrive with the monitoring issue; the registry is not theirs.
@@ -107,7 +116,13 @@ const MATRIX: &[(Role, &[Permission])] = &[
     (Role::JobSeeker, &[PersonRead, HouseholdRead]),
     (
         Role::Auditor,
-        &[PersonRead, HouseholdRead, EnterpriseRead, AuditRead],
+        &[
+            PersonRead,
+            HouseholdRead,
+            EnterpriseRead,
+            AuditRead,
+            OfferRead,
+        ],
     ),
 ];
 

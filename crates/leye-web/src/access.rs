@@ -116,6 +116,17 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/admin/users/{id}/enable", Perm(UserAdmin)),
     ("GET", "/audit", Perm(AuditRead)),
     ("GET", "/api/v1/audit", Perm(AuditRead)),
+    // Policy engine
+    ("GET", "/api/v1/policy/measures", SignedIn),
+    ("POST", "/api/v1/policy/evaluate", SignedIn),
+    ("GET", "/api/v1/policy/offers", Perm(OfferRead)),
+    ("GET", "/policies", SignedIn),
+    ("GET", "/policies/check", SignedIn),
+    ("POST", "/policies/check", SignedIn),
+    ("GET", "/policies/{measure}", SignedIn),
+    ("GET", "/offers", Perm(OfferRead)),
+    ("GET", "/offers/export.xlsx", Perm(OfferRead)),
+    ("POST", "/offers/sweep", Perm(SweepRun)),
 ];
 
 /// The requirement of a route, if the route is declared.

@@ -5,6 +5,7 @@ mod enterprises;
 mod households;
 mod me;
 mod persons;
+pub mod policy;
 mod regions;
 
 pub use enterprises::EnterpriseQuery;
@@ -35,11 +36,13 @@ use utoipa::OpenApi;
         households::list, households::create, households::get_one, households::update,
         enterprises::list, enterprises::create, enterprises::get_one, enterprises::update,
         enterprises::headcount, enterprises::set_headcount,
+        policy::measures, policy::evaluate, policy::offers,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, leye_policy::Situation)),
     tags(
         (name = "registry", description = "人员、家庭、企业登记 (registry)"),
         (name = "regions", description = "行政区划 (regions)"),
+        (name = "policy", description = "政策规则引擎: 措施、情形判定、免申即享名单"),
         (name = "system", description = "运行状态"),
     )
 )]
@@ -80,6 +83,9 @@ pub fn router() -> Router<AppState> {
             "/enterprises/{id}/headcount",
             get(enterprises::headcount).post(enterprises::set_headcount),
         )
+        .route("/policy/measures", get(policy::measures))
+        .route("/policy/evaluate", axum::routing::post(policy::evaluate))
+        .route("/policy/offers", get(policy::offers))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

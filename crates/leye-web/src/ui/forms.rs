@@ -31,7 +31,7 @@ pub struct FormField {
     pub options: Vec<(String, String)>,
 }
 
-fn text_field(name: &str, label: &str, value: &str, hint: &str) -> FormField {
+pub(crate) fn text_field(name: &str, label: &str, value: &str, hint: &str) -> FormField {
     FormField {
         name: name.into(),
         label: label.into(),
@@ -52,7 +52,12 @@ fn check_field(name: &str, label: &str, on: bool) -> FormField {
     }
 }
 
-fn select_field(name: &str, label: &str, value: &str, options: Vec<(String, String)>) -> FormField {
+pub(crate) fn select_field(
+    name: &str,
+    label: &str,
+    value: &str,
+    options: Vec<(String, String)>,
+) -> FormField {
     FormField {
         name: name.into(),
         label: label.into(),

@@ -7,6 +7,7 @@ mod account;
 pub use account::parse_new_user;
 pub mod chart;
 mod forms;
+mod policy;
 
 use crate::AppState;
 use crate::access::Caller;
@@ -73,6 +74,7 @@ pub fn router() -> Router<AppState> {
             get(forms::edit_household).post(forms::update_household),
         )
         .merge(account::router())
+        .merge(policy::router())
         .fallback(page_not_found)
 }
 
@@ -106,6 +108,7 @@ pub struct Nav {
     pub enterprises: bool,
     pub users: bool,
     pub audit: bool,
+    pub offers: bool,
     /// `zh` or `en`
     pub lang: String,
 }
@@ -139,6 +142,7 @@ impl Nav {
             enterprises: c.may(EnterpriseRead),
             users: c.may(UserAdmin),
             audit: c.may(AuditRead),
+            offers: c.may(OfferRead),
             lang: c.lang.clone(),
         }
     }

@@ -169,7 +169,8 @@ async fn request_for(
     };
     let uri = template
         .replace("{id}", &id_for(template).to_string())
-        .replace("{code}", "330502");
+        .replace("{code}", "330502")
+        .replace("{measure}", "job_expansion");
     const JSON: &str = "application/json";
     const FORM: &str = "application/x-www-form-urlencoded";
     let fresh_person = || {
@@ -278,6 +279,8 @@ async fn request_for(
             )
         }
         ("POST", "/account/tokens") => (FORM, form(&[("name", "对接".into())])),
+        ("POST", "/api/v1/policy/evaluate") => j(json!({"persons": [{"id": "a"}]})),
+        ("POST", "/policies/check") => (FORM, form(&[("birth", "1980-01-01".into())])),
         ("POST", "/account/password") => (
             FORM,
             form(&[
@@ -400,7 +403,10 @@ async fn anonymous_callers_are_sent_to_login(store: Store) {
         if *access == Access::Public {
             continue;
         }
-        let uri = template.replace("{id}", "1").replace("{code}", "330502");
+        let uri = template
+            .replace("{id}", "1")
+            .replace("{code}", "330502")
+            .replace("{measure}", "job_expansion");
         let req = axum::http::Request::builder()
             .method(*method)
             .uri(&uri)

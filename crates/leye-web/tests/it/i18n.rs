@@ -18,6 +18,10 @@ const PAGES: &[&str] = &[
     "/account",
     "/audit",
     "/regions/330502102201",
+    "/policies",
+    "/policies/job_expansion",
+    "/policies/check",
+    "/offers",
     "/no-such-page",
 ];
 

@@ -2,6 +2,7 @@
 
 mod access_matrix;
 mod i18n;
+mod policy;
 mod sessions;
 
 use axum::Router;
