@@ -8,6 +8,7 @@
 //! enterprises, employment relations) goes in; [`evaluate`] returns one decision per measure
 //! and subject it applies to. [`measures::ALL`] lists the measures.
 
+pub mod anchor;
 pub mod decision;
 pub mod measures;
 pub mod params;

@@ -8,6 +8,8 @@ use leye_domain::{CreditCode, IdNumber, Sex, YearMonth};
 use serde_json::json;
 use std::process::ExitCode;
 
+mod bench;
+
 const DEFAULT_DB: &str = "./data/leye.db";
 const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
@@ -65,6 +67,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// 基准测试 / Benchmarks (print figures, end with one key=value line)
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// 政策规则引擎 / Policy rules engine
     Policy {
         #[command(subcommand)]
@@ -119,6 +126,16 @@ enum UserCommand {
         /// 数据库 / Database
         #[arg(long, default_value = DEFAULT_DB)]
         db: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// 与 OpenFisca 对比规则引擎 / The rules engine against OpenFisca on the anchor's export
+    Policy {
+        /// run.sh export N DIR 生成的目录 / Directory written by `run.sh export N DIR`
+        #[arg(long)]
+        openfisca: std::path::PathBuf,
     },
 }
 
@@ -240,6 +257,15 @@ fn main() -> ExitCode {
             command: AuditCommand::Verify { db },
         } => run_async_code(audit_verify(db)),
         Command::Policy { command } => policy(command),
+        Command::Bench {
+            command: BenchCommand::Policy { openfisca },
+        } => match bench::policy(&openfisca) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("错误 / error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

@@ -1,0 +1,193 @@
+//! `leye bench ...`: benchmarks that print their figures and end with one `key=value` line.
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use leye_policy::anchor::{AnchorParams, AnchorPerson, compute, zero_employment_households};
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+/// Peak resident memory of this process in MiB (Linux `VmHWM`), if known.
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+struct Csv {
+    header: HashMap<String, usize>,
+    rows: Vec<Vec<String>>,
+}
+
+fn read_csv(path: &Path) -> Result<Csv> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    let mut lines = text.lines();
+    let header = lines
+        .next()
+        .context("CSV 文件为空")?
+        .split(',')
+        .enumerate()
+        .map(|(i, h)| (h.trim().to_string(), i))
+        .collect();
+    let rows = lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    Ok(Csv { header, rows })
+}
+
+impl Csv {
+    fn col(&self, name: &str) -> Result<usize> {
+        self.header
+            .get(name)
+            .copied()
+            .with_context(|| format!("CSV 缺少列 {name}"))
+    }
+}
+
+fn flag(s: &str) -> bool {
+    s == "1" || s.eq_ignore_ascii_case("true")
+}
+
+fn date(s: &str, row: usize, col: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .with_context(|| format!("第{}行 {col} 不是日期: {s}", row + 2))
+}
+
+fn int(s: &str, row: usize, col: &str) -> Result<i32> {
+    s.parse()
+        .with_context(|| format!("第{}行 {col} 不是整数: {s}", row + 2))
+}
+
+fn persons(csv: &Csv) -> Result<Vec<AnchorPerson>> {
+    let c = |n: &str| csv.col(n);
+    let (hh, birth, sex, has_pwp, approval, cadre, unemp, disabled, veteran, grad, student, hte, employed, able, started) = (
+        c("household_id")?,
+        c("birth")?,
+        c("sex")?,
+        c("has_public_welfare_post")?,
+        c("public_welfare_post_first_approval")?,
+        c("is_cadre_post")?,
+        c("registered_unemployed_months")?,
+        c("is_disabled_certified")?,
+        c("is_retired_veteran_self_employed")?,
+        c("graduated_years_ago")?,
+        c("is_student")?,
+        c("is_hard_to_employ")?,
+        c("is_employed")?,
+        c("able_to_work")?,
+        c("started_business")?,
+    );
+    csv.rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let get = |k: usize| r.get(k).map(String::as_str).unwrap_or("");
+            Ok(AnchorPerson {
+                household: int(get(hh), i, "household_id")? as u32,
+                birth: date(get(birth), i, "birth")?,
+                female: get(sex) == "1",
+                has_public_welfare_post: flag(get(has_pwp)),
+                public_welfare_post_first_approval: date(get(approval), i, "approval")?,
+                is_cadre_post: flag(get(cadre)),
+                registered_unemployed_months: int(get(unemp), i, "registered_unemployed_months")?,
+                is_disabled_certified: flag(get(disabled)),
+                is_retired_veteran_self_employed: flag(get(veteran)),
+                graduated_years_ago: int(get(grad), i, "graduated_years_ago")?,
+                is_student: flag(get(student)),
+                is_hard_to_employ: flag(get(hte)),
+                is_employed: flag(get(employed)),
+                able_to_work: flag(get(able)),
+                started_business: flag(get(started)),
+            })
+        })
+        .collect()
+}
+
+/// `leye bench policy --openfisca DIR`.
+pub fn policy(dir: &Path) -> Result<()> {
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("summary.json"))
+            .with_context(|| format!("无法读取 {}/summary.json(先运行 run.sh export N DIR)", dir.display()))?,
+    )?;
+    let period = summary["period"].as_str().unwrap_or("2024-06");
+    let start = NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d")
+        .context("summary.json 的 period 无效")?;
+    let openfisca_s = summary["openfisca_engine_total_s"].as_f64().unwrap_or(f64::NAN);
+    let t = Instant::now();
+    let people = persons(&read_csv(&dir.join("persons.csv"))?)?;
+    let households_csv = read_csv(&dir.join("households.csv"))?;
+    let results = read_csv(&dir.join("results.csv"))?;
+    let load_s = t.elapsed().as_secs_f64();
+    let n_households = households_csv.rows.len();
+
+    // The engine: parameters for the period, household aggregation, every person's outputs.
+    let runs = 5;
+    let mut best = f64::INFINITY;
+    let mut outputs = Vec::new();
+    let mut zero = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let k = AnchorParams::for_period(start)?;
+        zero = zero_employment_households(&people, n_households, &k);
+        outputs = people
+            .iter()
+            .map(|p| compute(p, zero.get(p.household as usize).copied().unwrap_or(false), &k))
+            .collect::<Vec<_>>();
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+
+    // Compare with OpenFisca row by row.
+    let c = |n: &str| results.col(n);
+    let (age, key, elig, amount, months, inzero) = (
+        c("age")?,
+        c("key_group")?,
+        c("startup_subsidy_eligible")?,
+        c("startup_subsidy_amount")?,
+        c("public_welfare_post_subsidy_months_allowed")?,
+        c("in_zero_employment_household")?,
+    );
+    if results.rows.len() != outputs.len() {
+        bail!("行数不一致: OpenFisca {} 行, leye {} 行", results.rows.len(), outputs.len());
+    }
+    let mut mismatches = 0usize;
+    for (i, (r, o)) in results.rows.iter().zip(&outputs).enumerate() {
+        let get = |k: usize| r.get(k).map(String::as_str).unwrap_or("");
+        let amount_fen = (get(amount).parse::<f64>().unwrap_or(f64::NAN) * 100.0).round() as i64;
+        let same = get(age).parse::<i32>().ok() == Some(o.age)
+            && flag(get(key)) == o.key_group
+            && flag(get(elig)) == o.startup_subsidy_eligible
+            && amount_fen == o.startup_subsidy_amount_fen
+            && get(months).parse::<i32>().ok() == Some(o.public_welfare_post_subsidy_months_allowed)
+            && flag(get(inzero)) == o.in_zero_employment_household;
+        if !same {
+            mismatches += 1;
+            if mismatches <= 5 {
+                eprintln!("第{}行不一致: OpenFisca {r:?} / leye {o:?}", i + 2);
+            }
+        }
+    }
+    let zcol = households_csv.col("zero_employment_household")?;
+    for (h, r) in households_csv.rows.iter().enumerate() {
+        if flag(r.get(zcol).map(String::as_str).unwrap_or("")) != zero[h] {
+            mismatches += 1;
+        }
+    }
+    let n = people.len();
+    println!("# leye bench policy: OpenFisca anchor rules, {n} persons, {n_households} households, period {period}");
+    println!("csv load (not timed in either engine): {load_s:.3} s");
+    println!("leye engine (params + households + persons, best of {runs}): {best:.4} s ({:.0} persons/s)", n as f64 / best);
+    println!("OpenFisca engine (build + calculate, from summary.json): {openfisca_s:.4} s");
+    println!("rows compared: {} persons + {n_households} households, mismatches: {mismatches}", n);
+    let ratio = openfisca_s / best;
+    let matched = if mismatches == 0 { "all".to_string() } else { format!("{mismatches}_mismatches") };
+    println!(
+        "bench=policy persons={n} leye_s={best:.4} openfisca_s={openfisca_s:.4} ratio={ratio:.1} match={matched}"
+    );
+    if mismatches > 0 {
+        bail!("{mismatches} 行与 OpenFisca 不一致");
+    }
+    Ok(())
+}
