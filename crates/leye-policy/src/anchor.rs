@@ -141,11 +141,7 @@ pub fn zero_employment_households(
         employed[h] |= wa && p.is_employed;
         able[h] |= wa && p.able_to_work;
     }
-    employed
-        .iter()
-        .zip(&able)
-        .map(|(e, a)| !e && *a)
-        .collect()
+    employed.iter().zip(&able).map(|(e, a)| !e && *a).collect()
 }
 
 /// Every output for one person, given their household's zero-employment flag.
@@ -182,7 +178,10 @@ pub fn explain(id: &str, p: &AnchorPerson, k: &AnchorParams) -> Decision {
             "登记失业月数达到",
             i64::from(p.registered_unemployed_months) >= k.unemployed.0,
         )
-        .fact("registered_unemployed_months", p.registered_unemployed_months),
+        .fact(
+            "registered_unemployed_months",
+            p.registered_unemployed_months,
+        ),
         c("就业困难人员", p.is_hard_to_employ),
         c("持证残疾人", p.is_disabled_certified),
         c("自主就业退役军人", p.is_retired_veteran_self_employed),
@@ -201,9 +200,7 @@ pub fn explain(id: &str, p: &AnchorPerson, k: &AnchorParams) -> Decision {
         _ => Status::NotEligible,
     };
     let eligible = status == Status::Eligible;
-    conditions.push(
-        Condition::new("补贴标准", "anchor", Outcome::Met).param(k.amount.1.clone()),
-    );
+    conditions.push(Condition::new("补贴标准", "anchor", Outcome::Met).param(k.amount.1.clone()));
     Decision {
         measure: "anchor_startup_subsidy",
         clause: "anchor",

@@ -106,6 +106,8 @@ pub fn evaluate(
     only: Option<&[String]>,
 ) -> Result<Vec<Decision>, PolicyError> {
     let persons = person_contexts(s, on);
+    let enterprises: HashMap<&str, &situation::Enterprise> =
+        s.enterprises.iter().map(|e| (e.id.as_str(), e)).collect();
     let mut out = Vec::new();
     for m in measures::ALL {
         if only.is_some_and(|ids| !ids.iter().any(|i| i == m.id)) {
@@ -123,9 +125,10 @@ pub fn evaluate(
             }
             Rule::Employment(f) => {
                 for e in &s.employments {
-                    let (Some(person), Some(enterprise)) =
-                        (persons.get(e.person.as_str()), s.enterprise(&e.enterprise))
-                    else {
+                    let (Some(person), Some(enterprise)) = (
+                        persons.get(e.person.as_str()),
+                        enterprises.get(e.enterprise.as_str()),
+                    ) else {
                         continue;
                     };
                     let ctx = EmploymentCtx {
@@ -133,6 +136,74 @@ pub fn evaluate(
                         person: *person,
                         enterprise,
                     };
+                    let subject = format!("{}@{}", e.person, e.enterprise);
+                    if let Some(d) = in_force(m, &subject, on, f(&ctx, on))? {
+                        out.push(d);
+                    }
+                }
+            }
+            Rule::Enterprise(f) => {
+                for e in &s.enterprises {
+                    if let Some(d) = in_force(m, &e.id, on, f(e, on))? {
+                        out.push(d);
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What the sweep needs: only the decisions that may be *eligible* — subjects a measure's
+/// [`rule::Screen`] rules out are not decided at all. Same order as [`evaluate`].
+pub fn evaluate_for_sweep(
+    s: &Situation,
+    on: NaiveDate,
+    only: Option<&[String]>,
+) -> Result<Vec<Decision>, PolicyError> {
+    use rule::Screen;
+    let persons = person_contexts(s, on);
+    let enterprises: HashMap<&str, &situation::Enterprise> =
+        s.enterprises.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut out = Vec::new();
+    for m in measures::ALL {
+        if only.is_some_and(|ids| !ids.iter().any(|i| i == m.id)) {
+            continue;
+        }
+        match m.rule {
+            Rule::Person(f) => {
+                for p in &s.persons {
+                    let Some(ctx) = persons.get(p.id.as_str()) else {
+                        continue;
+                    };
+                    if let Screen::Person(keep) = m.screen
+                        && !keep(ctx, on)
+                    {
+                        continue;
+                    }
+                    if let Some(d) = in_force(m, &p.id, on, f(ctx, on))? {
+                        out.push(d);
+                    }
+                }
+            }
+            Rule::Employment(f) => {
+                for e in &s.employments {
+                    let (Some(person), Some(enterprise)) = (
+                        persons.get(e.person.as_str()),
+                        enterprises.get(e.enterprise.as_str()),
+                    ) else {
+                        continue;
+                    };
+                    let ctx = EmploymentCtx {
+                        employment: e,
+                        person: *person,
+                        enterprise,
+                    };
+                    if let Screen::Employment(keep) = m.screen
+                        && !keep(&ctx, on)
+                    {
+                        continue;
+                    }
                     let subject = format!("{}@{}", e.person, e.enterprise);
                     if let Some(d) = in_force(m, &subject, on, f(&ctx, on))? {
                         out.push(d);
@@ -189,6 +260,86 @@ fn in_force(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn flag() -> impl Strategy<Value = Option<bool>> {
+        prop_oneof![Just(None), Just(Some(true)), Just(Some(false))]
+    }
+
+    fn day() -> impl Strategy<Value = Option<NaiveDate>> {
+        prop_oneof![
+            Just(None),
+            (0i64..20_000).prop_map(|d| NaiveDate::from_ymd_opt(1960, 1, 1)
+                .and_then(|b| b.checked_add_days(chrono::Days::new(d as u64))))
+        ]
+    }
+
+    prop_compose! {
+        fn person_and_job()(
+            birth in day(), female in any::<bool>(), education in 0usize..9, edu_known in any::<bool>(),
+            graduation in day(), registered in flag(), since in day(), hukou in 0usize..3,
+            alleviated in flag(), disabled in flag(), employed in flag(), works in flag(),
+            start in day(), reg_before in flag(), first_job in flag(), contract in flag(),
+            months in prop::option::of(0u32..40),
+        ) -> (situation::Person, situation::Employment) {
+            use leye_domain::person::Education;
+            let p = situation::Person {
+                id: "p".into(),
+                birth,
+                sex: Some(if female { leye_domain::Sex::Female } else { leye_domain::Sex::Male }),
+                education: edu_known.then(|| Education::ALL[education]),
+                graduation_date: graduation,
+                registered_unemployed: registered,
+                registered_unemployed_since: since,
+                hukou_region: [None, Some("510802".to_string()), Some("330502".to_string())][hukou].clone(),
+                poverty_alleviated: alleviated,
+                disability_certificate: disabled,
+                disability_kind: disabled.filter(|d| *d).map(|_| situation::DisabilityKind::Mental),
+                employed,
+                works_in_huzhou: works,
+                paired_assistance: Some(situation::PairedAssistance {
+                    arrived: None,
+                    months_employed: months,
+                    visit_subsidy_this_year: Some(false),
+                    transport_subsidy_received: Some(false),
+                }),
+                ..Default::default()
+            };
+            let e = situation::Employment {
+                person: "p".into(),
+                enterprise: "e".into(),
+                kind: Some(situation::EmploymentKind::Regular),
+                start,
+                labour_contract: contract,
+                contribution_months: months,
+                first_job_after_school: first_job,
+                hired_from_registered_unemployment: reg_before,
+                ..Default::default()
+            };
+            (p, e)
+        }
+    }
+
+    proptest! {
+        /// A screen that says no means the rule never says eligible.
+        #[test]
+        fn screens_never_hide_an_eligible_subject((p, e) in person_and_job(), on in 0i64..1500) {
+            let on = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap() + chrono::Days::new(on as u64);
+            let s = Situation {
+                persons: vec![p],
+                enterprises: vec![situation::Enterprise { id: "e".into(), registered_in_huzhou: Some(true), ..Default::default() }],
+                employments: vec![e],
+                ..Default::default()
+            };
+            let all = evaluate(&s, on, None).unwrap();
+            let screened = evaluate_for_sweep(&s, on, None).unwrap();
+            let eligible = |ds: &[Decision]| ds.iter()
+                .filter(|d| d.status == Status::Eligible)
+                .map(|d| (d.measure, d.subject.clone()))
+                .collect::<Vec<_>>();
+            prop_assert_eq!(eligible(&all), eligible(&screened));
+        }
+    }
 
     #[test]
     fn every_measure_lists_its_parameters_with_sources() {

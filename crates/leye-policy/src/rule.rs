@@ -59,6 +59,16 @@ pub enum Rule {
     Enterprise(fn(&Enterprise, NaiveDate) -> Result<Option<Decision>, PolicyError>),
 }
 
+/// A cheap necessary condition the sweep checks before deciding: when it says `false`, the
+/// rule cannot find the subject eligible (a property test holds every screen to that), so
+/// the sweep skips building the explained decision.
+#[derive(Clone, Copy)]
+pub enum Screen {
+    Always,
+    Person(fn(&PersonCtx<'_>, NaiveDate) -> bool),
+    Employment(fn(&EmploymentCtx<'_>, NaiveDate) -> bool),
+}
+
 /// One measure of the plan: what the guide page, the listing and the sweep need.
 pub struct Measure {
     pub id: &'static str,
@@ -73,6 +83,8 @@ pub struct Measure {
     pub documents: &'static [&'static str],
     pub params: fn() -> Result<&'static ParamSet, PolicyError>,
     pub rule: Rule,
+    /// Used by the sweep only; see [`Screen`].
+    pub screen: Screen,
 }
 
 impl Measure {

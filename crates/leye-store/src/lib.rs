@@ -11,6 +11,7 @@
 //! - it never reads the clock: the caller passes `now`.
 
 mod audit;
+mod bulk;
 mod enterprises;
 mod error;
 mod households;
@@ -23,6 +24,7 @@ mod users;
 pub use sqlx::Error as DbError;
 
 pub use audit::{AuditBreak, AuditEntry, AuditFilter, audit_entries, search_audit, verify_audit};
+pub use bulk::{BulkLoad, BulkTable, Cell};
 pub use enterprises::*;
 pub use error::StoreError;
 pub use households::*;

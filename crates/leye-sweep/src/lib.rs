@@ -221,6 +221,56 @@ pub fn offer_of(
     })
 }
 
+/// What one batch gave.
+struct Evaluated {
+    persons: usize,
+    households: usize,
+    decisions: usize,
+    eligible: usize,
+    cannot_decide: usize,
+    seconds: f64,
+    offers: Vec<OfferInput>,
+}
+
+fn evaluate_batch(
+    batch: &SweepBatch,
+    on: NaiveDate,
+    only: Option<&[String]>,
+    enterprise_regions: &HashMap<i64, String>,
+) -> Result<Evaluated, SweepError> {
+    let t = Instant::now();
+    let person_regions: HashMap<i64, String> = batch
+        .persons
+        .iter()
+        .map(|p| (p.id, p.residence_region.clone()))
+        .collect();
+    let situation = situation_of(batch, on);
+    let mut e = Evaluated {
+        persons: batch.persons.len(),
+        households: batch.households.len(),
+        decisions: 0,
+        eligible: 0,
+        cannot_decide: 0,
+        seconds: 0.0,
+        offers: Vec::new(),
+    };
+    for d in leye_policy::evaluate_for_sweep(&situation, on, only)? {
+        e.decisions += 1;
+        match d.status {
+            Status::Eligible => {
+                e.eligible += 1;
+                if let Some(o) = offer_of(&d, &person_regions, enterprise_regions) {
+                    e.offers.push(o);
+                }
+            }
+            Status::CannotDecide { .. } => e.cannot_decide += 1,
+            Status::NotEligible => {}
+        }
+    }
+    e.seconds = t.elapsed().as_secs_f64();
+    Ok(e)
+}
+
 /// Run the sweep over the whole registry as of `on` and save the offers.
 pub async fn sweep(
     store: &Store,
@@ -251,35 +301,34 @@ pub async fn sweep(
     let mut offers = Vec::new();
     let mut reader = store.registry_reader(2000).await?;
     let (mut read_s, mut eval_s) = (0.0, 0.0);
+    let enterprise_regions = std::sync::Arc::new(enterprise_regions);
+    let only_owned: Option<Vec<String>> = only.map(<[String]>::to_vec);
+    // Read batch k+1 while batch k is evaluated on another core.
+    let mut pending: Option<tokio::task::JoinHandle<Result<Evaluated, SweepError>>> = None;
     loop {
         let t = Instant::now();
-        let Some(batch) = reader.next().await? else {
+        let batch = reader.next().await?;
+        read_s += t.elapsed().as_secs_f64();
+        if let Some(h) = pending.take() {
+            let done = h
+                .await
+                .map_err(|e| SweepError::Export(format!("普查任务异常: {e}")))??;
+            report.persons += done.persons;
+            report.households += done.households;
+            report.decisions += done.decisions;
+            report.eligible += done.eligible;
+            report.cannot_decide += done.cannot_decide;
+            eval_s += done.seconds;
+            offers.extend(done.offers);
+        }
+        let Some(batch) = batch else {
             break;
         };
-        read_s += t.elapsed().as_secs_f64();
-        let t = Instant::now();
-        report.persons += batch.persons.len();
-        report.households += batch.households.len();
-        let person_regions: HashMap<i64, String> = batch
-            .persons
-            .iter()
-            .map(|p| (p.id, p.residence_region.clone()))
-            .collect();
-        let situation = situation_of(&batch, on);
-        for d in leye_policy::evaluate(&situation, on, only)? {
-            report.decisions += 1;
-            match d.status {
-                Status::Eligible => {
-                    report.eligible += 1;
-                    if let Some(o) = offer_of(&d, &person_regions, &enterprise_regions) {
-                        offers.push(o);
-                    }
-                }
-                Status::CannotDecide { .. } => report.cannot_decide += 1,
-                Status::NotEligible => {}
-            }
-        }
-        eval_s += t.elapsed().as_secs_f64();
+        let regions = enterprise_regions.clone();
+        let only = only_owned.clone();
+        pending = Some(tokio::task::spawn_blocking(move || {
+            evaluate_batch(&batch, on, only.as_deref(), &regions)
+        }));
         let (done, total) = reader.progress();
         progress(done, total);
     }

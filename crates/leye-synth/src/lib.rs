@@ -5,6 +5,7 @@
 //! through the store's public functions (scoped, audited), never raw SQL. Same seed, same
 //! city. It never reads the clock: the caller gives "now".
 
+pub mod city;
 mod names;
 mod rng;
 

@@ -63,7 +63,23 @@ fn int(s: &str, row: usize, col: &str) -> Result<i32> {
 
 fn persons(csv: &Csv) -> Result<Vec<AnchorPerson>> {
     let c = |n: &str| csv.col(n);
-    let (hh, birth, sex, has_pwp, approval, cadre, unemp, disabled, veteran, grad, student, hte, employed, able, started) = (
+    let (
+        hh,
+        birth,
+        sex,
+        has_pwp,
+        approval,
+        cadre,
+        unemp,
+        disabled,
+        veteran,
+        grad,
+        student,
+        hte,
+        employed,
+        able,
+        started,
+    ) = (
         c("household_id")?,
         c("birth")?,
         c("sex")?,
@@ -109,13 +125,19 @@ fn persons(csv: &Csv) -> Result<Vec<AnchorPerson>> {
 /// `leye bench policy --openfisca DIR`.
 pub fn policy(dir: &Path) -> Result<()> {
     let summary: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("summary.json"))
-            .with_context(|| format!("无法读取 {}/summary.json(先运行 run.sh export N DIR)", dir.display()))?,
+        &std::fs::read_to_string(dir.join("summary.json")).with_context(|| {
+            format!(
+                "无法读取 {}/summary.json(先运行 run.sh export N DIR)",
+                dir.display()
+            )
+        })?,
     )?;
     let period = summary["period"].as_str().unwrap_or("2024-06");
     let start = NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d")
         .context("summary.json 的 period 无效")?;
-    let openfisca_s = summary["openfisca_engine_total_s"].as_f64().unwrap_or(f64::NAN);
+    let openfisca_s = summary["openfisca_engine_total_s"]
+        .as_f64()
+        .unwrap_or(f64::NAN);
     let t = Instant::now();
     let people = persons(&read_csv(&dir.join("persons.csv"))?)?;
     let households_csv = read_csv(&dir.join("households.csv"))?;
@@ -134,7 +156,13 @@ pub fn policy(dir: &Path) -> Result<()> {
         zero = zero_employment_households(&people, n_households, &k);
         outputs = people
             .iter()
-            .map(|p| compute(p, zero.get(p.household as usize).copied().unwrap_or(false), &k))
+            .map(|p| {
+                compute(
+                    p,
+                    zero.get(p.household as usize).copied().unwrap_or(false),
+                    &k,
+                )
+            })
             .collect::<Vec<_>>();
         best = best.min(t.elapsed().as_secs_f64());
     }
@@ -150,7 +178,11 @@ pub fn policy(dir: &Path) -> Result<()> {
         c("in_zero_employment_household")?,
     );
     if results.rows.len() != outputs.len() {
-        bail!("行数不一致: OpenFisca {} 行, leye {} 行", results.rows.len(), outputs.len());
+        bail!(
+            "行数不一致: OpenFisca {} 行, leye {} 行",
+            results.rows.len(),
+            outputs.len()
+        );
     }
     let mut mismatches = 0usize;
     for (i, (r, o)) in results.rows.iter().zip(&outputs).enumerate() {
@@ -160,7 +192,8 @@ pub fn policy(dir: &Path) -> Result<()> {
             && flag(get(key)) == o.key_group
             && flag(get(elig)) == o.startup_subsidy_eligible
             && amount_fen == o.startup_subsidy_amount_fen
-            && get(months).parse::<i32>().ok() == Some(o.public_welfare_post_subsidy_months_allowed)
+            && get(months).parse::<i32>().ok()
+                == Some(o.public_welfare_post_subsidy_months_allowed)
             && flag(get(inzero)) == o.in_zero_employment_household;
         if !same {
             mismatches += 1;
@@ -176,13 +209,25 @@ pub fn policy(dir: &Path) -> Result<()> {
         }
     }
     let n = people.len();
-    println!("# leye bench policy: OpenFisca anchor rules, {n} persons, {n_households} households, period {period}");
+    println!(
+        "# leye bench policy: OpenFisca anchor rules, {n} persons, {n_households} households, period {period}"
+    );
     println!("csv load (not timed in either engine): {load_s:.3} s");
-    println!("leye engine (params + households + persons, best of {runs}): {best:.4} s ({:.0} persons/s)", n as f64 / best);
+    println!(
+        "leye engine (params + households + persons, best of {runs}): {best:.4} s ({:.0} persons/s)",
+        n as f64 / best
+    );
     println!("OpenFisca engine (build + calculate, from summary.json): {openfisca_s:.4} s");
-    println!("rows compared: {} persons + {n_households} households, mismatches: {mismatches}", n);
+    println!(
+        "rows compared: {} persons + {n_households} households, mismatches: {mismatches}",
+        n
+    );
     let ratio = openfisca_s / best;
-    let matched = if mismatches == 0 { "all".to_string() } else { format!("{mismatches}_mismatches") };
+    let matched = if mismatches == 0 {
+        "all".to_string()
+    } else {
+        format!("{mismatches}_mismatches")
+    };
     println!(
         "bench=policy persons={n} leye_s={best:.4} openfisca_s={openfisca_s:.4} ratio={ratio:.1} match={matched}"
     );
@@ -190,4 +235,70 @@ pub fn policy(dir: &Path) -> Result<()> {
         bail!("{mismatches} 行与 OpenFisca 不一致");
     }
     Ok(())
+}
+
+/// `leye bench sweep --scale F`: synthesise a city into a fresh SQLite database (or use
+/// `--db`), then time the full sweep from the database and report peak memory.
+pub async fn sweep(scale: f64, db: Option<String>) -> Result<()> {
+    let dir = tempfile_dir()?;
+    let (db, synth_s) = match db {
+        Some(db) => (db, 0.0),
+        None => {
+            let path = dir.join("bench-sweep.db");
+            let db = path.display().to_string();
+            let t = Instant::now();
+            crate::synth(scale, 20240711, db.clone()).await?;
+            (db, t.elapsed().as_secs_f64())
+        }
+    };
+    let store = leye_store::Store::connect(&db).await?;
+    let on = crate::today();
+    let t = Instant::now();
+    let mut bars = crate::progress_bars();
+    let report = leye_sweep::sweep(
+        &store,
+        on,
+        None,
+        &leye_store::Actor::system("bench"),
+        chrono::Utc::now(),
+        |done, total| bars("普查", done as u64, total as u64),
+    )
+    .await?;
+    let sweep_s = t.elapsed().as_secs_f64();
+    let rss = peak_rss_mib().unwrap_or(f64::NAN);
+    println!(
+        "# leye bench sweep: scale {scale}, {} persons, {} households",
+        report.persons, report.households
+    );
+    println!("synthesis: {synth_s:.1} s");
+    println!(
+        "sweep: {sweep_s:.2} s (read {:.2} s, evaluate {:.2} s, save {:.2} s), {} decisions, {} eligible, {} offers open",
+        report.read_s,
+        report.eval_s,
+        report.save_s,
+        report.decisions,
+        report.eligible,
+        report.saved.open
+    );
+    for (m, n, fen) in &report.by_measure {
+        if *n > 0 {
+            println!(
+                "  {m}: {n} offers, {} yuan",
+                leye_domain::Money::from_fen(*fen)
+            );
+        }
+    }
+    println!("peak RSS: {rss:.0} MiB");
+    println!(
+        "bench=sweep scale={scale} persons={} sweep_s={sweep_s:.2} read_s={:.2} eval_s={:.2} save_s={:.2} offers={} peak_rss_mib={rss:.0}",
+        report.persons, report.read_s, report.eval_s, report.save_s, report.saved.open
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+fn tempfile_dir() -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("leye-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }

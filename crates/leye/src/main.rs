@@ -37,6 +37,18 @@ enum Command {
         #[arg(long, default_value = DEFAULT_ADDR)]
         addr: String,
     },
+    /// 生成合成湖州市(写入空库) / Generate the synthetic Huzhou into an empty database
+    Synth {
+        /// 规模, 1.0 约 340 万人 / Scale; 1.0 is about 3.4 million residents
+        #[arg(long, default_value_t = 0.01)]
+        scale: f64,
+        /// 随机种子 / Seed (same seed, same city)
+        #[arg(long, default_value_t = 20240711)]
+        seed: u64,
+        /// 数据库(SQLite 路径或 postgres:// 地址) / Database (SQLite path or postgres:// URL)
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+    },
     /// 启动服务(网页与接口) / Serve the web UI and the JSON API
     Serve {
         /// 数据库(SQLite 路径或 postgres:// 地址) / Database (SQLite path or postgres:// URL)
@@ -131,6 +143,15 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// 合成城市 + 全量免申即享普查,报告耗时与峰值内存 / Synthesise a city, then time the full sweep
+    Sweep {
+        /// 规模, 1.0 约 340 万人 / Scale; 1.0 is about 3.4 million residents
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// 已有的合成城市数据库(跳过生成) / Use this synthesised database instead of building one
+        #[arg(long)]
+        db: Option<String>,
+    },
     /// 与 OpenFisca 对比规则引擎 / The rules engine against OpenFisca on the anchor's export
     Policy {
         /// run.sh export N DIR 生成的目录 / Directory written by `run.sh export N DIR`
@@ -221,6 +242,10 @@ fn main() -> ExitCode {
         } => retirement(&birth, &sex, original_age),
         Command::Demo { db, addr } => run_async(demo(db, addr)),
         Command::Serve { db, addr } => run_async(serve(db, addr)),
+        Command::Synth { scale, seed, db } => run_async(synth(scale, seed, db)),
+        Command::Bench {
+            command: BenchCommand::Sweep { scale, db },
+        } => run_async(bench::sweep(scale, db)),
         Command::Migrate { db } => run_async(migrate(db)),
         Command::User {
             command:
@@ -387,7 +412,7 @@ fn run_async_code(f: impl std::future::Future<Output = Result<ExitCode>>) -> Exi
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+                .unwrap_or_else(|_| "info,sqlx=error".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -574,6 +599,55 @@ async fn demo_users(store: &leye_store::Store) -> Result<()> {
     for (username, name, _, _) in DEMO_USERS {
         println!("  {username:<8} {name}");
     }
+    Ok(())
+}
+
+/// A progress bar per step, on standard error.
+pub(crate) fn progress_bars() -> impl FnMut(&str, u64, u64) {
+    let mut bars: Vec<(String, indicatif::ProgressBar)> = Vec::new();
+    move |step: &str, done: u64, total: u64| {
+        let bar = match bars.iter().find(|(s, _)| s == step) {
+            Some((_, b)) => b.clone(),
+            None => {
+                let b = indicatif::ProgressBar::new(total.max(1));
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{msg:6} [{bar:40}] {pos}/{len} {per_sec} 剩余 {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                );
+                b.set_message(step.to_string());
+                bars.push((step.to_string(), b.clone()));
+                b
+            }
+        };
+        bar.set_length(total.max(1));
+        bar.set_position(done);
+        if done >= total {
+            bar.finish();
+        }
+    }
+}
+
+pub(crate) async fn synth(scale: f64, seed: u64, db: String) -> Result<()> {
+    if !(scale > 0.0 && scale <= 2.0) {
+        anyhow::bail!("规模应在 0 到 2 之间(1.0 约 340 万人): {scale}");
+    }
+    let store = open(&db).await?;
+    let t = std::time::Instant::now();
+    let opts = leye_synth::city::CityOptions {
+        scale,
+        seed,
+        today: today(),
+    };
+    let mut bars = progress_bars();
+    let sum = leye_synth::city::load_city(&store, opts, Utc::now(), &mut bars).await?;
+    println!("{}", serde_json::to_string_pretty(&sum)?);
+    println!(
+        "合成城市已写入 / synthetic city written to {db} in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

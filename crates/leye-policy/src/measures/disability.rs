@@ -4,7 +4,9 @@
 
 use crate::decision::{Condition, Decision, Outcome};
 use crate::params::PolicyError;
-use crate::rule::{EmploymentCtx, Measure, Missing, Outline, Params, Rule, met, note, shown};
+use crate::rule::{
+    EmploymentCtx, Measure, Missing, Outline, Params, Rule, Screen, met, note, shown,
+};
 use crate::situation::{DisabilityKind, EmploymentKind, Enterprise};
 use chrono::{Datelike, NaiveDate};
 use leye_domain::Money;
@@ -23,6 +25,7 @@ pub const PLACEMENT: Measure = Measure {
     documents: &["残疾人证", "劳动合同", "社会保险缴费记录"],
     params,
     rule: Rule::Employment(placement),
+    screen: Screen::Employment(|e, _| e.person.person.disability_certificate != Some(false)),
 };
 
 pub const QUOTA: Measure = Measure {
@@ -35,6 +38,7 @@ pub const QUOTA: Measure = Measure {
     documents: &["在职职工名册", "残疾职工残疾人证", "辅助性就业岗位协议"],
     params,
     rule: Rule::Enterprise(quota),
+    screen: Screen::Always,
 };
 
 fn placement(e: &EmploymentCtx<'_>, on: NaiveDate) -> Result<Option<Decision>, PolicyError> {

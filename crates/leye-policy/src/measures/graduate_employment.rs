@@ -3,7 +3,9 @@
 
 use crate::decision::{Condition, Decision, Outcome};
 use crate::params::PolicyError;
-use crate::rule::{EmploymentCtx, Measure, Missing, Outline, Params, Rule, met, note, shown};
+use crate::rule::{
+    EmploymentCtx, Measure, Missing, Outline, Params, Rule, Screen, met, note, shown,
+};
 use crate::situation::EmploymentKind;
 use chrono::{Months, NaiveDate};
 use leye_domain::Money;
@@ -28,6 +30,7 @@ pub const MEASURE: Measure = Measure {
     ],
     params,
     rule: Rule::Employment(evaluate),
+    screen: Screen::Employment(|e, _| e.person.person.education.is_none_or(|x| x.is_higher())),
 };
 
 fn evaluate(e: &EmploymentCtx<'_>, on: NaiveDate) -> Result<Option<Decision>, PolicyError> {

@@ -9,7 +9,7 @@
 
 use crate::decision::{Condition, Decision, Outcome, Status, all_of, any_of};
 use crate::params::PolicyError;
-use crate::rule::{Measure, PersonCtx, Rule};
+use crate::rule::{Measure, PersonCtx, Rule, Screen};
 use chrono::{Months, NaiveDate};
 use leye_domain::Sex;
 use leye_domain::YearMonth;
@@ -34,6 +34,8 @@ pub const MEASURE: Measure = Measure {
     documents: &["身份证", "失业登记证明", "困难情形证明(如低保证、残疾人证)"],
     params,
     rule: Rule::Person(evaluate),
+    // Not registered unemployed: the registration condition fails.
+    screen: Screen::Person(|p, _| p.person.registered_unemployed != Some(false)),
 };
 
 /// The rule over a person of the situation.

@@ -3,7 +3,7 @@
 
 use crate::decision::{Condition, Decision, Outcome};
 use crate::params::PolicyError;
-use crate::rule::{Measure, Missing, Outline, Params, Rule, met, shown};
+use crate::rule::{Measure, Missing, Outline, Params, Rule, Screen, met, shown};
 use crate::situation::{AwardLevel, Enterprise};
 use chrono::{Months, NaiveDate};
 use leye_domain::Money;
@@ -22,6 +22,7 @@ pub const MEASURE: Measure = Measure {
     documents: &["称号证书或命名文件"],
     params,
     rule: Rule::Enterprise(evaluate),
+    screen: Screen::Always,
 };
 
 fn evaluate(e: &Enterprise, on: NaiveDate) -> Result<Option<Decision>, PolicyError> {

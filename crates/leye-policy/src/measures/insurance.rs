@@ -5,7 +5,7 @@
 use crate::decision::{Condition, Decision, Outcome};
 use crate::params::PolicyError;
 use crate::rule::{
-    Measure, Missing, Outline, Params, PersonCtx, Rule, met, note, retirement_day, shown,
+    Measure, Missing, Outline, Params, PersonCtx, Rule, Screen, met, note, retirement_day, shown,
 };
 use crate::situation::SpecialWorker;
 use chrono::NaiveDate;
@@ -24,6 +24,7 @@ pub const WORK_INJURY: Measure = Measure {
     documents: &["身份证", "用工(实习、见习)协议"],
     params,
     rule: Rule::Person(work_injury),
+    screen: Screen::Always,
 };
 
 pub const FLEXIBLE: Measure = Measure {
@@ -36,6 +37,7 @@ pub const FLEXIBLE: Measure = Measure {
     documents: &["身份证", "灵活就业登记或就业证明"],
     params,
     rule: Rule::Person(flexible),
+    screen: Screen::Always,
 };
 
 fn work_injury(p: &PersonCtx<'_>, on: NaiveDate) -> Result<Option<Decision>, PolicyError> {

@@ -8,7 +8,8 @@
 use crate::decision::{Condition, Decision, Outcome};
 use crate::params::PolicyError;
 use crate::rule::{
-    EmploymentCtx, Measure, Missing, Outline, Params, Rule, met, note, one_of, shown, yes_no,
+    EmploymentCtx, Measure, Missing, Outline, Params, Rule, Screen, met, note, one_of, shown,
+    yes_no,
 };
 use crate::situation::EmploymentKind;
 use chrono::{Datelike, Months, NaiveDate};
@@ -30,6 +31,11 @@ pub const MEASURE: Measure = Measure {
     documents: &["劳动合同", "社会保险缴费记录", "毕业证书或失业登记证明"],
     params,
     rule: Rule::Employment(evaluate),
+    // Neither a graduate nor hired from registered unemployment: no category can hold.
+    screen: Screen::Employment(|e, _| {
+        !(e.person.person.education.is_some_and(|x| !x.is_higher())
+            && e.employment.hired_from_registered_unemployment == Some(false))
+    }),
 };
 
 /// Facts of one hire; `None` is unknown.

@@ -4,7 +4,9 @@
 
 use crate::decision::{Condition, Decision, Outcome};
 use crate::params::PolicyError;
-use crate::rule::{Measure, Missing, Outline, Params, PersonCtx, Rule, note, shown, yes_no};
+use crate::rule::{
+    Measure, Missing, Outline, Params, PersonCtx, Rule, Screen, note, shown, yes_no,
+};
 use chrono::NaiveDate;
 use leye_domain::Money;
 
@@ -27,7 +29,26 @@ pub const MEASURE: Measure = Measure {
     ],
     params,
     rule: Rule::Person(evaluate),
+    screen: Screen::Person(screen),
 };
+
+/// From a paired region (or unknown) and not known to be other than poverty-alleviated.
+fn screen(p: &PersonCtx<'_>, on: NaiveDate) -> bool {
+    if p.person.poverty_alleviated == Some(false) {
+        return false;
+    }
+    let Some(h) = p.person.hukou_region.as_deref() else {
+        return true;
+    };
+    params()
+        .and_then(|ps| ps.at("regions", on))
+        .map_or(true, |r| {
+            r.value
+                .split(',')
+                .map(str::trim)
+                .any(|prefix| !prefix.is_empty() && h.starts_with(prefix))
+        })
+}
 
 fn evaluate(p: &PersonCtx<'_>, on: NaiveDate) -> Result<Option<Decision>, PolicyError> {
     let x = p.person;

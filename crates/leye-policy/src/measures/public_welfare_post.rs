@@ -10,7 +10,8 @@
 use crate::decision::{Condition, Decision, Outcome};
 use crate::params::PolicyError;
 use crate::rule::{
-    EmploymentCtx, Measure, Missing, Outline, Params, Rule, met, retirement_day_of, shown, yes_no,
+    EmploymentCtx, Measure, Missing, Outline, Params, Rule, Screen, met, retirement_day_of, shown,
+    yes_no,
 };
 use crate::situation::EmploymentKind;
 use chrono::{Days, Months, NaiveDate};
@@ -37,6 +38,7 @@ pub const MEASURE: Measure = Measure {
     ],
     params,
     rule: Rule::Employment(evaluate),
+    screen: Screen::Always,
 };
 
 /// Facts of one placement; `None` is unknown.

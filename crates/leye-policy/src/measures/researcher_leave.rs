@@ -5,7 +5,9 @@
 
 use crate::decision::{Condition, Decision, Outcome};
 use crate::params::PolicyError;
-use crate::rule::{Measure, Missing, Outline, Params, PersonCtx, Rule, met, note, shown, yes_no};
+use crate::rule::{
+    Measure, Missing, Outline, Params, PersonCtx, Rule, Screen, met, note, shown, yes_no,
+};
 use chrono::{Days, Months, NaiveDate};
 
 crate::param_file!("researcher_leave.toml");
@@ -27,6 +29,7 @@ pub const MEASURE: Measure = Measure {
     ],
     params,
     rule: Rule::Person(evaluate),
+    screen: Screen::Always,
 };
 
 fn evaluate(p: &PersonCtx<'_>, on: NaiveDate) -> Result<Option<Decision>, PolicyError> {

@@ -5,7 +5,7 @@
 
 use crate::decision::{Condition, Decision, Outcome};
 use crate::params::PolicyError;
-use crate::rule::{Measure, Missing, Outline, Params, PersonCtx, Rule, met, shown};
+use crate::rule::{Measure, Missing, Outline, Params, PersonCtx, Rule, Screen, met, shown};
 use crate::situation::{DigitalLevel, Enterprise, SkillsClass};
 use chrono::{Months, NaiveDate};
 use leye_domain::Money;
@@ -22,6 +22,7 @@ pub const TECHNICIAN_CLASS: Measure = Measure {
     documents: &["学籍证明", "在读证明"],
     params,
     rule: Rule::Person(technician_class),
+    screen: Screen::Always,
 };
 
 pub const PARTNER_COLLEGE: Measure = Measure {
@@ -34,6 +35,7 @@ pub const PARTNER_COLLEGE: Measure = Measure {
     documents: &["合作协议", "输送学生名册及学籍证明"],
     params,
     rule: Rule::Enterprise(partner_college),
+    screen: Screen::Always,
 };
 
 pub const DIGITAL_ENGINEER: Measure = Measure {
@@ -46,6 +48,7 @@ pub const DIGITAL_ENGINEER: Measure = Measure {
     documents: &["身份证", "数字技术工程师证书", "培训费发票"],
     params,
     rule: Rule::Person(digital_engineer),
+    screen: Screen::Always,
 };
 
 fn technician_class(p: &PersonCtx<'_>, on: NaiveDate) -> Result<Option<Decision>, PolicyError> {

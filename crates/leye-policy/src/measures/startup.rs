@@ -8,7 +8,8 @@
 use crate::decision::{Condition, Decision, Outcome};
 use crate::params::PolicyError;
 use crate::rule::{
-    Measure, Missing, Outline, Params, PersonCtx, Rule, met, note, one_of, shown, tri, yes_no,
+    Measure, Missing, Outline, Params, PersonCtx, Rule, Screen, met, note, one_of, shown, tri,
+    yes_no,
 };
 use crate::situation::Business;
 use chrono::{Datelike, Days, Months, NaiveDate};
@@ -32,6 +33,7 @@ pub const ONE_TIME: Measure = Measure {
     documents: &["身份证", "营业执照", "重点人群身份证明", "经营场所证明"],
     params,
     rule: Rule::Person(one_time),
+    screen: Screen::Always,
 };
 
 pub const DRIVEN_EMPLOYMENT: Measure = Measure {
@@ -44,6 +46,7 @@ pub const DRIVEN_EMPLOYMENT: Measure = Measure {
     documents: &["营业执照", "劳动合同", "社会保险缴费记录"],
     params,
     rule: Rule::Person(driven_employment),
+    screen: Screen::Always,
 };
 
 pub const RENT: Measure = Measure {
@@ -56,6 +59,7 @@ pub const RENT: Measure = Measure {
     documents: &["营业执照", "租赁合同", "租金支付凭证"],
     params,
     rule: Rule::Person(rent),
+    screen: Screen::Always,
 };
 
 pub const LOAN: Measure = Measure {
@@ -68,6 +72,7 @@ pub const LOAN: Measure = Measure {
     documents: &["身份证", "营业执照", "创业计划书", "身份证明材料"],
     params,
     rule: Rule::Person(loan),
+    screen: Screen::Always,
 };
 
 /// The business, when the person started one.

@@ -7,7 +7,8 @@
 use crate::decision::{Condition, Decision, Outcome};
 use crate::params::PolicyError;
 use crate::rule::{
-    EmploymentCtx, Measure, Missing, Outline, Params, Rule, met, note, one_of, shown, tri, yes_no,
+    EmploymentCtx, Measure, Missing, Outline, Params, Rule, Screen, met, note, one_of, shown, tri,
+    yes_no,
 };
 use crate::situation::EmploymentKind;
 use chrono::{Months, NaiveDate};
@@ -27,6 +28,7 @@ pub const MEASURE: Measure = Measure {
     documents: &["见习协议", "见习人员花名册", "见习生活费发放记录"],
     params,
     rule: Rule::Employment(evaluate),
+    screen: Screen::Always,
 };
 
 /// Complete months from `start` to `end` inclusive: a month starting on the 15th is

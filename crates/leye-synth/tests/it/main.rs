@@ -58,3 +58,81 @@ async fn same_seed_same_city() {
     assert_eq!(ids(&a.store).await, ids(&b.store).await);
     assert_ne!(ids(&a.store).await, ids(&c.store).await);
 }
+
+/// The city at a small scale: valid identifiers, the shape asked for, one audit row,
+/// the same city for the same seed, and nothing written into a registry that has data.
+async fn city_at_scale(store: Store) {
+    use leye_synth::city::{CityOptions, load_city};
+    let opts = CityOptions {
+        scale: 0.002,
+        seed: 42,
+        today: leye_testkit::today(),
+    };
+    let mut steps = Vec::new();
+    let mut progress =
+        |step: &str, done: u64, total: u64| steps.push((step.to_string(), done, total));
+    let s = load_city(&store, opts, now(), &mut progress).await.unwrap();
+    assert!(steps.iter().any(|(s, d, t)| s == "人员" && d >= t));
+    assert!((6_800..7_000).contains(&s.persons), "{s:?}");
+    assert_eq!(s.enterprises, 120);
+    assert_eq!(s.headcount_rows, 120 * 24);
+    let c = store.counts(&Scope::System).await.unwrap();
+    assert_eq!(c.persons as u64, s.persons);
+    // Every ID number parses and matches the stored birth date and sex.
+    let mut tx = store.begin_read().await.unwrap();
+    let page = leye_store::list_persons(
+        &mut tx,
+        &Scope::System,
+        &PersonFilter::default(),
+        Paging::new(Some(1), Some(200)),
+    )
+    .await
+    .unwrap();
+    for p in &page.items {
+        let id = leye_domain::IdNumber::parse(&p.id_number, leye_testkit::today()).unwrap();
+        assert_eq!(id.birth_date().to_string(), p.birth_date);
+        assert_eq!(id.sex().code(), p.sex);
+    }
+    let log = leye_store::audit_entries(&mut tx, "registry", 0)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    tx.commit().await.unwrap();
+    // Shape: about 2% of the labour force registered unemployed; some from the paired region.
+    let unemployed = s.registered_unemployed as f64 / s.persons as f64;
+    assert!((0.005..0.03).contains(&unemployed), "{unemployed}");
+    assert!(s.from_paired_region > 0);
+    // A second load into the same registry is refused and changes nothing.
+    let e = load_city(&store, opts, now(), &mut |_, _, _| {}).await;
+    assert!(e.unwrap_err().to_string().contains("空库"));
+    assert_eq!(
+        store.counts(&Scope::System).await.unwrap().persons as u64,
+        s.persons
+    );
+    // Same seed, same city.
+    let other = TestDb::sqlite().await;
+    let again = load_city(&other.store, opts, now(), &mut |_, _, _| {})
+        .await
+        .unwrap();
+    assert_eq!(again.persons, s.persons);
+    let a = store.begin_read().await.unwrap();
+    let b = other.store.begin_read().await.unwrap();
+    let first = |tx| async move {
+        let mut tx: leye_store::Tx = tx;
+        let p = leye_store::list_persons(
+            &mut tx,
+            &Scope::System,
+            &PersonFilter::default(),
+            Paging::new(Some(3), Some(50)),
+        )
+        .await
+        .unwrap();
+        p.items
+            .iter()
+            .map(|p| p.id_number.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(first(a).await, first(b).await);
+}
+
+both_backends!(city_at_scale);
