@@ -269,24 +269,49 @@ pub struct SweepBatch {
     pub households: Vec<SweepHousehold>,
 }
 
-const SWEEP_PERSON_COLS: &str = "p.id, p.sex, p.birth_date, p.residence_region, p.hukou_region, p.education, \
-    p.graduation_date, p.disability_grade, p.veteran, p.poverty_alleviated, p.assistance, p.urban";
+/// The sweep reads millions of rows; the `Any` driver's cost is per value, so each person's
+/// facts come packed in one text column (codes and dates never contain `|`) and are split here.
+const SWEEP_PERSON_COLS: &str = "p.id, p.sex || '|' || p.birth_date || '|' || p.residence_region || '|' || \
+    COALESCE(p.hukou_region, '') || '|' || p.education || '|' || COALESCE(p.graduation_date, '') || '|' || \
+    COALESCE(CAST(p.disability_grade AS TEXT), '') || '|' || CAST(p.veteran AS TEXT) || '|' || \
+    CAST(p.poverty_alleviated AS TEXT) || '|' || p.assistance || '|' || CAST(p.urban AS TEXT) AS packed";
+
+/// Events packed the same way.
+const SWEEP_EVENT_COLS: &str = "e.person_id, e.status || '|' || e.effective || '|' || \
+    COALESCE(CAST(e.enterprise_id AS TEXT), '') || '|' || COALESCE(CAST(e.benefit_months AS TEXT), '') AS packed";
+
+fn unpack(r: &AnyRow, n: usize) -> Result<Vec<String>, sqlx::Error> {
+    let packed = r.text("packed")?;
+    let parts: Vec<String> = packed.split('|').map(str::to_string).collect();
+    if parts.len() == n {
+        Ok(parts)
+    } else {
+        Err(sqlx::Error::Decode(
+            format!("sweep row has {} fields, expected {n}", parts.len()).into(),
+        ))
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
 
 fn sweep_person(r: &AnyRow, household_id: Option<i64>) -> Result<SweepPerson, sqlx::Error> {
+    let f = unpack(r, 11)?;
     Ok(SweepPerson {
         id: r.int("id")?,
         household_id,
-        sex: r.text("sex")?,
-        birth_date: r.text("birth_date")?,
-        residence_region: r.text("residence_region")?,
-        hukou_region: r.opt_text("hukou_region")?,
-        education: r.text("education")?,
-        graduation_date: r.opt_text("graduation_date")?,
-        disability_grade: r.opt_int("disability_grade")?,
-        veteran: r.flag("veteran")?,
-        poverty_alleviated: r.flag("poverty_alleviated")?,
-        assistance: r.text("assistance")?,
-        urban: r.flag("urban")?,
+        sex: f[0].clone(),
+        birth_date: f[1].clone(),
+        residence_region: f[2].clone(),
+        hukou_region: opt(&f[3]),
+        education: f[4].clone(),
+        graduation_date: opt(&f[5]),
+        disability_grade: f[6].parse().ok(),
+        veteran: f[7] == "1",
+        poverty_alleviated: f[8] == "1",
+        assistance: f[9].clone(),
+        urban: f[10] == "1",
         events: Vec::new(),
     })
 }
@@ -386,10 +411,11 @@ impl RegistryReader<'_> {
                 .map(|r| sweep_person(r, Some(r.int("household_id").unwrap_or(0))))
                 .collect::<Result<Vec<_>, _>>()?;
             let events = q(
-                "SELECT e.person_id, e.status, e.effective, e.enterprise_id, e.benefit_months \
-                 FROM labour_events e JOIN household_members m ON m.person_id = e.person_id \
-                 WHERE m.household_id > $1 AND m.household_id <= $2 ORDER BY e.person_id, e.effective, e.id"
-                    .to_string(),
+                format!(
+                    "SELECT {SWEEP_EVENT_COLS} \
+                     FROM labour_events e JOIN household_members m ON m.person_id = e.person_id \
+                     WHERE m.household_id > $1 AND m.household_id <= $2 ORDER BY e.person_id, e.effective, e.id"
+                ),
                 &[Arg::Int(lo), Arg::Int(hi)],
             )
             .fetch_all(&mut *tx)
@@ -413,11 +439,12 @@ impl RegistryReader<'_> {
                 .map(|r| sweep_person(r, None))
                 .collect::<Result<Vec<_>, _>>()?;
             let events = q(
-                "SELECT e.person_id, e.status, e.effective, e.enterprise_id, e.benefit_months \
-                 FROM labour_events e WHERE e.person_id > $1 AND e.person_id <= $2 \
-                 AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = e.person_id) \
-                 ORDER BY e.person_id, e.effective, e.id"
-                    .to_string(),
+                format!(
+                    "SELECT {SWEEP_EVENT_COLS} \
+                     FROM labour_events e WHERE e.person_id > $1 AND e.person_id <= $2 \
+                     AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = e.person_id) \
+                     ORDER BY e.person_id, e.effective, e.id"
+                ),
                 &[Arg::Int(lo), Arg::Int(hi)],
             )
             .fetch_all(&mut *tx)
@@ -447,11 +474,12 @@ fn attach_events(
             i += 1;
         }
         if i < persons.len() && persons[i].id == pid {
+            let f = unpack(r, 4)?;
             persons[i].events.push((
-                r.text("status")?,
-                r.text("effective")?,
-                r.opt_int("enterprise_id")?,
-                r.opt_int("benefit_months")?,
+                f[0].clone(),
+                f[1].clone(),
+                f[2].parse().ok(),
+                f[3].parse().ok(),
             ));
         }
     }

@@ -299,7 +299,7 @@ pub async fn sweep(
         ..Default::default()
     };
     let mut offers = Vec::new();
-    let mut reader = store.registry_reader(2000).await?;
+    let mut reader = store.registry_reader(10_000).await?;
     let (mut read_s, mut eval_s) = (0.0, 0.0);
     let enterprise_regions = std::sync::Arc::new(enterprise_regions);
     let only_owned: Option<Vec<String>> = only.map(<[String]>::to_vec);

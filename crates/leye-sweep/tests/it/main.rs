@@ -235,3 +235,42 @@ async fn sweep_finds_the_entitled(store: Store) {
 }
 
 both_backends!(sweep_finds_the_entitled);
+
+/// The same synthetic city gives the same offers on SQLite and PostgreSQL, among them
+/// hard-to-employ people, job-expansion hires and graduate hires.
+#[tokio::test]
+async fn same_offers_on_both_backends() {
+    use leye_synth::city::{CityOptions, load_city};
+    let opts = CityOptions {
+        scale: 0.002,
+        seed: 7,
+        today: today(),
+    };
+    let mut found = Vec::new();
+    for db in [
+        leye_testkit::TestDb::sqlite().await,
+        leye_testkit::TestDb::postgres().await,
+    ] {
+        load_city(&db.store, opts, now(), &mut |_, _, _| {})
+            .await
+            .unwrap();
+        let r = leye_sweep::sweep(&db.store, today(), None, &sys(), now(), |_, _| {})
+            .await
+            .unwrap();
+        assert!(r.saved.open > 0, "{r:?}");
+        let all = leye_sweep::all_offers(&db.store, &Scope::System, &OfferFilter::default())
+            .await
+            .unwrap();
+        let mut keys: Vec<(String, String, Option<i64>)> = all
+            .into_iter()
+            .map(|o| (o.measure, o.subject, o.amount_fen))
+            .collect();
+        keys.sort();
+        found.push(keys);
+    }
+    assert_eq!(found[0], found[1]);
+    let measures: std::collections::HashSet<&str> = found[0].iter().map(|k| k.0.as_str()).collect();
+    for m in ["hard_to_employ", "job_expansion", "graduate_employment"] {
+        assert!(measures.contains(m), "{m}: {measures:?}");
+    }
+}
