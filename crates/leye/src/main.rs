@@ -565,6 +565,10 @@ const DEMO_USERS: &[(&str, &str, &str, &str)] = &[
         "330521",
     ),
     ("zhili", "织里镇人社服务站", "township_officer", "330502102"),
+    ("cun", "织里社区人社驿站", "village_worker", "330502102001"),
+    ("jingxin", "市经信局", "unit_officer", ""),
+    ("qiye", "演示企业人事部", "employer", ""),
+    ("qiuzhi", "演示求职者", "job_seeker", ""),
     ("auditor", "审计员", "auditor", ""),
 ];
 const DEMO_PASSWORD: &str = "demo2024";
@@ -582,6 +586,10 @@ async fn demo_users(store: &leye_store::Store) -> Result<()> {
             ("role", *role),
             ("region_code", *region),
             ("password", DEMO_PASSWORD),
+            ("unit", if *role == "unit_officer" { *name } else { "" }),
+            // The first enterprise and the first person of the demo city.
+            ("enterprise_id", if *role == "employer" { "1" } else { "" }),
+            ("person_id", if *role == "job_seeker" { "1" } else { "" }),
         ] {
             raw.insert(k.to_string(), v.to_string());
         }
@@ -653,16 +661,36 @@ pub(crate) async fn synth(scale: f64, seed: u64, db: String) -> Result<()> {
 
 async fn demo(db: String, addr: String) -> Result<()> {
     let store = open(&db).await?;
-    demo_users(&store).await?;
-    match leye_synth::load_demo_if_empty(&store, Default::default(), 20240711, Utc::now()).await? {
-        Some(s) => println!(
+    if store.counts(&leye_domain::Scope::System).await?.persons == 0 {
+        println!("正在生成 1% 规模的合成湖州市 / building a 1% synthetic Huzhou ...");
+        let opts = leye_synth::city::CityOptions {
+            scale: 0.01,
+            seed: 20240711,
+            today: today(),
+        };
+        let mut bars = progress_bars();
+        let s = leye_synth::city::load_city(&store, opts, Utc::now(), &mut bars).await?;
+        println!(
             "已载入演示城市 / demo city loaded: {} 户家庭, {} 名人员, {} 家企业",
             s.households, s.persons, s.enterprises
-        ),
-        None => {
-            println!("数据库中已有数据,未重复载入演示城市 / database not empty, demo not reloaded")
-        }
+        );
+        let r = leye_sweep::sweep(
+            &store,
+            today(),
+            None,
+            &leye_store::Actor::system("演示数据"),
+            Utc::now(),
+            |_, _| {},
+        )
+        .await?;
+        println!(
+            "免申即享普查 / first sweep: {} 条应享未享 / offers",
+            r.saved.open
+        );
+    } else {
+        println!("数据库中已有数据,未重复载入演示城市 / database not empty, demo not reloaded");
     }
+    demo_users(&store).await?;
     serve_store(store, addr).await
 }
 

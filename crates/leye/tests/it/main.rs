@@ -214,3 +214,66 @@ fn policy_measures_and_eval() {
         "{v}"
     );
 }
+
+/// `leye demo` on an empty database: a 1% synthetic city, a first sweep, one account per
+/// role, and a server that answers.
+#[test]
+fn demo_builds_a_city_and_serves() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = leye_testkit_dir();
+    let db = dir.path().join("demo.db");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leye"))
+        .args([
+            "demo",
+            "--db",
+            db.to_str().unwrap(),
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    for line in out.lines() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("leye is running") {
+            break;
+        }
+    }
+    let fetch = || {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        s.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .ok()?;
+        let mut r = String::new();
+        s.read_to_string(&mut r).ok()?;
+        Some(r).filter(|r| !r.is_empty())
+    };
+    let mut answer = None;
+    for _ in 0..50 {
+        answer = fetch();
+        if answer.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(seen.contains("名人员"), "{seen}");
+    assert!(seen.contains("条应享未享"), "{seen}");
+    for user in ["admin", "cun", "jingxin", "qiye", "qiuzhi", "auditor"] {
+        assert!(seen.contains(user), "{user}: {seen}");
+    }
+    let answer = answer.unwrap_or_default();
+    assert!(
+        answer.starts_with("HTTP/1.") && answer.contains(" 200 "),
+        "{answer}"
+    );
+}
