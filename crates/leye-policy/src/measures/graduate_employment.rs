@@ -33,6 +33,23 @@ pub const MEASURE: Measure = Measure {
     screen: Screen::Employment(|e, _| e.person.person.education.is_none_or(|x| x.is_higher())),
 };
 
+/// A graduate (or unknown), hired recently enough (or unknown).
+fn screen(e: &EmploymentCtx<'_>, on: NaiveDate) -> bool {
+    if e.person.person.education.is_some_and(|x| !x.is_higher()) {
+        return false;
+    }
+    let Some(start) = e.employment.start else {
+        return true;
+    };
+    params()
+        .and_then(|p| p.int_at("apply_within_months", on))
+        .map_or(true, |(within, _)| {
+            start
+                .checked_add_months(Months::new(within as u32))
+                .is_none_or(|l| on <= l)
+        })
+}
+
 fn evaluate(e: &EmploymentCtx<'_>, on: NaiveDate) -> Result<Option<Decision>, PolicyError> {
     if e.employment
         .kind
@@ -44,6 +61,7 @@ fn evaluate(e: &EmploymentCtx<'_>, on: NaiveDate) -> Result<Option<Decision>, Po
     let ps = Params { set: params()?, on };
     let (years, years_p) = ps.int("graduate_window_years")?;
     let (months, months_p) = ps.int("min_contribution_months")?;
+    let (within, within_p) = ps.int("apply_within_months")?;
     let mut m = Missing::default();
     let subject = format!("{}@{}", p.id, e.enterprise.id);
     let mut o = Outline::new(MEASURE.id, CLAUSE, &subject, on);
@@ -78,6 +96,19 @@ fn evaluate(e: &EmploymentCtx<'_>, on: NaiveDate) -> Result<Option<Decision>, Po
         .fact("graduation_date", shown(grad))
         .fact("start", shown(start))
         .param(years_p),
+    );
+    o.conditions.push(
+        Condition::new(
+            format!("入职{within}个月内申请(新引进)"),
+            CLAUSE,
+            start.map_or(Outcome::Unknown, |s| {
+                met(s <= on
+                    && s.checked_add_months(Months::new(within as u32))
+                        .is_some_and(|l| on <= l))
+            }),
+        )
+        .fact("start", shown(start))
+        .param(within_p),
     );
     o.conditions.push(m.flag(
         "签订劳动合同",
@@ -161,6 +192,19 @@ mod tests {
             enterprise: &firm,
         };
         evaluate(&ctx, d("2026-11-28")).unwrap().unwrap()
+    }
+
+    #[test]
+    fn only_newly_recruited() {
+        // Evaluated 2026-11-28: a start on 2024-11-28 is within 24 months, a day earlier not.
+        assert_eq!(
+            run(Education::Bachelor, "2024-06-30", "2024-11-28", 6).status,
+            Status::Eligible
+        );
+        assert_eq!(
+            run(Education::Bachelor, "2024-06-30", "2024-11-27", 6).status,
+            Status::NotEligible
+        );
     }
 
     #[test]
