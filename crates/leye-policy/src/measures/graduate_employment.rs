@@ -30,7 +30,7 @@ pub const MEASURE: Measure = Measure {
     ],
     params,
     rule: Rule::Employment(evaluate),
-    screen: Screen::Employment(|e, _| e.person.person.education.is_none_or(|x| x.is_higher())),
+    screen: Screen::Employment(screen),
 };
 
 /// A graduate (or unknown), hired recently enough (or unknown).
