@@ -105,53 +105,7 @@ pub fn evaluate(
     on: NaiveDate,
     only: Option<&[String]>,
 ) -> Result<Vec<Decision>, PolicyError> {
-    let persons = person_contexts(s, on);
-    let enterprises: HashMap<&str, &situation::Enterprise> =
-        s.enterprises.iter().map(|e| (e.id.as_str(), e)).collect();
-    let mut out = Vec::new();
-    for m in measures::ALL {
-        if only.is_some_and(|ids| !ids.iter().any(|i| i == m.id)) {
-            continue;
-        }
-        match m.rule {
-            Rule::Person(f) => {
-                for p in &s.persons {
-                    if let Some(ctx) = persons.get(p.id.as_str())
-                        && let Some(d) = in_force(m, &p.id, on, f(ctx, on))?
-                    {
-                        out.push(d);
-                    }
-                }
-            }
-            Rule::Employment(f) => {
-                for e in &s.employments {
-                    let (Some(person), Some(enterprise)) = (
-                        persons.get(e.person.as_str()),
-                        enterprises.get(e.enterprise.as_str()),
-                    ) else {
-                        continue;
-                    };
-                    let ctx = EmploymentCtx {
-                        employment: e,
-                        person: *person,
-                        enterprise,
-                    };
-                    let subject = format!("{}@{}", e.person, e.enterprise);
-                    if let Some(d) = in_force(m, &subject, on, f(&ctx, on))? {
-                        out.push(d);
-                    }
-                }
-            }
-            Rule::Enterprise(f) => {
-                for e in &s.enterprises {
-                    if let Some(d) = in_force(m, &e.id, on, f(e, on))? {
-                        out.push(d);
-                    }
-                }
-            }
-        }
-    }
-    Ok(out)
+    evaluate_with(s, on, only, false)
 }
 
 /// What the sweep needs: only the decisions that may be *eligible* — subjects a measure's
@@ -160,6 +114,15 @@ pub fn evaluate_for_sweep(
     s: &Situation,
     on: NaiveDate,
     only: Option<&[String]>,
+) -> Result<Vec<Decision>, PolicyError> {
+    evaluate_with(s, on, only, true)
+}
+
+fn evaluate_with(
+    s: &Situation,
+    on: NaiveDate,
+    only: Option<&[String]>,
+    screened: bool,
 ) -> Result<Vec<Decision>, PolicyError> {
     use rule::Screen;
     let persons = person_contexts(s, on);
@@ -176,7 +139,7 @@ pub fn evaluate_for_sweep(
                     let Some(ctx) = persons.get(p.id.as_str()) else {
                         continue;
                     };
-                    if let Screen::Person(keep) = m.screen
+                    if let (true, Screen::Person(keep)) = (screened, m.screen)
                         && !keep(ctx, on)
                     {
                         continue;
@@ -199,7 +162,7 @@ pub fn evaluate_for_sweep(
                         person: *person,
                         enterprise,
                     };
-                    if let Screen::Employment(keep) = m.screen
+                    if let (true, Screen::Employment(keep)) = (screened, m.screen)
                         && !keep(&ctx, on)
                     {
                         continue;
