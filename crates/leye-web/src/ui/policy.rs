@@ -4,12 +4,12 @@
 use super::forms::{FormField, select_field, text_field};
 use super::{Nav, UiError, render};
 use crate::AppState;
-use crate::access::Caller;
+use crate::access::{Caller, MaybeCaller};
 use crate::api::policy::OfferQuery;
 use crate::error::{ApiError, ApiQuery};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Router};
 use leye_domain::Money;
@@ -94,10 +94,18 @@ struct IndexPage {
     measures: Vec<MeasureInfo>,
 }
 
-async fn index(caller: Caller) -> Result<Response, UiError> {
+/// The header for a page anyone may open: the caller's menu, or a signed-out header.
+fn nav_for(caller: &Option<Caller>, headers: &HeaderMap) -> Nav {
+    match caller {
+        Some(c) => Nav::of(c),
+        None => Nav::anonymous(crate::access::lang_of(headers)),
+    }
+}
+
+async fn index(MaybeCaller(caller): MaybeCaller, headers: HeaderMap) -> Result<Response, UiError> {
     let measures = leye_policy::measures().map_err(policy_error)?;
     render(IndexPage {
-        nav: Nav::of(&caller),
+        nav: nav_for(&caller, &headers),
         measures,
     })
 }
@@ -122,7 +130,8 @@ struct GuidePage {
 
 async fn guide(
     State(app): State<AppState>,
-    caller: Caller,
+    MaybeCaller(caller): MaybeCaller,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, UiError> {
     let Some(measure) = leye_policy::measures::find(&id) else {
@@ -137,7 +146,7 @@ async fn guide(
     let mut rows = Vec::new();
     flatten(&blank.conditions, 0, false, &mut rows);
     render(GuidePage {
-        nav: Nav::of(&caller),
+        nav: nav_for(&caller, &headers),
         m: MeasureInfo::of(measure).map_err(policy_error)?,
         subject: measure.subject().label_zh(),
         rows,
@@ -357,9 +366,12 @@ struct CheckPage {
     checked: bool,
 }
 
-async fn check_form(caller: Caller) -> Result<Response, UiError> {
+async fn check_form(
+    MaybeCaller(caller): MaybeCaller,
+    headers: HeaderMap,
+) -> Result<Response, UiError> {
     render(CheckPage {
-        nav: Nav::of(&caller),
+        nav: nav_for(&caller, &headers),
         fields: check_fields(&HashMap::new()),
         errors: Vec::new(),
         results: Vec::new(),
@@ -413,10 +425,11 @@ fn situation_from_form(
 
 async fn check(
     State(app): State<AppState>,
-    caller: Caller,
+    MaybeCaller(caller): MaybeCaller,
+    headers: HeaderMap,
     Form(raw): Form<HashMap<String, String>>,
 ) -> Result<Response, UiError> {
-    let nav = Nav::of(&caller);
+    let nav = nav_for(&caller, &headers);
     let mut fields = check_fields(&raw);
     let date = raw.get("date").map(|s| s.trim()).unwrap_or("");
     let on = if date.is_empty() {

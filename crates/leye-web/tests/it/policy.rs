@@ -211,3 +211,39 @@ async fn offers_after_a_sweep_scoped_and_exported() {
         (StatusCode::BAD_REQUEST, Some("status"))
     );
 }
+
+#[tokio::test]
+async fn citizens_need_no_account_for_guides_and_the_self_check() {
+    let db = TestDb::sqlite().await;
+    let env = env(db.store.clone()).await;
+    let anon = |method: &str, uri: &str, body: &str| {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    for uri in ["/policies", "/policies/hard_to_employ", "/policies/check"] {
+        let (s, body, _) = send(&env.app, anon("GET", uri, "")).await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+        assert!(
+            String::from_utf8_lossy(&body).contains("登录"),
+            "{uri}: signed-out header"
+        );
+    }
+    let (s, body, _) = send(
+        &env.app,
+        anon(
+            "POST",
+            "/policies/check",
+            "date=2026-11-28&birth=1970-03-01&sex=M&registered_unemployed=1&registered_unemployed_since=2025-01-01&disability_certificate=0",
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&body).contains("符合条件"));
+    // The offers stay behind a sign-in.
+    let (s, _, _) = send(&env.app, anon("GET", "/offers", "")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+}
