@@ -275,5 +275,38 @@ async fn officer_journey_in_chromium() {
     assert!(!page.contains("浏览器测试"));
     shots.take(&c, "forbidden").await;
     logout(&c).await;
+
+    // A citizen, signed out, checks which measures apply: fills the form, sees the reasons.
+    c.goto(&format!("{base}/policies/check")).await.unwrap();
+    wait_for(&c, "form.grid-form").await;
+    fill(&c, "birth", "1970-03-01").await;
+    for (name, value) in [
+        ("sex", "M"),
+        ("registered_unemployed", "1"),
+        ("disability_certificate", "0"),
+    ] {
+        c.find(Locator::Css(&format!(
+            "select[name=\"{name}\"] option[value=\"{value}\"]"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    }
+    fill(&c, "registered_unemployed_since", "2025-01-01").await;
+    submit(&c, "form.grid-form").await;
+    let hard = wait_for(&c, "section[data-measure=hard_to_employ] .status").await;
+    assert_eq!(hard.text().await.unwrap(), "符合条件");
+    shots.take(&c, "self-check").await;
+    c.find(Locator::Css("section[data-measure=hard_to_employ] h3 a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let page = wait_for(&c, "dl.facts").await.text().await.unwrap();
+    assert!(page.contains("二(三)3"), "{page}");
+    shots.take(&c, "guide").await;
     c.close().await.unwrap();
 }
