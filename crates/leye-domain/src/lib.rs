@@ -7,6 +7,7 @@
 //! compile time, each value with its source.
 
 pub mod access;
+pub mod cells;
 pub mod credit_code;
 pub mod enterprise;
 pub mod enums;

@@ -287,3 +287,20 @@ impl BulkLoad {
         Ok(self.rows)
     }
 }
+
+impl Store {
+    /// Record an event of a system job (an unmasked export, ...) in the audit log.
+    pub async fn record_system_event(
+        &self,
+        actor: &Actor,
+        action: &str,
+        entity: &str,
+        detail: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        audit::record(&mut tx, now, actor, action, entity, 0, detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

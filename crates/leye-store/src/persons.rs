@@ -240,6 +240,21 @@ pub async fn get_person(tx: &mut Tx, scope: &Scope, id: i64) -> Result<PersonRec
     }
 }
 
+/// The person with this ID number, if there is one in scope.
+pub async fn find_person_by_id_number(
+    tx: &mut Tx,
+    scope: &Scope,
+    id_number: &str,
+) -> Result<Option<PersonRecord>, StoreError> {
+    let mut w = scoped(scope);
+    w.and(Arg::Text(id_number.to_string()), |ph| {
+        format!("p.id_number = {ph}")
+    });
+    let sql = format!("SELECT {PERSON_COLS} FROM persons p{}", w.sql());
+    let row = q(sql, &w.args).fetch_optional(&mut **tx).await?;
+    Ok(row.map(|r| person_from_row(&r)).transpose()?)
+}
+
 /// A page of persons in scope, newest first.
 pub async fn list_persons(
     tx: &mut Tx,

@@ -327,7 +327,7 @@ pub async fn load_city(
                 history.push(("student", days_ago(&mut rng, 1400), None, None));
             } else if age >= retirement_age {
                 history.push(("retired", days_ago(&mut rng, 3000), None, None));
-            } else if jobless_household || rng.below(1000) < 25 {
+            } else if jobless_household || rng.below(1000) < 15 {
                 let since = days_ago(&mut rng, 900);
                 history.push((
                     "unemployed",

@@ -79,6 +79,16 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// 导入 CSV/Excel(先逐行校验,默认有错则不写入) / Import a CSV or Excel file (every row checked first)
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// 导出为 Excel(个人信息默认脱敏) / Export to Excel (personal data masked by default)
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// 基准测试 / Benchmarks (print figures, end with one key=value line)
     Bench {
         #[command(subcommand)]
@@ -135,6 +145,51 @@ enum UserCommand {
         /// 从标准输入读取密码;否则生成随机密码并显示一次 / Read the password from stdin; otherwise generate one and print it once
         #[arg(long)]
         password_stdin: bool,
+        /// 数据库 / Database
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// 导入人员 / Import persons (upsert by ID number; re-importing changes nothing)
+    Persons {
+        /// CSV(UTF-8 或 GBK)或 .xlsx 文件 / CSV (UTF-8 or GBK) or .xlsx file
+        file: std::path::PathBuf,
+        /// 只写入正确的行,错误行仍列入报告 / Write the good rows, report the bad ones
+        #[arg(long)]
+        skip_invalid: bool,
+        /// 错误报告输出到此 CSV / Write the row-by-row report to this CSV
+        #[arg(long)]
+        report: Option<std::path::PathBuf>,
+        /// 数据库 / Database
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// 下载导入模板(含表头与示例行) / Write the import template (headers and an example row)
+    Template {
+        /// 实体(目前: persons) / Entity (for now: persons)
+        entity: String,
+        /// 输出文件 .xlsx / Output .xlsx
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// 导出人员 / Export persons
+    Persons {
+        /// 输出文件 .xlsx / Output .xlsx
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// 只导出该区划(含下级) / Only this region and below
+        #[arg(long)]
+        region: Option<String>,
+        /// 不脱敏(写入审计日志) / Full ID numbers, phones and addresses (audited)
+        #[arg(long)]
+        unmasked: bool,
         /// 数据库 / Database
         #[arg(long, default_value = DEFAULT_DB)]
         db: String,
@@ -282,6 +337,47 @@ fn main() -> ExitCode {
             command: AuditCommand::Verify { db },
         } => run_async_code(audit_verify(db)),
         Command::Policy { command } => policy(command),
+        Command::Import {
+            command:
+                ImportCommand::Persons {
+                    file,
+                    skip_invalid,
+                    report,
+                    db,
+                },
+        } => run_async_code(import_persons(file, skip_invalid, report, db)),
+        Command::Import {
+            command: ImportCommand::Template { entity, out },
+        } => {
+            if entity != "persons" {
+                eprintln!(
+                    "错误 / error: 目前只有 persons 的模板 / only the persons template exists so far"
+                );
+                return ExitCode::from(2);
+            }
+            match leye_io::person_template()
+                .map_err(anyhow::Error::from)
+                .and_then(|b| std::fs::write(&out, b).map_err(Into::into))
+            {
+                Ok(()) => {
+                    println!("已写出模板 / template written: {}", out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("错误 / error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Export {
+            command:
+                ExportCommand::Persons {
+                    out,
+                    region,
+                    unmasked,
+                    db,
+                },
+        } => run_async(export_persons(out, region, unmasked, db)),
         Command::Bench {
             command: BenchCommand::Policy { openfisca },
         } => match bench::policy(&openfisca) {
@@ -481,6 +577,94 @@ async fn user_add(
     if generated {
         println!("初始密码(只显示这一次) / initial password (shown once): {password}");
     }
+    Ok(())
+}
+
+async fn import_persons(
+    file: std::path::PathBuf,
+    skip_invalid: bool,
+    report_path: Option<std::path::PathBuf>,
+    db: String,
+) -> Result<ExitCode> {
+    let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+    let store = open(&db).await?;
+    let name = file.display().to_string();
+    let r = match leye_io::import_persons(
+        &store,
+        &leye_domain::Scope::System,
+        &leye_store::Actor::system("cli import"),
+        &name,
+        &bytes,
+        leye_io::ImportOptions { skip_invalid },
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(
+            e @ (leye_io::IoError::NoHeader
+            | leye_io::IoError::MissingColumns(_)
+            | leye_io::IoError::File(_)),
+        ) => {
+            println!("{}", json!({"error": e.to_string()}));
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(p) = &report_path {
+        std::fs::write(p, r.to_csv()).with_context(|| format!("无法写入 {}", p.display()))?;
+    }
+    for e in r.errors.iter().take(20) {
+        eprintln!("第{}行 {}“{}”: {}", e.row, e.column, e.value, e.reason);
+    }
+    if r.errors.len() > 20 {
+        eprintln!(
+            "……共{}处错误 / {} problems in all",
+            r.errors.len(),
+            r.errors.len()
+        );
+    }
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&json!({
+            "rows": r.rows, "valid": r.valid, "created": r.created, "updated": r.updated,
+            "unchanged": r.unchanged, "errors": r.errors.len(), "rejected": r.rejected,
+        }))?
+    );
+    Ok(if r.rejected {
+        eprintln!("有错误行,未写入任何数据;改正后重新导入,或加 --skip-invalid 只写入正确的行");
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn export_persons(
+    out: std::path::PathBuf,
+    region: Option<String>,
+    unmasked: bool,
+    db: String,
+) -> Result<()> {
+    let store = open(&db).await?;
+    let filter = leye_store::PersonFilter {
+        region,
+        ..Default::default()
+    };
+    let bytes =
+        leye_io::export_persons(&store, &leye_domain::Scope::System, &filter, unmasked).await?;
+    std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+    if unmasked {
+        store
+            .record_system_event(
+                &leye_store::Actor::system("cli export"),
+                "export_unmasked",
+                "persons",
+                &format!("未脱敏导出人员到 {}", out.display()),
+                Utc::now(),
+            )
+            .await?;
+    }
+    println!("已导出 / written: {}", out.display());
     Ok(())
 }
 

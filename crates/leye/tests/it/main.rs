@@ -277,3 +277,44 @@ fn demo_builds_a_city_and_serves() {
         "{answer}"
     );
 }
+
+/// `leye import template|persons` and `leye export persons`: the template imports, a bad file
+/// exits 2 with a row-by-row report and writes nothing, a re-import changes nothing.
+#[test]
+fn import_and_export_persons() {
+    let dir = leye_testkit_dir();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let db = p("i.db");
+    let (code, _, out) = leye(&["import", "template", "persons", "--out", &p("t.xlsx")]);
+    assert_eq!(code, 0, "{out}");
+    let (code, v, out) = leye(&["import", "persons", &p("t.xlsx"), "--db", &db]);
+    assert_eq!((code, v["created"].as_i64()), (0, Some(1)), "{out}");
+    let (_, v, _) = leye(&["import", "persons", &p("t.xlsx"), "--db", &db]);
+    assert_eq!(
+        (v["created"].as_i64(), v["unchanged"].as_i64()),
+        (Some(0), Some(1))
+    );
+    std::fs::write(
+        p("bad.csv"),
+        "姓名,身份证号,常住地区划代码\n张三,3.30502E+17,330502\n",
+    )
+    .unwrap();
+    let (code, v, _) = leye(&[
+        "import",
+        "persons",
+        &p("bad.csv"),
+        "--db",
+        &db,
+        "--report",
+        &p("r.csv"),
+    ]);
+    assert_eq!((code, v["rejected"].as_bool()), (2, Some(true)));
+    let report = std::fs::read_to_string(p("r.csv")).unwrap();
+    assert!(
+        report.contains("2,身份证号,3.30502E+17") && report.contains("科学计数法"),
+        "{report}"
+    );
+    let (code, _, out) = leye(&["export", "persons", "--out", &p("e.xlsx"), "--db", &db]);
+    assert_eq!(code, 0, "{out}");
+    assert!(std::fs::read(p("e.xlsx")).unwrap().starts_with(b"PK"));
+}

@@ -1,0 +1,205 @@
+//! Person import and export end to end on both backends: the template, every Excel trap with
+//! its message, all-or-nothing by default, --skip-invalid, re-import changes nothing, GBK, XLSX.
+
+use leye_domain::Scope;
+use leye_io::{ImportOptions, import_persons, person_template, table};
+use leye_store::{Actor, PersonFilter, Store};
+use leye_testkit::{both_backends, id_number, now};
+
+fn sys() -> Actor {
+    Actor::system("test")
+}
+
+fn gbk(s: &str) -> Vec<u8> {
+    encoding_rs::GBK.encode(s).0.into_owned()
+}
+
+async fn persons(store: &Store) -> i64 {
+    store.counts(&Scope::System).await.unwrap().persons
+}
+
+async fn traps_are_reported_and_nothing_is_written(store: Store) {
+    let ok1 = id_number("330502", "19900101", 11);
+    let ok2 = id_number("330503", "19851231", 12);
+    let short = &ok1[..17];
+    // A merged title row, a blank row, the traps, a duplicate, blank trailing rows.
+    let csv = format!(
+        "湖州市人员信息登记表,,,,,\n\
+         姓名,身份证号,常住地区划代码,毕业日期,文化程度,退役军人\n\
+         张三,{ok1},３３０５０２１０２００１,2012/6/30,本科,否\n\
+         ,,,,,\n\
+         李四,3.30502E+17,330502102001,,,\n\
+         王五,{short},330502102001,,,\n\
+         赵六,{ok2},330503,2012年13月1日,,\n\
+         钱七,{ok2},330503,41090,大专,是\n\
+         孙八,{ok1},330502102001,,,\n\
+         ,,,,,\n,,,,,\n"
+    );
+    let bytes = gbk(&csv);
+    let r = import_persons(
+        &store,
+        &Scope::System,
+        &sys(),
+        "人员.csv",
+        &bytes,
+        ImportOptions::default(),
+        now(),
+    )
+    .await
+    .unwrap();
+    assert!(r.rejected);
+    assert_eq!(r.rows, 6);
+    assert_eq!(persons(&store).await, 0, "nothing written");
+    let by_row = |n: usize| r.errors.iter().filter(|e| e.row == n).collect::<Vec<_>>();
+    assert!(by_row(5)[0].reason.contains("科学计数法"), "{:?}", r.errors);
+    assert_eq!(by_row(5)[0].column, "身份证号");
+    assert!(by_row(6)[0].reason.contains("末位的X"));
+    assert_eq!(
+        (by_row(7)[0].column.as_str(), by_row(7)[0].value.as_str()),
+        ("毕业日期", "2012年13月1日")
+    );
+    assert!(by_row(9)[0].reason.contains("与第3行"), "{:?}", by_row(9));
+    assert!(
+        by_row(3).is_empty() && by_row(8).is_empty(),
+        "{:?}",
+        r.errors
+    );
+    let report = r.to_csv();
+    assert!(report.starts_with('\u{feff}') && report.contains("行号,列,值,原因"));
+
+    // --skip-invalid: the two good rows are written; the rest still reported.
+    let opts = ImportOptions { skip_invalid: true };
+    let r = import_persons(
+        &store,
+        &Scope::System,
+        &sys(),
+        "人员.csv",
+        &bytes,
+        opts,
+        now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((r.created, r.rejected), (2, false));
+    assert_eq!(persons(&store).await, 2);
+    // Full-width digits were normalised; the Excel serial 41090 is 2012-06-30.
+    let mut tx = store.begin_read().await.unwrap();
+    let p = leye_store::find_person_by_id_number(&mut tx, &Scope::System, &ok2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.graduation_date.as_deref(), Some("2012-06-30"));
+    assert!(p.veteran);
+    let p = leye_store::find_person_by_id_number(&mut tx, &Scope::System, &ok1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.residence_region, "330502102001");
+    tx.commit().await.unwrap();
+    // Re-importing changes nothing.
+    let r = import_persons(
+        &store,
+        &Scope::System,
+        &sys(),
+        "人员.csv",
+        &bytes,
+        opts,
+        now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 2));
+}
+
+async fn template_round_trip_and_xlsx_traps(store: Store) {
+    let t = person_template().unwrap();
+    let table = table::read("模板.xlsx", &t, &leye_io::person_headers()).unwrap();
+    assert_eq!(table.headers[0], "姓名");
+    assert_eq!(table.rows.len(), 1);
+    let r = import_persons(
+        &store,
+        &Scope::System,
+        &sys(),
+        "模板.xlsx",
+        &t,
+        ImportOptions::default(),
+        now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((r.created, r.errors.len()), (1, 0), "{:?}", r.errors);
+
+    // An Excel file where the ID number became a number and the date a date cell.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let s = wb.add_worksheet();
+    for (c, h) in ["姓名", "身份证号", "常住地区划代码", "毕业日期"]
+        .iter()
+        .enumerate()
+    {
+        s.write_string(0, c as u16, *h).unwrap();
+    }
+    s.write_string(1, 0, "周九").unwrap();
+    s.write_number(1, 1, 330502199001011234.0).unwrap();
+    s.write_string(1, 2, "330502").unwrap();
+    s.write_number(1, 3, 41090.0).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let r = import_persons(
+        &store,
+        &Scope::System,
+        &sys(),
+        "a.xlsx",
+        &bytes,
+        ImportOptions::default(),
+        now(),
+    )
+    .await
+    .unwrap();
+    assert!(r.rejected);
+    assert!(r.errors[0].reason.contains("科学计数法"), "{:?}", r.errors);
+
+    // Export: masked by default, the template's headers.
+    let x = leye_io::export_persons(&store, &Scope::System, &PersonFilter::default(), false)
+        .await
+        .unwrap();
+    let back = table::read("导出.xlsx", &x, &leye_io::person_headers()).unwrap();
+    assert_eq!(back.rows.len(), 1);
+    assert!(
+        back.rows[0].cells[1].contains("********"),
+        "{:?}",
+        back.rows[0]
+    );
+}
+
+#[tokio::test]
+async fn missing_columns_and_headerless_files() {
+    let db = leye_testkit::TestDb::sqlite().await;
+    let e = import_persons(
+        &db.store,
+        &Scope::System,
+        &sys(),
+        "a.csv",
+        "姓名,身份证号\n张三,1\n".as_bytes(),
+        ImportOptions::default(),
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("常住地区划代码"), "{e}");
+    let e = import_persons(
+        &db.store,
+        &Scope::System,
+        &sys(),
+        "a.csv",
+        b"a,b\n1,2\n",
+        ImportOptions::default(),
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("表头"));
+}
+
+both_backends!(
+    traps_are_reported_and_nothing_is_written,
+    template_round_trip_and_xlsx_traps
+);
