@@ -68,32 +68,32 @@ pub fn measures() -> Result<Vec<MeasureInfo>, PolicyError> {
 }
 
 /// Each person with the zero-employment membership their household gives them.
-pub fn person_contexts(s: &Situation, on: NaiveDate) -> HashMap<&str, PersonCtx<'_>> {
-    let by_id: HashMap<&str, &situation::Person> =
-        s.persons.iter().map(|p| (p.id.as_str(), p)).collect();
-    let mut zero: HashMap<&str, Option<bool>> = HashMap::new();
+pub fn person_contexts(s: &Situation, on: NaiveDate) -> Vec<PersonCtx<'_>> {
+    let index: HashMap<&str, usize> = s
+        .persons
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let mut zero: Vec<Option<bool>> = vec![None; s.persons.len()];
     for h in &s.households {
-        let members: Vec<&situation::Person> = h
+        let at: Vec<usize> = h
             .members
             .iter()
-            .filter_map(|id| by_id.get(id.as_str()).copied())
+            .filter_map(|id| index.get(id.as_str()).copied())
             .collect();
+        let members: Vec<&situation::Person> = at.iter().map(|i| &s.persons[*i]).collect();
         let z = rule::zero_employment(h, &members, on);
-        for m in &h.members {
-            zero.insert(m.as_str(), z);
+        for i in at {
+            zero[i] = z;
         }
     }
     s.persons
         .iter()
-        .map(|p| {
-            let derived = zero.get(p.id.as_str()).copied().flatten();
-            (
-                p.id.as_str(),
-                PersonCtx {
-                    person: p,
-                    zero_employment: p.zero_employment_household.or(derived),
-                },
-            )
+        .zip(zero)
+        .map(|(p, derived)| PersonCtx {
+            person: p,
+            zero_employment: p.zero_employment_household.or(derived),
         })
         .collect()
 }
@@ -126,6 +126,8 @@ fn evaluate_with(
 ) -> Result<Vec<Decision>, PolicyError> {
     use rule::Screen;
     let persons = person_contexts(s, on);
+    let by_id: HashMap<&str, &PersonCtx<'_>> =
+        persons.iter().map(|c| (c.person.id.as_str(), c)).collect();
     let enterprises: HashMap<&str, &situation::Enterprise> =
         s.enterprises.iter().map(|e| (e.id.as_str(), e)).collect();
     let mut out = Vec::new();
@@ -135,16 +137,13 @@ fn evaluate_with(
         }
         match m.rule {
             Rule::Person(f) => {
-                for p in &s.persons {
-                    let Some(ctx) = persons.get(p.id.as_str()) else {
-                        continue;
-                    };
+                for ctx in &persons {
                     if let (true, Screen::Person(keep)) = (screened, m.screen)
                         && !keep(ctx, on)
                     {
                         continue;
                     }
-                    if let Some(d) = in_force(m, &p.id, on, f(ctx, on))? {
+                    if let Some(d) = in_force(m, &ctx.person.id, on, f(ctx, on))? {
                         out.push(d);
                     }
                 }
@@ -152,14 +151,14 @@ fn evaluate_with(
             Rule::Employment(f) => {
                 for e in &s.employments {
                     let (Some(person), Some(enterprise)) = (
-                        persons.get(e.person.as_str()),
+                        by_id.get(e.person.as_str()),
                         enterprises.get(e.enterprise.as_str()),
                     ) else {
                         continue;
                     };
                     let ctx = EmploymentCtx {
                         employment: e,
-                        person: *person,
+                        person: **person,
                         enterprise,
                     };
                     if let (true, Screen::Employment(keep)) = (screened, m.screen)

@@ -127,7 +127,9 @@ impl Store {
                         Box::pin(async move {
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; \
+                                 PRAGMA temp_store = MEMORY;",
                             )
                             .await?;
                             Ok(())

@@ -269,49 +269,70 @@ pub struct SweepBatch {
     pub households: Vec<SweepHousehold>,
 }
 
-/// The sweep reads millions of rows; the `Any` driver's cost is per value, so each person's
-/// facts come packed in one text column (codes and dates never contain `|`) and are split here.
-const SWEEP_PERSON_COLS: &str = "p.id, p.sex || '|' || p.birth_date || '|' || p.residence_region || '|' || \
-    COALESCE(p.hukou_region, '') || '|' || p.education || '|' || COALESCE(p.graduation_date, '') || '|' || \
-    COALESCE(CAST(p.disability_grade AS TEXT), '') || '|' || CAST(p.veteran AS TEXT) || '|' || \
-    CAST(p.poverty_alleviated AS TEXT) || '|' || p.assistance || '|' || CAST(p.urban AS TEXT) AS packed";
+/// The sweep reads millions of rows, and the drivers' cost is per row (sqlx's SQLite driver
+/// hands each row across threads). So a batch comes back as *one* text: each person (or event)
+/// packed into a line of `|`-separated fields (codes and dates never contain `|` or newlines),
+/// the lines joined by the database (`group_concat` / `string_agg`), and split here.
+const SWEEP_PERSON_LINE: &str = "CAST(p.id AS TEXT) || '|' || p.sex || '|' || p.birth_date || '|' || \
+    p.residence_region || '|' || COALESCE(p.hukou_region, '') || '|' || p.education || '|' || \
+    COALESCE(p.graduation_date, '') || '|' || COALESCE(CAST(p.disability_grade AS TEXT), '') || '|' || \
+    CAST(p.veteran AS TEXT) || '|' || CAST(p.poverty_alleviated AS TEXT) || '|' || p.assistance || '|' || \
+    CAST(p.urban AS TEXT)";
 
-/// Events packed the same way.
-const SWEEP_EVENT_COLS: &str = "e.person_id, e.status || '|' || e.effective || '|' || \
-    COALESCE(CAST(e.enterprise_id AS TEXT), '') || '|' || COALESCE(CAST(e.benefit_months AS TEXT), '') AS packed";
+/// Events packed the same way (with their id, to keep their order).
+const SWEEP_EVENT_LINE: &str = "CAST(e.person_id AS TEXT) || '|' || e.effective || '|' || CAST(e.id AS TEXT) || '|' || \
+    e.status || '|' || COALESCE(CAST(e.enterprise_id AS TEXT), '') || '|' || \
+    COALESCE(CAST(e.benefit_months AS TEXT), '')";
 
-fn unpack(r: &AnyRow, n: usize) -> Result<Vec<String>, sqlx::Error> {
-    let packed = r.text("packed")?;
-    let parts: Vec<String> = packed.split('|').map(str::to_string).collect();
-    if parts.len() == n {
-        Ok(parts)
-    } else {
-        Err(sqlx::Error::Decode(
-            format!("sweep row has {} fields, expected {n}", parts.len()).into(),
-        ))
+/// `SELECT <join of line> FROM ...` for the backend.
+fn joined(backend: crate::Backend, line: &str, rest: &str) -> String {
+    match backend {
+        crate::Backend::Sqlite => format!("SELECT group_concat({line}, char(10)) AS packed {rest}"),
+        crate::Backend::Postgres => format!("SELECT string_agg({line}, chr(10)) AS packed {rest}"),
     }
 }
 
-fn opt(s: &str) -> Option<String> {
-    (!s.is_empty()).then(|| s.to_string())
+async fn fetch_lines(
+    tx: &mut Tx,
+    sql: String,
+    args: &[Arg],
+) -> Result<Vec<Vec<String>>, StoreError> {
+    let row = q(sql, args).fetch_one(&mut **tx).await?;
+    let packed: Option<String> = row.opt_text("packed")?;
+    Ok(packed
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split('|').map(str::to_string).collect())
+        .collect())
 }
 
-fn sweep_person(r: &AnyRow, household_id: Option<i64>) -> Result<SweepPerson, sqlx::Error> {
-    let f = unpack(r, 11)?;
+fn bad_line(what: &str) -> StoreError {
+    StoreError::Db(sqlx::Error::Decode(
+        format!("sweep {what} line malformed").into(),
+    ))
+}
+
+fn sweep_person(mut f: Vec<String>, household_id: Option<i64>) -> Result<SweepPerson, StoreError> {
+    if f.len() != 12 {
+        return Err(bad_line("person"));
+    }
+    let mut take = |i: usize| std::mem::take(&mut f[i]);
+    let opt = |s: String| (!s.is_empty()).then_some(s);
     Ok(SweepPerson {
-        id: r.int("id")?,
+        id: take(0).parse().map_err(|_| bad_line("person"))?,
         household_id,
-        sex: f[0].clone(),
-        birth_date: f[1].clone(),
-        residence_region: f[2].clone(),
-        hukou_region: opt(&f[3]),
-        education: f[4].clone(),
-        graduation_date: opt(&f[5]),
-        disability_grade: f[6].parse().ok(),
-        veteran: f[7] == "1",
-        poverty_alleviated: f[8] == "1",
-        assistance: f[9].clone(),
-        urban: f[10] == "1",
+        sex: take(1),
+        birth_date: take(2),
+        residence_region: take(3),
+        hukou_region: opt(take(4)),
+        education: take(5),
+        graduation_date: opt(take(6)),
+        disability_grade: take(7).parse().ok(),
+        veteran: take(8) == "1",
+        poverty_alleviated: take(9) == "1",
+        assistance: take(10),
+        urban: take(11) == "1",
         events: Vec::new(),
     })
 }
@@ -377,80 +398,101 @@ impl RegistryReader<'_> {
 
     /// The next batch, or `None` when the registry has been read.
     pub async fn next(&mut self) -> Result<Option<SweepBatch>, StoreError> {
+        let backend = self.store.backend();
         let mut tx = self.store.begin_read().await?;
         let batch = if self.next_household < self.max_household {
             let (lo, hi) = (self.next_household, self.next_household + self.batch);
             self.next_household = hi;
-            let rows = sqlx::query(
-                "SELECT id, urban, business_income FROM households WHERE id > $1 AND id <= $2",
+            let args = [Arg::Int(lo), Arg::Int(hi)];
+            let households = fetch_lines(
+                &mut tx,
+                joined(
+                    backend,
+                    "CAST(h.id AS TEXT) || '|' || CAST(h.urban AS TEXT) || '|' || CAST(h.business_income AS TEXT)",
+                    "FROM households h WHERE h.id > $1 AND h.id <= $2",
+                ),
+                &args,
             )
-            .bind(lo)
-            .bind(hi)
-            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|f| {
+                Ok::<_, StoreError>(SweepHousehold {
+                    id: f.first().and_then(|v| v.parse().ok()).ok_or_else(|| bad_line("household"))?,
+                    urban: f.get(1).is_some_and(|v| v == "1"),
+                    business_income: f.get(2).is_some_and(|v| v == "1"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+            let lines = fetch_lines(
+                &mut tx,
+                joined(
+                    backend,
+                    &format!("CAST(m.household_id AS TEXT) || '|' || {SWEEP_PERSON_LINE}"),
+                    "FROM household_members m JOIN persons p ON p.id = m.person_id \
+                     WHERE m.household_id > $1 AND m.household_id <= $2",
+                ),
+                &args,
+            )
             .await?;
-            let households = rows
-                .iter()
-                .map(|r| {
-                    Ok::<_, sqlx::Error>(SweepHousehold {
-                        id: r.int("id")?,
-                        urban: r.flag("urban")?,
-                        business_income: r.flag("business_income")?,
-                    })
+            let mut persons = lines
+                .into_iter()
+                .map(|mut f| {
+                    let h = f.first().and_then(|v| v.parse().ok());
+                    if !f.is_empty() {
+                        f.remove(0);
+                    }
+                    sweep_person(f, h)
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let sql = format!(
-                "SELECT m.household_id, {SWEEP_PERSON_COLS} FROM household_members m \
-                 JOIN persons p ON p.id = m.person_id WHERE m.household_id > $1 AND m.household_id <= $2 \
-                 ORDER BY p.id"
-            );
-            let rows = q(sql, &[Arg::Int(lo), Arg::Int(hi)])
-                .fetch_all(&mut *tx)
-                .await?;
-            let persons = rows
-                .iter()
-                .map(|r| sweep_person(r, Some(r.int("household_id").unwrap_or(0))))
-                .collect::<Result<Vec<_>, _>>()?;
-            let events = q(
-                format!(
-                    "SELECT {SWEEP_EVENT_COLS} \
-                     FROM labour_events e JOIN household_members m ON m.person_id = e.person_id \
-                     WHERE m.household_id > $1 AND m.household_id <= $2 ORDER BY e.person_id, e.effective, e.id"
+            persons.sort_by_key(|p| p.id);
+            let events = fetch_lines(
+                &mut tx,
+                joined(
+                    backend,
+                    SWEEP_EVENT_LINE,
+                    "FROM labour_events e JOIN household_members m ON m.person_id = e.person_id \
+                     WHERE m.household_id > $1 AND m.household_id <= $2",
                 ),
-                &[Arg::Int(lo), Arg::Int(hi)],
+                &args,
             )
-            .fetch_all(&mut *tx)
             .await?;
             SweepBatch {
-                persons: attach_events(persons, &events)?,
+                persons: attach_events(persons, events)?,
                 households,
             }
         } else if self.next_person < self.max_person {
             let (lo, hi) = (self.next_person, self.next_person + self.batch * 3);
             self.next_person = hi;
-            let sql = format!(
-                "SELECT {SWEEP_PERSON_COLS} FROM persons p WHERE p.id > $1 AND p.id <= $2 \
-                 AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = p.id) ORDER BY p.id"
-            );
-            let rows = q(sql, &[Arg::Int(lo), Arg::Int(hi)])
-                .fetch_all(&mut *tx)
-                .await?;
-            let persons = rows
-                .iter()
-                .map(|r| sweep_person(r, None))
-                .collect::<Result<Vec<_>, _>>()?;
-            let events = q(
-                format!(
-                    "SELECT {SWEEP_EVENT_COLS} \
-                     FROM labour_events e WHERE e.person_id > $1 AND e.person_id <= $2 \
-                     AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = e.person_id) \
-                     ORDER BY e.person_id, e.effective, e.id"
+            let args = [Arg::Int(lo), Arg::Int(hi)];
+            let lines = fetch_lines(
+                &mut tx,
+                joined(
+                    backend,
+                    SWEEP_PERSON_LINE,
+                    "FROM persons p WHERE p.id > $1 AND p.id <= $2 \
+                     AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = p.id)",
                 ),
-                &[Arg::Int(lo), Arg::Int(hi)],
+                &args,
             )
-            .fetch_all(&mut *tx)
+            .await?;
+            let mut persons = lines
+                .into_iter()
+                .map(|f| sweep_person(f, None))
+                .collect::<Result<Vec<_>, _>>()?;
+            persons.sort_by_key(|p| p.id);
+            let events = fetch_lines(
+                &mut tx,
+                joined(
+                    backend,
+                    SWEEP_EVENT_LINE,
+                    "FROM labour_events e WHERE e.person_id > $1 AND e.person_id <= $2 \
+                     AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = e.person_id)",
+                ),
+                &args,
+            )
             .await?;
             SweepBatch {
-                persons: attach_events(persons, &events)?,
+                persons: attach_events(persons, events)?,
                 households: Vec::new(),
             }
         } else {
@@ -464,22 +506,34 @@ impl RegistryReader<'_> {
 
 fn attach_events(
     mut persons: Vec<SweepPerson>,
-    events: &[AnyRow],
+    mut events: Vec<Vec<String>>,
 ) -> Result<Vec<SweepPerson>, StoreError> {
-    // Both are ordered by person id: merge.
+    // Lines: person_id | effective | id | status | enterprise_id | benefit_months.
+    let key = |f: &Vec<String>| {
+        (
+            f.first().and_then(|v| v.parse::<i64>().ok()).unwrap_or(0),
+            f.get(1).cloned().unwrap_or_default(),
+            f.get(2).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0),
+        )
+    };
+    events.sort_by_key(key);
     let mut i = 0;
-    for r in events {
-        let pid = r.int("person_id")?;
+    for f in events {
+        if f.len() != 6 {
+            return Err(bad_line("event"));
+        }
+        let pid: i64 = f[0].parse().map_err(|_| bad_line("event"))?;
         while i < persons.len() && persons[i].id < pid {
             i += 1;
         }
         if i < persons.len() && persons[i].id == pid {
-            let f = unpack(r, 4)?;
+            let [_, effective, _, status, enterprise, benefit]: [String; 6] =
+                f.try_into().map_err(|_| bad_line("event"))?;
             persons[i].events.push((
-                f[0].clone(),
-                f[1].clone(),
-                f[2].parse().ok(),
-                f[3].parse().ok(),
+                status,
+                effective,
+                enterprise.parse().ok(),
+                benefit.parse().ok(),
             ));
         }
     }
