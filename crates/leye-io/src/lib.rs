@@ -456,8 +456,9 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> IoError {
     IoError::Xlsx(e.to_string())
 }
 
-/// A sheet with bold Chinese headers, every column as text (so that Excel keeps ID numbers).
-fn sheet_bytes(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, IoError> {
+/// An XLSX file of one sheet with bold Chinese headers, every column as text (so that Excel
+/// keeps ID numbers).
+pub fn sheet_bytes(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, IoError> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let sheet = wb.add_worksheet();
     sheet.set_name(name).map_err(xlsx_err)?;

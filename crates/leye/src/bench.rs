@@ -302,3 +302,102 @@ fn tempfile_dir() -> Result<std::path::PathBuf> {
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
+
+/// `leye bench import --rows N`: N generated person rows as CSV and XLSX, each imported into a
+/// fresh SQLite database, and the raw `.import` of the same CSV by the sqlite3 shell.
+pub async fn import(rows: usize) -> Result<()> {
+    let dir = tempfile_dir()?;
+    let villages: Vec<String> = leye_domain::Regions::huzhou()
+        .all()
+        .filter(|r| r.level == leye_domain::region::RegionLevel::Village)
+        .map(|r| r.code.clone())
+        .collect();
+    let start = NaiveDate::from_ymd_opt(1960, 1, 1).context("date")?;
+    let headers: Vec<&str> = [
+        "姓名",
+        "身份证号",
+        "常住地区划代码",
+        "文化程度",
+        "毕业日期",
+        "退役军人",
+    ]
+    .to_vec();
+    let mut data = Vec::with_capacity(rows);
+    for i in 0..rows {
+        // 500 people per birth date and sex code keep ID numbers distinct.
+        let birth = start + chrono::Days::new((i / 1000) as u64);
+        let id = leye_synth::id_number("330502", birth, (i % 1000) as u32);
+        data.push(vec![
+            format!("测试{i}"),
+            id,
+            villages[i % villages.len().max(1)].clone(),
+            "本科".to_string(),
+            format!("{}/6/30", 1982 + (i / 1000) % 30),
+            if i % 50 == 0 { "是" } else { "否" }.to_string(),
+        ]);
+    }
+    let csv_path = dir.join("persons.csv");
+    let mut w = String::with_capacity(rows * 80);
+    w.push_str(&headers.join(","));
+    w.push('\n');
+    for r in &data {
+        w.push_str(&r.join(","));
+        w.push('\n');
+    }
+    std::fs::write(&csv_path, &w)?;
+    let xlsx = leye_io::sheet_bytes("人员", &headers, &data)?;
+    drop(data);
+
+    let mut times = Vec::new();
+    for (name, bytes) in [("persons.csv", w.into_bytes()), ("persons.xlsx", xlsx)] {
+        let db = dir.join(format!("{name}.db"));
+        let store = leye_store::Store::connect(&db.display().to_string()).await?;
+        store.migrate().await?;
+        let t = Instant::now();
+        let r = leye_io::import_persons(
+            &store,
+            &leye_domain::Scope::System,
+            &leye_store::Actor::system("bench"),
+            name,
+            &bytes,
+            leye_io::ImportOptions::default(),
+            chrono::Utc::now(),
+        )
+        .await?;
+        let s = t.elapsed().as_secs_f64();
+        if r.created != rows {
+            bail!(
+                "{name}: 只写入 {} 行 / wrote {} of {rows}: {:?}",
+                r.created,
+                r.created,
+                r.errors.first()
+            );
+        }
+        println!(
+            "{name}: {rows} rows in {s:.2} s ({:.0} rows/s)",
+            rows as f64 / s
+        );
+        times.push(s);
+    }
+    let raw_db = dir.join("raw.db");
+    let t = Instant::now();
+    let ok = std::process::Command::new("sqlite3")
+        .arg(&raw_db)
+        .arg(".mode csv")
+        .arg(format!(".import {} raw", csv_path.display()))
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    let raw = if ok {
+        format!("{:.2}", t.elapsed().as_secs_f64())
+    } else {
+        "NA".to_string()
+    };
+    println!("sqlite3 shell .import (no checks): {raw} s");
+    println!(
+        "bench=import rows={rows} csv_s={:.2} xlsx_s={:.2} sqlite3_cli_s={raw}",
+        times[0], times[1]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

@@ -198,6 +198,12 @@ enum ExportCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// 生成 N 行人员数据,分别以 CSV 和 Excel 导入空库并计时 / Import N generated person rows (CSV and XLSX)
+    Import {
+        /// 行数 / Rows
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+    },
     /// 合成城市 + 全量免申即享普查,报告耗时与峰值内存 / Synthesise a city, then time the full sweep
     Sweep {
         /// 规模, 1.0 约 340 万人 / Scale; 1.0 is about 3.4 million residents
@@ -301,6 +307,9 @@ fn main() -> ExitCode {
         Command::Bench {
             command: BenchCommand::Sweep { scale, db },
         } => run_async(bench::sweep(scale, db)),
+        Command::Bench {
+            command: BenchCommand::Import { rows },
+        } => run_async(bench::import(rows)),
         Command::Migrate { db } => run_async(migrate(db)),
         Command::User {
             command:
