@@ -14,6 +14,7 @@ pub mod enums;
 pub mod field;
 pub mod household;
 pub mod id_number;
+pub mod json;
 pub mod labour;
 pub mod money;
 pub mod person;

@@ -311,14 +311,9 @@ pub struct Situation {
 impl Situation {
     /// Parse a situation from JSON; a bad situation names the field.
     pub fn from_json(text: &str) -> Result<Self, FieldError> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let s: Situation = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            FieldError::new(
-                &path,
-                "invalid_situation",
-                format!("情形数据有误({path}): {}", e.inner()),
-            )
+        let s: Situation = leye_domain::json::parse(text.as_bytes()).map_err(|e| FieldError {
+            message: format!("情形数据有误: {}", e.message),
+            ..e
         })?;
         s.check()?;
         Ok(s)

@@ -120,54 +120,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Parse JSON, naming the field at fault in Chinese.
+/// Parse JSON, naming the field at fault in Chinese: not JSON at all is a 400, a wrong field
+/// a 422 (the mapping is `leye_domain::json`, shared with the CLI).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.inner();
-        let msg = inner.to_string();
-        use serde_json::error::Category;
-        match inner.classify() {
-            Category::Syntax | Category::Eof | Category::Io => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
-                format!(
-                    "请求内容不是有效的JSON(第{}行第{}列附近)",
-                    inner.line(),
-                    inner.column()
-                ),
-            ),
-            Category::Data => {
-                if let Some(f) = between(&msg, "missing field `", "`") {
-                    let field = if path == "." {
-                        f.to_string()
-                    } else {
-                        format!("{path}.{f}")
-                    };
-                    ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "required",
-                        format!("缺少必填字段{field}"),
-                    )
-                    .with_field(&field)
-                } else if let Some(f) = between(&msg, "unknown field `", "`") {
-                    ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "unknown_field",
-                        format!("不认识的字段{f}"),
-                    )
-                    .with_field(f)
-                } else {
-                    ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "invalid_type",
-                        format!("字段{path}的类型或取值不正确"),
-                    )
-                    .with_field(&path)
-                }
-            }
-        }
+    leye_domain::json::parse(bytes).map_err(|e| {
+        let status = if e.code == "malformed_json" {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        ApiError::new(status, e.code, e.message).with_field(&e.field)
     })
 }
 
