@@ -162,61 +162,43 @@ enum Kind {
     Int,
     Yuan,
     Text,
-    Choice(&'static [(&'static str, &'static str)]),
+    Choice(fn() -> Vec<(&'static str, &'static str)>),
 }
 
-const SEX: &[(&str, &str)] = &[("M", "男"), ("F", "女")];
-const RETIRE: &[(&str, &str)] = &[
-    ("60", "60周岁(男)"),
-    ("55", "55周岁(女,管理岗位)"),
-    ("50", "50周岁(女,工人岗位)"),
-];
-const EDUCATION: &[(&str, &str)] = &[
-    ("none", "无"),
-    ("primary", "小学"),
-    ("junior_secondary", "初中"),
-    ("senior_secondary", "高中"),
-    ("secondary_vocational", "中专/技校"),
-    ("junior_college", "大专"),
-    ("bachelor", "本科"),
-    ("master", "硕士研究生"),
-    ("doctorate", "博士研究生"),
-];
-const ASSISTANCE: &[(&str, &str)] = &[
-    ("none", "无"),
-    ("dibao", "低保"),
-    ("dibao_edge", "低保边缘"),
-];
-const DISABILITY: &[(&str, &str)] = &[
-    ("visual", "视力残疾"),
-    ("hearing", "听力残疾"),
-    ("speech", "言语残疾"),
-    ("physical", "肢体残疾"),
-    ("intellectual", "智力残疾"),
-    ("mental", "精神残疾"),
-    ("multiple", "多重残疾"),
-];
-const SPECIAL: &[(&str, &str)] = &[
-    ("older_worker", "超过法定退休年龄的大龄劳动者"),
-    ("intern_student", "实习学生"),
-    ("trainee", "就业见习人员"),
-    ("platform_worker", "新就业形态劳动者"),
-    ("domestic_worker", "家政服务人员"),
-    ("village_cadre", "在职村干部和专职社区工作者"),
-    ("extra", "群众演员"),
-];
+/// The choices of a coded enumeration: (code, Chinese label), from the enumeration itself.
+macro_rules! choices {
+    ($t:ty) => {
+        || <$t>::ALL.iter().map(|v| (v.code(), v.label_zh())).collect()
+    };
+}
+
+fn sexes() -> Vec<(&'static str, &'static str)> {
+    vec![("M", "男"), ("F", "女")]
+}
+
+fn original_retirement_ages() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("60", "60周岁(男)"),
+        ("55", "55周岁(女,管理岗位)"),
+        ("50", "50周岁(女,工人岗位)"),
+    ]
+}
 
 /// The self-check form: JSON path of the fact (relative to the person), label, kind.
 const CHECK_FIELDS: &[(&str, &str, Kind)] = &[
     ("birth", "出生日期", Kind::Date),
-    ("sex", "性别", Kind::Choice(SEX)),
+    ("sex", "性别", Kind::Choice(sexes)),
     (
         "original_retirement_age",
         "原法定退休年龄",
-        Kind::Choice(RETIRE),
+        Kind::Choice(original_retirement_ages),
     ),
     ("hukou_region", "户籍地区划代码(6位)", Kind::Text),
-    ("education", "文化程度", Kind::Choice(EDUCATION)),
+    (
+        "education",
+        "文化程度",
+        Kind::Choice(choices!(leye_domain::person::Education)),
+    ),
     ("graduation_date", "毕业日期", Kind::Date),
     ("student", "在校大学生", Kind::Tri),
     ("registered_unemployed", "已在浙江登记失业", Kind::Tri),
@@ -227,9 +209,17 @@ const CHECK_FIELDS: &[(&str, &str, Kind)] = &[
         Kind::Int,
     ),
     ("zero_employment_household", "零就业家庭成员", Kind::Tri),
-    ("assistance", "低保/低保边缘", Kind::Choice(ASSISTANCE)),
+    (
+        "assistance",
+        "低保/低保边缘",
+        Kind::Choice(choices!(leye_domain::person::Assistance)),
+    ),
     ("disability_certificate", "持有残疾人证", Kind::Tri),
-    ("disability_kind", "残疾类别", Kind::Choice(DISABILITY)),
+    (
+        "disability_kind",
+        "残疾类别",
+        Kind::Choice(choices!(leye_policy::situation::DisabilityKind)),
+    ),
     ("disability_grade", "残疾等级(1-4)", Kind::Int),
     ("veteran_self_employed", "自主就业退役军人", Kind::Tri),
     ("poverty_alleviated", "脱贫户成员/脱贫劳务人员", Kind::Tri),
@@ -239,7 +229,7 @@ const CHECK_FIELDS: &[(&str, &str, Kind)] = &[
     (
         "special_worker",
         "无劳动关系的特定从业人员",
-        Kind::Choice(SPECIAL),
+        Kind::Choice(choices!(leye_policy::situation::SpecialWorker)),
     ),
     ("business.founded", "创业: 营业执照登记日期", Kind::Date),
     (
@@ -303,7 +293,11 @@ fn check_fields(raw: &HashMap<String, String>) -> Vec<FormField> {
             ),
             Kind::Choice(choices) => {
                 let mut o = vec![(String::new(), "不清楚".to_string())];
-                o.extend(choices.iter().map(|(a, b)| (a.to_string(), b.to_string())));
+                o.extend(
+                    choices()
+                        .into_iter()
+                        .map(|(a, b)| (a.to_string(), b.to_string())),
+                );
                 select_field(name, label, &v(name), o)
             }
         });
