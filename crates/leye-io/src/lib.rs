@@ -184,19 +184,31 @@ pub struct ImportReport {
 impl ImportReport {
     /// The report as CSV (UTF-8 with BOM): 行号, 列, 值, 原因.
     pub fn to_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(["行号", "列", "值", "原因"]);
-        for e in &self.errors {
-            let _ = w.write_record([
-                e.row.to_string(),
-                e.column.clone(),
-                e.value.clone(),
-                e.reason.clone(),
-            ]);
-        }
-        let body = w.into_inner().unwrap_or_default();
-        format!("\u{feff}{}", String::from_utf8_lossy(&body))
+        let rows: Vec<Vec<String>> = self
+            .errors
+            .iter()
+            .map(|e| {
+                vec![
+                    e.row.to_string(),
+                    e.column.clone(),
+                    e.value.clone(),
+                    e.reason.clone(),
+                ]
+            })
+            .collect();
+        csv_text(&["行号", "列", "值", "原因"], &rows)
     }
+}
+
+/// A CSV text with a header row, UTF-8 with a BOM so that Excel opens it in Chinese.
+pub fn csv_text(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(headers);
+    for r in rows {
+        let _ = w.write_record(r);
+    }
+    let body = w.into_inner().unwrap_or_default();
+    format!("\u{feff}{}", String::from_utf8_lossy(&body))
 }
 
 fn label_or_code<T: Copy>(

@@ -449,47 +449,15 @@ pub fn row(o: &OfferRecord) -> [String; 9] {
 
 /// Offers as an XLSX workbook (one sheet, Chinese headers).
 pub fn to_xlsx(offers: &[OfferRecord]) -> Result<Vec<u8>, SweepError> {
-    let err = |e: rust_xlsxwriter::XlsxError| SweepError::Export(e.to_string());
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let sheet = wb.add_worksheet();
-    sheet.set_name("免申即享名单").map_err(err)?;
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (c, h) in HEADERS.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(err)?;
-    }
-    for (r, o) in offers.iter().enumerate() {
-        for (c, v) in row(o).iter().enumerate() {
-            sheet
-                .write_string((r + 1) as u32, c as u16, v)
-                .map_err(err)?;
-        }
-    }
-    sheet.set_column_width(0, 36).map_err(err)?;
-    sheet.set_column_width(5, 30).map_err(err)?;
-    sheet.set_column_width(7, 26).map_err(err)?;
-    wb.save_to_buffer().map_err(err)
+    let rows: Vec<Vec<String>> = offers.iter().map(|o| row(o).to_vec()).collect();
+    leye_io::sheet_bytes("免申即享名单", &HEADERS, &rows)
+        .map_err(|e| SweepError::Export(e.to_string()))
 }
 
 /// Offers as CSV (UTF-8 with BOM so that Excel opens it in Chinese).
 pub fn to_csv(offers: &[OfferRecord]) -> String {
-    let field = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let mut out = String::from("\u{feff}");
-    out.push_str(&HEADERS.join(","));
-    out.push('\n');
-    for o in offers {
-        let cells: Vec<String> = row(o).iter().map(|c| field(c)).collect();
-        out.push_str(&cells.join(","));
-        out.push('\n');
-    }
-    out
+    let rows: Vec<Vec<String>> = offers.iter().map(|o| row(o).to_vec()).collect();
+    leye_io::csv_text(&HEADERS, &rows)
 }
 
 #[cfg(test)]
