@@ -9,7 +9,7 @@
 
 use crate::decision::{Condition, Decision, Outcome, Status, all_of, any_of};
 use crate::params::PolicyError;
-use crate::rule::{Measure, PersonCtx, Rule, Screen};
+use crate::rule::{Measure, Missing, PersonCtx, Rule, Screen};
 use chrono::{Months, NaiveDate};
 use leye_domain::Sex;
 use leye_domain::YearMonth;
@@ -85,38 +85,14 @@ fn yes() -> bool {
     true
 }
 
-fn known<T>(v: Option<T>, missing: &mut Vec<String>, name: &str) -> Option<T> {
-    if v.is_none() && !missing.iter().any(|m| m == name) {
-        missing.push(name.to_string());
-    }
-    v
-}
-
-fn flag(text: &str, v: Option<bool>, fact: &str, missing: &mut Vec<String>) -> Condition {
-    let outcome = match known(v, missing, fact) {
-        Some(true) => Outcome::Met,
-        Some(false) => Outcome::NotMet,
-        None => Outcome::Unknown,
-    };
-    Condition::new(text, DOC, outcome).fact(
-        fact,
-        v.map_or("未知".to_string(), |b| {
-            if b { "是" } else { "否" }.to_string()
-        }),
-    )
-}
-
 /// Decide whether `subject` is hard-to-employ on `on`.
 pub fn decide(subject: &str, f: &Facts, on: NaiveDate) -> Result<Decision, PolicyError> {
     let p = params()?;
-    let mut missing = Vec::new();
+    let mut missing = Missing::default();
 
     // Of working age: at least the minimum, and before statutory retirement.
     let (min_age, min_age_p) = p.int_at("min_working_age", on)?;
-    let working_age = match (
-        known(f.birth, &mut missing, "birth"),
-        known(f.sex, &mut missing, "sex"),
-    ) {
+    let working_age = match (missing.need("birth", f.birth), missing.need("sex", f.sex)) {
         (Some(birth), Some(sex)) => {
             let age = on.years_since(birth).unwrap_or(0);
             let original = f
@@ -155,7 +131,7 @@ pub fn decide(subject: &str, f: &Facts, on: NaiveDate) -> Result<Decision, Polic
         (None, true) => Condition::new("在浙江省登记失业", DOC, Outcome::NotMet)
             .fact("registered_unemployed_since", "未登记"),
         (None, false) => {
-            missing.push("registered_unemployed_since".into());
+            missing.need("registered_unemployed_since", None::<()>);
             Condition::new("在浙江省登记失业", DOC, Outcome::Unknown)
         }
     };
@@ -194,19 +170,16 @@ pub fn decide(subject: &str, f: &Facts, on: NaiveDate) -> Result<Decision, Polic
                 .param(male_p),
         );
     }
-    categories.push(flag(
+    categories.push(missing.flag(
         "零就业家庭成员",
-        f.zero_employment_household,
+        DOC,
         "zero_employment_household",
-        &mut missing,
+        f.zero_employment_household,
     ));
     {
         let (months, months_p) = p.int_at("long_term_benefit_months", on)?;
-        let outcome = match known(
-            f.benefit_consecutive_months,
-            &mut missing,
-            "benefit_consecutive_months",
-        ) {
+        let outcome = match missing.need("benefit_consecutive_months", f.benefit_consecutive_months)
+        {
             Some(m) if i64::from(m) >= months => Outcome::Met,
             Some(_) => Outcome::NotMet,
             None => Outcome::Unknown,
@@ -225,7 +198,7 @@ pub fn decide(subject: &str, f: &Facts, on: NaiveDate) -> Result<Decision, Polic
         categories.push(c);
     }
     {
-        let outcome = match known(f.assistance, &mut missing, "assistance") {
+        let outcome = match missing.need("assistance", f.assistance) {
             Some(Assistance::Dibao | Assistance::DibaoEdge) => Outcome::Met,
             Some(Assistance::None) => Outcome::NotMet,
             None => Outcome::Unknown,
@@ -234,19 +207,19 @@ pub fn decide(subject: &str, f: &Facts, on: NaiveDate) -> Result<Decision, Polic
             .fact("assistance", f.assistance.map_or("未知", |a| a.label_zh()));
         categories.push(c);
     }
-    categories.push(flag(
+    categories.push(missing.flag(
         "持有残疾人证",
-        f.disability_certificate,
+        DOC,
         "disability_certificate",
-        &mut missing,
+        f.disability_certificate,
     ));
     categories.push(Condition {
         clause: CLAUSE.into(),
-        ..flag(
+        ..missing.flag(
             "脱贫户成员(本方案增列)",
-            f.poverty_alleviated,
+            DOC,
             "poverty_alleviated",
-            &mut missing,
+            f.poverty_alleviated,
         )
     });
     let category_outcome = any_of(&mut categories);
@@ -258,7 +231,7 @@ pub fn decide(subject: &str, f: &Facts, on: NaiveDate) -> Result<Decision, Polic
     let status = match outcome {
         Outcome::Met => Status::Eligible,
         Outcome::NotMet => Status::NotEligible,
-        Outcome::Unknown => Status::CannotDecide { missing },
+        Outcome::Unknown => Status::CannotDecide { missing: missing.0 },
     };
     Ok(Decision {
         measure: ID,
