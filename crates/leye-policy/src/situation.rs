@@ -12,7 +12,7 @@ use leye_domain::code_enum;
 use leye_domain::person::{Assistance, Education};
 use leye_domain::{FieldError, Sex};
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 code_enum! {
     /// 残疾类别: kind of disability on the certificate.
@@ -400,27 +400,6 @@ impl Situation {
             }
         }
         Ok(())
-    }
-
-    /// Index of persons by id.
-    pub fn person(&self, id: &str) -> Option<&Person> {
-        self.persons.iter().find(|p| p.id == id)
-    }
-
-    /// Index of enterprises by id.
-    pub fn enterprise(&self, id: &str) -> Option<&Enterprise> {
-        self.enterprises.iter().find(|e| e.id == id)
-    }
-
-    /// Each person's household, by person id.
-    pub fn households_by_person(&self) -> HashMap<&str, &Household> {
-        let mut m = HashMap::new();
-        for h in &self.households {
-            for p in &h.members {
-                m.insert(p.as_str(), h);
-            }
-        }
-        m
     }
 }
 

@@ -412,7 +412,11 @@ fn situation_from_form(
             .trim_start_matches("persons[0]")
             .to_string();
         let label = fact_label(&e.field);
-        e.message = format!("{label}填写有误: {}", e.message);
+        let kind = CHECK_FIELDS.iter().find(|f| f.0 == e.field).map(|f| f.2);
+        e.message = match kind {
+            Some(Kind::Date) => format!("{label}填写有误: 应为有效日期,如2024-07-01"),
+            _ => format!("{label}填写有误,请检查后重新填写"),
+        };
         e
     })
 }
