@@ -255,6 +255,24 @@ impl Missing {
         v
     }
 
+    /// "At least `min`" on a count fact (months of contributions, hires...).
+    pub fn at_least(
+        &mut self,
+        text: impl Into<String>,
+        clause: &str,
+        name: &str,
+        v: Option<u32>,
+        min: i64,
+    ) -> Condition {
+        let v = self.need(name, v);
+        Condition::new(
+            text,
+            clause,
+            v.map_or(Outcome::Unknown, |n| met(i64::from(n) >= min)),
+        )
+        .fact(name, shown(v))
+    }
+
     /// A yes/no condition on a flag fact.
     pub fn flag(&mut self, text: &str, clause: &str, name: &str, v: Option<bool>) -> Condition {
         Condition::new(text, clause, tri(self.need(name, v))).fact(name, yes_no(v))

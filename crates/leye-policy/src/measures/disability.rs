@@ -91,15 +91,9 @@ fn placement(e: &EmploymentCtx<'_>, on: NaiveDate) -> Result<Option<Decision>, P
         "labour_contract",
         e.employment.labour_contract,
     ));
-    let paid = m.need("contribution_months", e.employment.contribution_months);
-    o.conditions.push(
-        Condition::new(
-            "已为其缴纳社会保险",
-            CLAUSE,
-            paid.map_or(Outcome::Unknown, |n| met(n > 0)),
-        )
-        .fact("contribution_months", shown(paid)),
-    );
+    let paid = e.employment.contribution_months;
+    o.conditions
+        .push(m.at_least("已为其缴纳社会保险", CLAUSE, "contribution_months", paid, 1));
     if let Some(n) = paid {
         o.amount = Some(Money::from_fen(
             monthly * i64::from(n).min(max_months) + reward,

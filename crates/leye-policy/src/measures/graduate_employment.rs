@@ -116,14 +116,14 @@ fn evaluate(e: &EmploymentCtx<'_>, on: NaiveDate) -> Result<Option<Decision>, Po
         "labour_contract",
         e.employment.labour_contract,
     ));
-    let paid = m.need("contribution_months", e.employment.contribution_months);
     o.conditions.push(
-        Condition::new(
+        m.at_least(
             format!("在湖缴纳社会保险满{months}个月"),
             CLAUSE,
-            paid.map_or(Outcome::Unknown, |n| met(i64::from(n) >= months)),
+            "contribution_months",
+            e.employment.contribution_months,
+            months,
         )
-        .fact("contribution_months", shown(paid))
         .param(months_p),
     );
     let amount_param = match education {

@@ -160,14 +160,14 @@ pub fn decide(subject: &str, f: &Facts, on: NaiveDate) -> Result<Decision, Polic
     o.conditions.push(who);
     o.conditions
         .push(m.flag("签订劳动合同", CLAUSE, "labour_contract", f.labour_contract));
-    let paid = m.need("contribution_months", f.contribution_months);
     o.conditions.push(
-        Condition::new(
+        m.at_least(
             format!("为其缴纳失业、工伤、职工养老保险满{months}个月"),
             CLAUSE,
-            paid.map_or(Outcome::Unknown, |n| met(i64::from(n) >= months)),
+            "contribution_months",
+            f.contribution_months,
+            months,
         )
-        .fact("contribution_months", shown(paid))
         .param(months_p),
     );
     o.amount = Some(Money::from_fen(per_hire));
