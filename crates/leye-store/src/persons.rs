@@ -467,3 +467,90 @@ pub async fn count_persons_by_county(
         .map(|r| Ok((r.text("county")?, r.int("n")?)))
         .collect()
 }
+
+/// The backend a transaction runs on.
+pub(crate) fn tx_backend(tx: &Tx) -> crate::Backend {
+    if tx.backend_name().eq_ignore_ascii_case("sqlite") {
+        crate::Backend::Sqlite
+    } else {
+        crate::Backend::Postgres
+    }
+}
+
+/// Persons already registered under any of these ID numbers, wherever they live (an import
+/// must know about a person out of the caller's scope to refuse the row instead of
+/// registering the number twice). Reads nothing when the registry is empty.
+pub async fn persons_by_id_numbers(
+    tx: &mut Tx,
+    id_numbers: &[&str],
+) -> Result<std::collections::HashMap<String, PersonRecord>, StoreError> {
+    let mut found = std::collections::HashMap::new();
+    let any = sqlx::query("SELECT id FROM persons LIMIT 1")
+        .fetch_optional(&mut **tx)
+        .await?;
+    if any.is_none() {
+        return Ok(found);
+    }
+    for part in id_numbers.chunks(500) {
+        let mut w = Where::default();
+        let list: Vec<String> = part
+            .iter()
+            .map(|n| w.arg(Arg::Text((*n).to_string())))
+            .collect();
+        let sql = format!(
+            "SELECT {PERSON_COLS} FROM persons p WHERE p.id_number IN ({})",
+            list.join(", ")
+        );
+        for r in q(sql, &w.args).fetch_all(&mut **tx).await? {
+            let p = person_from_row(&r)?;
+            found.insert(p.id_number.clone(), p);
+        }
+    }
+    Ok(found)
+}
+
+/// Register many new persons at once (an import): many rows per statement, and one audit
+/// row naming the import instead of one per person. The caller has checked scope and that
+/// no ID number is registered; the database's unique constraint still refuses a duplicate.
+pub async fn insert_persons_bulk(
+    tx: &mut Tx,
+    actor: &Actor,
+    persons: &[&PersonFacts],
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use crate::bulk::{BulkTable, Cell, Stamps, insert_rows};
+    let stamp = ts(now);
+    let backend = tx_backend(tx);
+    for part in persons.chunks(10_000) {
+        let rows: Vec<Vec<Cell>> = part
+            .iter()
+            .map(|p| {
+                vec![
+                    p.id_number.as_str().into(),
+                    p.name.as_str().into(),
+                    p.sex().code().into(),
+                    p.birth_date().to_string().into(),
+                    p.phone.as_ref().map(|x| x.as_str()).into(),
+                    p.hukou_region.as_deref().into(),
+                    p.residence_region.as_str().into(),
+                    p.address.as_deref().into(),
+                    p.education.code().into(),
+                    p.school.as_deref().into(),
+                    p.graduation_date.map(|d| d.to_string()).into(),
+                    p.disability_grade.map(i64::from).into(),
+                    p.veteran.into(),
+                    p.poverty_alleviated.into(),
+                    p.assistance.code().into(),
+                    p.urban.into(),
+                ]
+            })
+            .collect();
+        let stamps = Stamps {
+            now: &stamp,
+            loader: &actor.name,
+        };
+        insert_rows(tx, backend, BulkTable::NewPersons, stamps, rows).await?;
+    }
+    audit::record(tx, now, actor, "import", "person", 0, detail).await
+}

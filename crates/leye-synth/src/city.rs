@@ -195,17 +195,17 @@ pub async fn load_city(
         firms.push(Firm { id, industry });
         sum.enterprises += 1;
         if rows.len() >= 2000 {
-            load.insert(BulkTable::Enterprises, &rows).await?;
-            load.insert(BulkTable::Headcount, &headcount).await?;
             sum.headcount_rows += headcount.len() as u64;
-            rows.clear();
-            headcount.clear();
+            load.insert(BulkTable::Enterprises, std::mem::take(&mut rows))
+                .await?;
+            load.insert(BulkTable::Headcount, std::mem::take(&mut headcount))
+                .await?;
             progress("企业", sum.enterprises, n_firms as u64);
         }
     }
-    load.insert(BulkTable::Enterprises, &rows).await?;
-    load.insert(BulkTable::Headcount, &headcount).await?;
     sum.headcount_rows += headcount.len() as u64;
+    load.insert(BulkTable::Enterprises, rows).await?;
+    load.insert(BulkTable::Headcount, headcount).await?;
     progress("企业", sum.enterprises, n_firms as u64);
 
     // Households and persons.
@@ -454,10 +454,14 @@ async fn flush(
     members: &mut Vec<Vec<Cell>>,
     events: &mut Vec<Vec<Cell>>,
 ) -> Result<(), SynthError> {
-    load.insert(BulkTable::Households, households).await?;
-    load.insert(BulkTable::Persons, persons).await?;
-    load.insert(BulkTable::Members, members).await?;
-    load.insert(BulkTable::LabourEvents, events).await?;
+    load.insert(BulkTable::Households, std::mem::take(households))
+        .await?;
+    load.insert(BulkTable::Persons, std::mem::take(persons))
+        .await?;
+    load.insert(BulkTable::Members, std::mem::take(members))
+        .await?;
+    load.insert(BulkTable::LabourEvents, std::mem::take(events))
+        .await?;
     households.clear();
     persons.clear();
     members.clear();

@@ -199,7 +199,77 @@ async fn missing_columns_and_headerless_files() {
     assert!(e.to_string().contains("表头"));
 }
 
+/// A county official imports only into the county: a row living elsewhere, or an ID number
+/// already registered in another county, is refused with the row and the reason, and by
+/// default nothing of the file is written.
+async fn import_stays_in_the_callers_scope(store: Store) {
+    let wuxing = Scope::Region("330502".into());
+    let elsewhere = id_number("330503", "19800101", 21);
+    let seed = format!("姓名,身份证号,常住地区划代码\n南浔人,{elsewhere},330503\n");
+    let r = import_persons(
+        &store,
+        &Scope::System,
+        &sys(),
+        "a.csv",
+        seed.as_bytes(),
+        ImportOptions::default(),
+        now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.created, 1);
+    let mine = id_number("330502", "19800101", 22);
+    let csv = format!(
+        "姓名,身份证号,常住地区划代码\n吴兴人,{mine},330502102001\n德清人,{},330521\n南浔人改,{elsewhere},330502102001\n",
+        id_number("330521", "19800101", 23)
+    );
+    let r = import_persons(
+        &store,
+        &wuxing,
+        &sys(),
+        "b.csv",
+        csv.as_bytes(),
+        ImportOptions::default(),
+        now(),
+    )
+    .await
+    .unwrap();
+    assert!(r.rejected, "{r:?}");
+    assert_eq!(persons(&store).await, 1, "nothing of the file written");
+    assert_eq!(r.errors.len(), 2, "{:?}", r.errors);
+    assert_eq!(
+        (r.errors[0].row, r.errors[0].column.as_str()),
+        (3, "常住地区划代码")
+    );
+    assert!(
+        r.errors[0].reason.contains("不在您的管辖范围内"),
+        "{:?}",
+        r.errors[0]
+    );
+    assert_eq!(r.errors[1].row, 4);
+    assert!(
+        r.errors[1].reason.contains("已在") && r.errors[1].reason.contains("南浔区"),
+        "{:?}",
+        r.errors[1]
+    );
+    let opts = ImportOptions { skip_invalid: true };
+    let r = import_persons(
+        &store,
+        &wuxing,
+        &sys(),
+        "b.csv",
+        csv.as_bytes(),
+        opts,
+        now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((r.created, r.valid, r.errors.len()), (1, 1, 2), "{r:?}");
+    assert_eq!(persons(&store).await, 2);
+}
+
 both_backends!(
+    import_stays_in_the_callers_scope,
     traps_are_reported_and_nothing_is_written,
     template_round_trip_and_xlsx_traps
 );

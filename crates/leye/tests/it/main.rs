@@ -318,3 +318,56 @@ fn import_and_export_persons() {
     assert_eq!(code, 0, "{out}");
     assert!(std::fs::read(p("e.xlsx")).unwrap().starts_with(b"PK"));
 }
+
+/// A valid ID number (as the test kit makes them, without depending on it).
+fn valid_id(first17: &str) -> String {
+    let c = leye_domain::id_number::check_char(first17.as_bytes());
+    format!("{first17}{c}")
+}
+
+/// `kill -9` in the middle of writing an import leaves nothing half-written: re-running the
+/// same file then writes every row once, and a third run changes nothing.
+#[test]
+fn import_killed_mid_write_is_completed_by_rerunning() {
+    use std::io::{BufRead, BufReader};
+    let dir = leye_testkit_dir();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let db = p("k.db");
+    let rows = 150_000;
+    let mut csv = String::from("姓名,身份证号,常住地区划代码\n");
+    for i in 0..rows {
+        let birth = 19600101 + (i / 1000) % 28 + 100 * ((i / 28_000) % 12);
+        csv.push_str(&format!(
+            "人员{i},{},330502102001\n",
+            valid_id(&format!("330502{birth}{:03}", i % 1000))
+        ));
+    }
+    std::fs::write(p("big.csv"), csv).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leye"))
+        .args(["import", "persons", &p("big.csv"), "--db", &db])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let writing = lines.any(|l| l.is_ok_and(|l| l.contains("开始写入")));
+    assert!(writing, "the import never reached its write step");
+    child.kill().unwrap(); // SIGKILL
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "killed before it could finish");
+
+    let (code, v, out) = leye(&["import", "persons", &p("big.csv"), "--db", &db]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        (v["created"].as_i64(), v["unchanged"].as_i64()),
+        (Some(rows), Some(0)),
+        "the killed run left nothing: {out}"
+    );
+    let (_, v, out) = leye(&["import", "persons", &p("big.csv"), "--db", &db]);
+    assert_eq!(
+        (v["created"].as_i64(), v["unchanged"].as_i64()),
+        (Some(0), Some(rows)),
+        "{out}"
+    );
+}
