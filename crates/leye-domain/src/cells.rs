@@ -4,6 +4,7 @@
 //! gives the clean value or a specific Chinese reason; none of them panics.
 
 use crate::field::FieldError;
+use crate::year_month::YearMonth;
 use chrono::{Days, NaiveDate};
 
 /// Full-width ASCII (`０-９`, `Ａ-Ｚ`, `（`...) to half-width, ideographic and no-break spaces to
@@ -115,6 +116,61 @@ pub fn date(field: &str, label: &str, raw: &str) -> Result<Option<NaiveDate>, Fi
     NaiveDate::from_ymd_opt(y, m, d).map(Some).ok_or_else(bad)
 }
 
+/// A credit-code cell: catches a code of digits that Excel turned into a number before the
+/// checks of [`crate::CreditCode`] run. Returns the cleaned text (upper case, no spaces).
+pub fn credit_code(field: &str, raw: &str) -> Result<String, FieldError> {
+    let s = normalize(raw).replace(' ', "").to_ascii_uppercase();
+    let numeric = s.chars().all(|c| c.is_ascii_digit() || "E+-.".contains(c));
+    if numeric && (s.contains('E') || s.ends_with(".0")) {
+        return Err(FieldError::new(
+            field,
+            "credit_code_numeric",
+            format!(
+                "统一社会信用代码“{s}”被Excel转成了数字,后几位可能已经丢失;请把该列设为“文本”格式后重新填写"
+            ),
+        ));
+    }
+    Ok(s)
+}
+
+/// A month cell: `2024-07`, `2024/7`, `2024.07`, `2024年7月`, `202407`, or any date that
+/// [`date`] reads (its month is taken, so an Excel date cell works). Empty gives `None`.
+pub fn month(field: &str, label: &str, raw: &str) -> Result<Option<YearMonth>, FieldError> {
+    let s = normalize(raw);
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let bad = || {
+        FieldError::new(
+            field,
+            "invalid_month",
+            format!("{label}“{s}”不是有效月份(可写作2024-07、2024/7或2024年7月)"),
+        )
+    };
+    let unified = s.replace(['年', '/', '.'], "-").replace('月', "");
+    let parts: Vec<&str> = unified.trim_end_matches('-').split('-').collect();
+    let ym = match parts.as_slice() {
+        [y, m] => Some((y.trim(), m.trim())),
+        [ym] if ym.len() == 6 && ym.chars().all(|c| c.is_ascii_digit()) => Some(ym.split_at(4)),
+        _ => None,
+    };
+    if let Some((y, m)) = ym {
+        let (y, m) = (
+            y.parse::<i32>().map_err(|_| bad())?,
+            m.parse::<u32>().map_err(|_| bad())?,
+        );
+        return YearMonth::new(y, m).map(Some).ok_or_else(bad);
+    }
+    if s.len() <= 4 {
+        // A bare year, or a serial before 1928: not a month anyone means.
+        return Err(bad());
+    }
+    match date(field, label, &s) {
+        Ok(Some(d)) => Ok(Some(YearMonth::of(d))),
+        _ => Err(bad()),
+    }
+}
+
 /// A yes/no cell: 是/否, 有/无, Y/N, 1/0, true/false; empty is `None`.
 pub fn flag(field: &str, label: &str, raw: &str) -> Result<Option<bool>, FieldError> {
     let s = normalize(raw).to_lowercase();
@@ -188,6 +244,33 @@ mod tests {
     }
 
     #[test]
+    fn months_and_credit_codes() {
+        let m = |s: &str| month("month", "月份", s).map(|o| o.map(|m| m.to_string()));
+        for ok in [
+            "2024-07",
+            "2024/7",
+            "2024.07",
+            "2024年7月",
+            "202407",
+            "2024-07-15",
+            "45474",
+        ] {
+            assert_eq!(m(ok), Ok(Some("2024-07".into())), "{ok}");
+        }
+        assert_eq!(m(""), Ok(None));
+        for bad in ["2024-13", "七月", "2024", "2024-7-45"] {
+            let e = m(bad).unwrap_err();
+            assert!(e.message.contains("不是有效月份"), "{bad}: {e:?}");
+        }
+        assert_eq!(
+            credit_code("c", " 91330502mA2b3c4d5x ").unwrap(),
+            "91330502MA2B3C4D5X"
+        );
+        let e = credit_code("c", "9.13305E+17").unwrap_err();
+        assert!(e.message.contains("转成了数字"));
+    }
+
+    #[test]
     fn flags() {
         assert_eq!(flag("f", "退役军人", "是").unwrap(), Some(true));
         assert_eq!(flag("f", "退役军人", "Ｎ").unwrap(), Some(false));
@@ -201,6 +284,8 @@ mod tests {
             let _ = id_number("f", &s);
             let _ = date("f", "日期", &s);
             let _ = flag("f", "标志", &s);
+            let _ = month("f", "月份", &s);
+            let _ = credit_code("f", &s);
         }
 
         #[test]

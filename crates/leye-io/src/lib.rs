@@ -5,21 +5,30 @@
 //! [`leye_domain::cells`], every field rule of the domain, duplicates within the file) and
 //! reports each bad row with its row number, column, value and reason, before anything is
 //! written. By default nothing is written when any row is bad; with `skip_invalid` the good
-//! rows are. Writing is one transaction, keyed by the ID number: a re-import of the same file
+//! rows are. Writing is one transaction, keyed by the natural key of the entity (ID number,
+//! credit code, the head's ID number, credit code and month): a re-import of the same file
 //! changes nothing, a crash leaves nothing half-written.
 //!
-//! So far: persons (template, import, export). Households, enterprises and headcount follow.
+//! Entities ([`Entity`]): persons, households (membership), enterprises, enterprise headcount.
+//! Each has a template with an example row; persons also export (masked unless allowed).
 
+mod enterprises;
+mod households;
+mod persons;
+pub mod sheet;
 pub mod table;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use leye_domain::cells;
-use leye_domain::field::{FieldError, mask_address, mask_id_number, mask_phone};
-use leye_domain::person::{Assistance, Education, PersonFacts, PersonInput};
-use leye_domain::{Regions, Scope};
-use leye_store::{Actor, PersonFilter, PersonRecord, Store, StoreError};
-use std::collections::HashMap;
-use table::Table;
+pub use enterprises::{
+    ENTERPRISE_COLUMNS, HEADCOUNT_COLUMNS, import_enterprises, import_headcount,
+};
+pub use households::{HOUSEHOLD_COLUMNS, import_households};
+pub use persons::{
+    PERSON_COLUMNS, export_persons, import_persons, person_headers, person_template,
+};
+
+use chrono::{DateTime, Utc};
+use leye_domain::Scope;
+use leye_store::{Actor, Store, StoreError};
 use thiserror::Error;
 
 /// Why an import or export could not run at all (row problems are in the [`ImportReport`]).
@@ -27,7 +36,7 @@ use thiserror::Error;
 pub enum IoError {
     #[error("{0}")]
     File(String),
-    #[error("找不到表头行:前10行中没有包含“姓名”“身份证号”等列名的一行;请使用导入模板")]
+    #[error("找不到表头行:前10行中没有一行包含两个以上模板列名(如“姓名”“身份证号”);请使用导入模板")]
     NoHeader,
     #[error("缺少必填列: {0}")]
     MissingColumns(String),
@@ -37,124 +46,11 @@ pub enum IoError {
     Xlsx(String),
 }
 
-/// A column of the person import: the field, the header in the template, other headers
-/// officials use for it, whether it is required, and an example value.
-pub struct Column {
-    pub field: &'static str,
-    pub header: &'static str,
-    pub aliases: &'static [&'static str],
-    pub required: bool,
-    pub example: &'static str,
-}
-
-/// The columns of a person file, in template order.
-pub const PERSON_COLUMNS: &[Column] = &[
-    Column {
-        field: "name",
-        header: "姓名",
-        aliases: &[],
-        required: true,
-        example: "张三",
-    },
-    Column {
-        field: "id_number",
-        header: "身份证号",
-        aliases: &["公民身份号码", "身份证号码", "身份证"],
-        required: true,
-        example: "",
-    },
-    Column {
-        field: "phone",
-        header: "联系电话",
-        aliases: &["手机号", "手机号码", "电话"],
-        required: false,
-        example: "13812345678",
-    },
-    Column {
-        field: "hukou_region",
-        header: "户籍地区划代码",
-        aliases: &["户籍地代码"],
-        required: false,
-        example: "330502",
-    },
-    Column {
-        field: "residence_region",
-        header: "常住地区划代码",
-        aliases: &["居住地区划代码", "村社区代码", "常住地代码"],
-        required: true,
-        example: "330502102001",
-    },
-    Column {
-        field: "address",
-        header: "居住地址",
-        aliases: &["地址", "现住址"],
-        required: false,
-        example: "织里镇织里社区1号",
-    },
-    Column {
-        field: "education",
-        header: "文化程度",
-        aliases: &["学历"],
-        required: false,
-        example: "本科",
-    },
-    Column {
-        field: "school",
-        header: "毕业院校",
-        aliases: &[],
-        required: false,
-        example: "湖州师范学院",
-    },
-    Column {
-        field: "graduation_date",
-        header: "毕业日期",
-        aliases: &["毕业时间"],
-        required: false,
-        example: "2012年6月30日",
-    },
-    Column {
-        field: "disability_grade",
-        header: "残疾等级",
-        aliases: &[],
-        required: false,
-        example: "",
-    },
-    Column {
-        field: "veteran",
-        header: "退役军人",
-        aliases: &[],
-        required: false,
-        example: "否",
-    },
-    Column {
-        field: "poverty_alleviated",
-        header: "脱贫户",
-        aliases: &["脱贫户成员"],
-        required: false,
-        example: "否",
-    },
-    Column {
-        field: "assistance",
-        header: "低保情况",
-        aliases: &["低保"],
-        required: false,
-        example: "无",
-    },
-    Column {
-        field: "urban",
-        header: "城乡",
-        aliases: &["城镇或农村"],
-        required: false,
-        example: "城镇",
-    },
-];
-
-/// Every header name the person import understands.
-pub fn person_headers() -> Vec<&'static str> {
-    PERSON_COLUMNS
-        .iter()
-        .flat_map(|c| std::iter::once(c.header).chain(c.aliases.iter().copied()))
-        .collect()
+/// Options of an import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Write the good rows even when some are bad (they are still reported).
+    pub skip_invalid: bool,
 }
 
 /// One problem of one row.
@@ -211,315 +107,6 @@ pub fn csv_text(headers: &[&str], rows: &[Vec<String>]) -> String {
     format!("\u{feff}{}", String::from_utf8_lossy(&body))
 }
 
-fn label_or_code<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-    raw: &str,
-) -> String {
-    all.iter()
-        .find(|x| label(**x) == raw)
-        .map_or_else(|| raw.to_string(), |x| code(*x).to_string())
-}
-
-/// Turn one row into a person input, or the reasons it cannot be one.
-fn person_input(
-    row: &table::Row,
-    columns: &HashMap<&'static str, (usize, &'static str)>,
-) -> Result<PersonInput, Vec<FieldError>> {
-    let cell = |field: &str| -> String {
-        columns
-            .get(field)
-            .and_then(|(i, _)| row.cells.get(*i))
-            .map(|c| cells::normalize(c))
-            .unwrap_or_default()
-    };
-    let opt = |field: &str| Some(cell(field)).filter(|s| !s.is_empty());
-    let mut errors = Vec::new();
-    let id_number = cells::id_number("id_number", &cell("id_number")).unwrap_or_else(|e| {
-        errors.push(e);
-        String::new()
-    });
-    let graduation_date = match cells::date("graduation_date", "毕业日期", &cell("graduation_date"))
-    {
-        Ok(d) => d.map(|d| d.to_string()),
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    };
-    let flag = |field: &str, label: &str, errors: &mut Vec<FieldError>| {
-        cells::flag(field, label, &cell(field)).unwrap_or_else(|e| {
-            errors.push(e);
-            None
-        })
-    };
-    let veteran = flag("veteran", "退役军人", &mut errors).unwrap_or(false);
-    let poverty_alleviated = flag("poverty_alleviated", "脱贫户", &mut errors).unwrap_or(false);
-    let urban = match cell("urban").as_str() {
-        "" | "城镇" | "城市" => true,
-        "农村" | "乡村" => false,
-        other => {
-            errors.push(FieldError::new(
-                "urban",
-                "invalid_choice",
-                format!("城乡“{other}”应填“城镇”或“农村”"),
-            ));
-            true
-        }
-    };
-    let disability_grade = match opt("disability_grade") {
-        None => None,
-        Some(g) => match g.trim_end_matches('级').parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                errors.push(FieldError::new(
-                    "disability_grade",
-                    "invalid_number",
-                    format!("残疾等级“{g}”应为1-4"),
-                ));
-                None
-            }
-        },
-    };
-    let input = PersonInput {
-        name: cell("name"),
-        id_number,
-        phone: opt("phone"),
-        hukou_region: opt("hukou_region"),
-        residence_region: cell("residence_region"),
-        address: opt("address"),
-        education: opt("education")
-            .map(|e| label_or_code(Education::ALL, Education::code, Education::label_zh, &e)),
-        school: opt("school"),
-        graduation_date,
-        disability_grade,
-        veteran,
-        poverty_alleviated,
-        assistance: opt("assistance")
-            .map(|a| label_or_code(Assistance::ALL, Assistance::code, Assistance::label_zh, &a)),
-        urban,
-    };
-    if errors.is_empty() {
-        Ok(input)
-    } else {
-        Err(errors)
-    }
-}
-
-/// Options of an import.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ImportOptions {
-    /// Write the good rows even when some are bad (they are still reported).
-    pub skip_invalid: bool,
-}
-
-fn same(r: &PersonRecord, f: &PersonFacts) -> bool {
-    r.name == f.name
-        && r.phone.as_deref() == f.phone.as_ref().map(|p| p.as_str())
-        && r.hukou_region == f.hukou_region
-        && r.residence_region == f.residence_region.as_str()
-        && r.address == f.address
-        && r.education == f.education.code()
-        && r.school == f.school
-        && r.graduation_date == f.graduation_date.map(|d| d.to_string())
-        && r.disability_grade == f.disability_grade.map(i64::from)
-        && r.veteran == f.veteran
-        && r.poverty_alleviated == f.poverty_alleviated
-        && r.assistance == f.assistance.code()
-        && r.urban == f.urban
-}
-
-/// The good rows' facts with their row numbers, and the problems of the others.
-pub type Checked = (Vec<(usize, PersonFacts)>, Vec<RowError>);
-
-/// Check every row of a person table.
-pub fn check_persons(t: &Table, today: NaiveDate) -> Result<Checked, IoError> {
-    let mut columns: HashMap<&'static str, (usize, &'static str)> = HashMap::new();
-    for (i, h) in t.headers.iter().enumerate() {
-        if let Some(c) = PERSON_COLUMNS
-            .iter()
-            .find(|c| c.header == h || c.aliases.contains(&h.as_str()))
-        {
-            columns.entry(c.field).or_insert((i, c.header));
-        }
-    }
-    let missing: Vec<&str> = PERSON_COLUMNS
-        .iter()
-        .filter(|c| c.required && !columns.contains_key(c.field))
-        .map(|c| c.header)
-        .collect();
-    if !missing.is_empty() {
-        return Err(IoError::MissingColumns(missing.join("、")));
-    }
-    let header_of = |field: &str| {
-        PERSON_COLUMNS
-            .iter()
-            .find(|c| c.field == field)
-            .map_or(field.to_string(), |c| c.header.to_string())
-    };
-    let value_of = |row: &table::Row, field: &str| {
-        columns
-            .get(field)
-            .and_then(|(i, _)| row.cells.get(*i))
-            .cloned()
-            .unwrap_or_default()
-    };
-    let regions = Regions::huzhou();
-    let mut good = Vec::new();
-    let mut errors = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    // Parsing is pure and the slowest step of a big file: split it over the cores.
-    let parse = |rows: &[table::Row]| -> Vec<Result<PersonFacts, Vec<FieldError>>> {
-        rows.iter()
-            .map(|row| {
-                person_input(row, &columns).and_then(|input| input.parse_all(regions, today))
-            })
-            .collect()
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per = t.rows.len().div_ceil(threads).max(1);
-    let parsed: Vec<_> = std::thread::scope(|s| {
-        let handles: Vec<_> = t.rows.chunks(per).map(|c| s.spawn(|| parse(c))).collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    for (row, parsed) in t.rows.iter().zip(parsed) {
-        match parsed {
-            Ok(facts) => {
-                let key = facts.id_number.as_str().to_string();
-                if let Some(first) = seen.get(&key) {
-                    errors.push(RowError {
-                        row: row.number,
-                        column: "身份证号".into(),
-                        value: key,
-                        reason: format!("与第{first}行的身份证号重复"),
-                    });
-                } else {
-                    seen.insert(key, row.number);
-                    good.push((row.number, facts));
-                }
-            }
-            Err(es) => {
-                for e in es {
-                    let field = e.field.split('.').next().unwrap_or(&e.field).to_string();
-                    errors.push(RowError {
-                        row: row.number,
-                        column: header_of(&field),
-                        value: value_of(row, &field),
-                        reason: e.message,
-                    });
-                }
-            }
-        }
-    }
-    Ok((good, errors))
-}
-
-/// Import persons from a file: check every row, then write in one transaction (or nothing).
-pub async fn import_persons(
-    store: &Store,
-    scope: &Scope,
-    actor: &Actor,
-    name: &str,
-    bytes: &[u8],
-    opts: ImportOptions,
-    now: DateTime<Utc>,
-) -> Result<ImportReport, IoError> {
-    let today = leye_domain::time::local_date(now);
-    let clock = std::time::Instant::now();
-    let t = table::read(name, bytes, &person_headers())?;
-    tracing::debug!(
-        rows = t.rows.len(),
-        secs = clock.elapsed().as_secs_f64(),
-        "import: file read"
-    );
-    let (good, errors) = check_persons(&t, today)?;
-    tracing::debug!(secs = clock.elapsed().as_secs_f64(), "import: rows checked");
-    let mut report = ImportReport {
-        rows: t.rows.len(),
-        valid: good.len(),
-        errors,
-        ..Default::default()
-    };
-    drop(t);
-    if !report.errors.is_empty() && !opts.skip_invalid {
-        report.rejected = true;
-        return Ok(report);
-    }
-    let regions = Regions::huzhou();
-    let mut tx = store.begin().await?;
-    let ids: Vec<&str> = good.iter().map(|(_, f)| f.id_number.as_str()).collect();
-    let existing = leye_store::persons_by_id_numbers(&mut tx, &ids).await?;
-    let mut new = Vec::new();
-    let mut refused = Vec::new();
-    for (row, facts) in &good {
-        let refuse = |reason: String| RowError {
-            row: *row,
-            column: "身份证号".into(),
-            value: facts.id_number.as_str().to_string(),
-            reason,
-        };
-        let region = facts.residence_region.as_str();
-        if !scope.covers_region(regions, region) {
-            refused.push(RowError {
-                column: "常住地区划代码".into(),
-                value: region.to_string(),
-                ..refuse(format!(
-                    "常住地“{}”不在您的管辖范围内,不能登记",
-                    regions.full_name(region)
-                ))
-            });
-            continue;
-        }
-        match existing.get(facts.id_number.as_str()) {
-            None => new.push(facts),
-            Some(r) if !scope.covers_region(regions, &r.residence_region) => {
-                refused.push(refuse(format!(
-                    "该身份证号已在{}登记,不在您的管辖范围内,请联系该地经办人",
-                    regions.full_name(&r.residence_region)
-                )))
-            }
-            Some(r) if same(r, facts) => report.unchanged += 1,
-            Some(r) => {
-                leye_store::update_person(&mut tx, scope, actor, r.id, facts, now).await?;
-                report.updated += 1;
-            }
-        }
-    }
-    if !refused.is_empty() {
-        report.valid -= refused.len();
-        report.errors.extend(refused);
-        report.errors.sort_by_key(|e| e.row);
-        if !opts.skip_invalid {
-            // Dropping the transaction rolls back any update made above.
-            report.rejected = true;
-            report.updated = 0;
-            report.unchanged = 0;
-            return Ok(report);
-        }
-    }
-    report.created = new.len();
-    let detail = format!(
-        "导入人员文件“{name}”: 新增{}人,更新{}人,未变{}人,错误{}行",
-        report.created,
-        report.updated,
-        report.unchanged,
-        report.errors.len()
-    );
-    tracing::info!(
-        new = new.len(),
-        secs = clock.elapsed().as_secs_f64(),
-        "导入: 校验完成,开始写入 / checked, writing"
-    );
-    leye_store::insert_persons_bulk(&mut tx, actor, &new, &detail, now).await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    tracing::debug!(secs = clock.elapsed().as_secs_f64(), "import: written");
-    Ok(report)
-}
-
 fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> IoError {
     IoError::Xlsx(e.to_string())
 }
@@ -550,91 +137,74 @@ pub fn sheet_bytes(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result
     wb.save_to_buffer().map_err(xlsx_err)
 }
 
-/// The person import template: the headers and one example row.
-pub fn person_template() -> Result<Vec<u8>, IoError> {
-    let headers: Vec<&str> = PERSON_COLUMNS.iter().map(|c| c.header).collect();
-    let example: Vec<String> = PERSON_COLUMNS
-        .iter()
-        .map(|c| match c.field {
-            // A valid example (the check character computed, not typed).
-            "id_number" => {
-                let first = "33050219900101001";
-                format!(
-                    "{first}{}",
-                    leye_domain::id_number::check_char(first.as_bytes())
-                )
-            }
-            _ => c.example.to_string(),
-        })
-        .collect();
-    sheet_bytes("人员导入模板", &headers, &[example])
+leye_domain::code_enum! {
+    /// What a file imports (导入对象).
+    Entity {
+        Persons = ("persons", "人员"),
+        Households = ("households", "家庭户成员"),
+        Enterprises = ("enterprises", "企业"),
+        Headcount = ("headcount", "企业用工人数"),
+    }
 }
 
-/// Persons in scope (with the filter) as XLSX with the template's headers, so that an export
-/// can be edited and imported again. ID numbers, phones and addresses are masked unless
-/// `unmasked` (the caller decides who may, and audits it).
-pub async fn export_persons(
-    store: &Store,
-    scope: &Scope,
-    filter: &PersonFilter,
-    unmasked: bool,
-) -> Result<Vec<u8>, IoError> {
-    let mut rows = Vec::new();
-    let mut tx = store.begin_read().await?;
-    let mut page = 1;
-    loop {
-        let p = leye_store::list_persons(
-            &mut tx,
-            scope,
-            filter,
-            leye_store::Paging::new(Some(page), Some(leye_store::Paging::MAX_PER_PAGE)),
-        )
-        .await?;
-        let n = p.items.len();
-        for r in p.items {
-            let edu = Education::from_code(&r.education)
-                .map_or(r.education.clone(), |e| e.label_zh().into());
-            let assistance = Assistance::from_code(&r.assistance)
-                .map_or(r.assistance.clone(), |a| a.label_zh().into());
-            rows.push(vec![
-                r.name,
-                if unmasked {
-                    r.id_number.clone()
-                } else {
-                    mask_id_number(&r.id_number)
-                },
-                r.phone
-                    .map(|p| if unmasked { p.clone() } else { mask_phone(&p) })
-                    .unwrap_or_default(),
-                r.hukou_region.unwrap_or_default(),
-                r.residence_region,
-                r.address
-                    .map(|a| {
-                        if unmasked {
-                            a.clone()
-                        } else {
-                            mask_address(&a)
-                        }
-                    })
-                    .unwrap_or_default(),
-                edu,
-                r.school.unwrap_or_default(),
-                r.graduation_date.unwrap_or_default(),
-                r.disability_grade
-                    .map(|g| g.to_string())
-                    .unwrap_or_default(),
-                if r.veteran { "是" } else { "否" }.into(),
-                if r.poverty_alleviated { "是" } else { "否" }.into(),
-                assistance,
-                if r.urban { "城镇" } else { "农村" }.into(),
-            ]);
+impl Entity {
+    /// The columns of the entity's file.
+    pub fn columns(self) -> &'static [sheet::Column] {
+        match self {
+            Entity::Persons => PERSON_COLUMNS,
+            Entity::Households => HOUSEHOLD_COLUMNS,
+            Entity::Enterprises => ENTERPRISE_COLUMNS,
+            Entity::Headcount => HEADCOUNT_COLUMNS,
         }
-        if n == 0 || rows.len() as i64 >= p.total {
-            break;
-        }
-        page += 1;
     }
-    tx.commit().await.map_err(StoreError::from)?;
-    let headers: Vec<&str> = PERSON_COLUMNS.iter().map(|c| c.header).collect();
-    sheet_bytes("人员", &headers, &rows)
+
+    /// The import template: headers and a valid example row.
+    pub fn template(self) -> Result<Vec<u8>, IoError> {
+        let sheet = format!("{}导入模板", self.label_zh());
+        sheet::template(&sheet, self.columns(), |c| match c.field {
+            "id_number" | "head_id_number" | "member_id_number" => Some(example_id_number()),
+            "credit_code" => Some(example_credit_code()),
+            _ => None,
+        })
+    }
+
+    /// Import a file (its name and bytes) of this entity (see the crate doc for the rules).
+    pub async fn import(
+        self,
+        store: &Store,
+        scope: &Scope,
+        actor: &Actor,
+        (name, bytes): (&str, &[u8]),
+        opts: ImportOptions,
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport, IoError> {
+        match self {
+            Entity::Persons => import_persons(store, scope, actor, name, bytes, opts, now).await,
+            Entity::Households => {
+                import_households(store, scope, actor, name, bytes, opts, now).await
+            }
+            Entity::Enterprises => {
+                import_enterprises(store, scope, actor, name, bytes, opts, now).await
+            }
+            Entity::Headcount => {
+                import_headcount(store, scope, actor, name, bytes, opts, now).await
+            }
+        }
+    }
+}
+
+/// The ID number of the templates' example person (check character computed, not typed).
+pub fn example_id_number() -> String {
+    let first = "33050219900101001";
+    format!(
+        "{first}{}",
+        leye_domain::id_number::check_char(first.as_bytes())
+    )
+}
+
+/// The credit code of the templates' example enterprise.
+pub fn example_credit_code() -> String {
+    let first = "91330502000000001";
+    let c = leye_domain::credit_code::check_char(first.as_bytes()).unwrap_or('0');
+    format!("{first}{c}")
 }

@@ -324,3 +324,44 @@ fn audit_json(e: &EnterpriseRecord) -> String {
     })
     .to_string()
 }
+
+/// Ids of the enterprises registered under any of these credit codes, wherever they are (an
+/// import must find an enterprise out of the caller's scope to refuse the row).
+pub async fn enterprise_ids_by_credit_codes(
+    tx: &mut Tx,
+    codes: &[&str],
+) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+    let mut found = std::collections::HashMap::new();
+    for part in codes.chunks(500) {
+        let mut w = Where::default();
+        let list: Vec<String> = part
+            .iter()
+            .map(|c| w.arg(Arg::Text((*c).to_string())))
+            .collect();
+        let sql = format!(
+            "SELECT id, credit_code FROM enterprises WHERE credit_code IN ({})",
+            list.join(", ")
+        );
+        for r in q(sql, &w.args).fetch_all(&mut **tx).await? {
+            found.insert(r.text("credit_code")?, r.int("id")?);
+        }
+    }
+    Ok(found)
+}
+
+/// The headcount of one month, if recorded.
+pub async fn headcount_of(
+    tx: &mut Tx,
+    enterprise_id: i64,
+    month: YearMonth,
+) -> Result<Option<u32>, StoreError> {
+    let row = sqlx::query(
+        "SELECT headcount FROM enterprise_headcount WHERE enterprise_id = $1 AND month = $2",
+    )
+    .bind(enterprise_id)
+    .bind(month.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| Ok(u32::try_from(r.int("headcount")?).unwrap_or(u32::MAX)))
+        .transpose()
+}

@@ -281,3 +281,12 @@ pub(crate) async fn count(tx: &mut Tx, scope: &Scope) -> Result<i64, StoreError>
     let sql = format!("SELECT COUNT(*) AS n FROM households h{}", w.sql());
     Ok(q(sql, &w.args).fetch_one(&mut **tx).await?.int("n")?)
 }
+
+/// The household a person belongs to, if any (whatever the caller's scope).
+pub async fn household_of_person(tx: &mut Tx, person_id: i64) -> Result<Option<i64>, StoreError> {
+    let row = sqlx::query("SELECT household_id FROM household_members WHERE person_id = $1")
+        .bind(person_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.map(|r| r.int("household_id")).transpose()?)
+}

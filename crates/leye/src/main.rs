@@ -151,25 +151,35 @@ enum UserCommand {
     },
 }
 
+/// What every import takes.
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// CSV(UTF-8 或 GBK)或 .xlsx 文件 / CSV (UTF-8 or GBK) or .xlsx file
+    file: std::path::PathBuf,
+    /// 只写入正确的行,错误行仍列入报告 / Write the good rows, report the bad ones
+    #[arg(long)]
+    skip_invalid: bool,
+    /// 错误报告输出到此 CSV / Write the row-by-row report to this CSV
+    #[arg(long)]
+    report: Option<std::path::PathBuf>,
+    /// 数据库 / Database
+    #[arg(long, default_value = DEFAULT_DB)]
+    db: String,
+}
+
 #[derive(Subcommand)]
 enum ImportCommand {
-    /// 导入人员 / Import persons (upsert by ID number; re-importing changes nothing)
-    Persons {
-        /// CSV(UTF-8 或 GBK)或 .xlsx 文件 / CSV (UTF-8 or GBK) or .xlsx file
-        file: std::path::PathBuf,
-        /// 只写入正确的行,错误行仍列入报告 / Write the good rows, report the bad ones
-        #[arg(long)]
-        skip_invalid: bool,
-        /// 错误报告输出到此 CSV / Write the row-by-row report to this CSV
-        #[arg(long)]
-        report: Option<std::path::PathBuf>,
-        /// 数据库 / Database
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: String,
-    },
+    /// 导入人员(按身份证号更新,重复导入不变) / Persons (upsert by ID number)
+    Persons(ImportArgs),
+    /// 导入家庭户成员(每行一名成员,按户主身份证号归户) / Household members, one per row, keyed by the head's ID number
+    Households(ImportArgs),
+    /// 导入企业(按统一社会信用代码更新) / Enterprises (upsert by credit code)
+    Enterprises(ImportArgs),
+    /// 导入企业月度参保人数(按信用代码与月份更新) / Monthly headcount (upsert by credit code and month)
+    Headcount(ImportArgs),
     /// 下载导入模板(含表头与示例行) / Write the import template (headers and an example row)
     Template {
-        /// 实体(目前: persons) / Entity (for now: persons)
+        /// persons | households | enterprises | headcount
         entity: String,
         /// 输出文件 .xlsx / Output .xlsx
         #[arg(long)]
@@ -346,38 +356,7 @@ fn main() -> ExitCode {
             command: AuditCommand::Verify { db },
         } => run_async_code(audit_verify(db)),
         Command::Policy { command } => policy(command),
-        Command::Import {
-            command:
-                ImportCommand::Persons {
-                    file,
-                    skip_invalid,
-                    report,
-                    db,
-                },
-        } => run_async_code(import_persons(file, skip_invalid, report, db)),
-        Command::Import {
-            command: ImportCommand::Template { entity, out },
-        } => {
-            if entity != "persons" {
-                eprintln!(
-                    "错误 / error: 目前只有 persons 的模板 / only the persons template exists so far"
-                );
-                return ExitCode::from(2);
-            }
-            match leye_io::person_template()
-                .map_err(anyhow::Error::from)
-                .and_then(|b| std::fs::write(&out, b).map_err(Into::into))
-            {
-                Ok(()) => {
-                    println!("已写出模板 / template written: {}", out.display());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("错误 / error: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        Command::Import { command } => import_command(command),
         Command::Export {
             command:
                 ExportCommand::Persons {
@@ -589,25 +568,59 @@ async fn user_add(
     Ok(())
 }
 
-async fn import_persons(
-    file: std::path::PathBuf,
-    skip_invalid: bool,
-    report_path: Option<std::path::PathBuf>,
-    db: String,
-) -> Result<ExitCode> {
+fn import_command(command: ImportCommand) -> ExitCode {
+    let (entity, args) = match command {
+        ImportCommand::Persons(a) => (leye_io::Entity::Persons, a),
+        ImportCommand::Households(a) => (leye_io::Entity::Households, a),
+        ImportCommand::Enterprises(a) => (leye_io::Entity::Enterprises, a),
+        ImportCommand::Headcount(a) => (leye_io::Entity::Headcount, a),
+        ImportCommand::Template { entity, out } => {
+            let Some(entity) = leye_io::Entity::from_code(&entity) else {
+                eprintln!(
+                    "错误 / error: 没有“{entity}”的模板,可选: {}",
+                    leye_io::Entity::choices()
+                );
+                return ExitCode::from(2);
+            };
+            return match entity
+                .template()
+                .map_err(anyhow::Error::from)
+                .and_then(|b| std::fs::write(&out, b).map_err(Into::into))
+            {
+                Ok(()) => {
+                    println!("已写出模板 / template written: {}", out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("错误 / error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+    };
+    run_async_code(import_file(entity, args))
+}
+
+async fn import_file(entity: leye_io::Entity, args: ImportArgs) -> Result<ExitCode> {
+    let ImportArgs {
+        file,
+        skip_invalid,
+        report: report_path,
+        db,
+    } = args;
     let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
     let store = open(&db).await?;
     let name = file.display().to_string();
-    let r = match leye_io::import_persons(
-        &store,
-        &leye_domain::Scope::System,
-        &leye_store::Actor::system("cli import"),
-        &name,
-        &bytes,
-        leye_io::ImportOptions { skip_invalid },
-        Utc::now(),
-    )
-    .await
+    let r = match entity
+        .import(
+            &store,
+            &leye_domain::Scope::System,
+            &leye_store::Actor::system("cli import"),
+            (&name, &bytes),
+            leye_io::ImportOptions { skip_invalid },
+            Utc::now(),
+        )
+        .await
     {
         Ok(r) => r,
         Err(

@@ -2,9 +2,10 @@
 //! its message, all-or-nothing by default, --skip-invalid, re-import changes nothing, GBK, XLSX.
 
 use leye_domain::Scope;
+use leye_io::Entity;
 use leye_io::{ImportOptions, import_persons, person_template, table};
 use leye_store::{Actor, PersonFilter, Store};
-use leye_testkit::{both_backends, id_number, now};
+use leye_testkit::{both_backends, credit_code, id_number, now};
 
 fn sys() -> Actor {
     Actor::system("test")
@@ -268,7 +269,216 @@ async fn import_stays_in_the_callers_scope(store: Store) {
     assert_eq!(persons(&store).await, 2);
 }
 
+async fn import(store: &Store, e: Entity, csv: &str, skip: bool) -> leye_io::ImportReport {
+    let opts = ImportOptions { skip_invalid: skip };
+    e.import(
+        store,
+        &Scope::System,
+        &sys(),
+        ("f.csv", csv.as_bytes()),
+        opts,
+        now(),
+    )
+    .await
+    .unwrap()
+}
+
+/// Enterprises by credit code (labels or codes for the choices), then their headcount by
+/// month in every way a month is written; both re-import without change.
+async fn enterprises_and_headcount(store: Store) {
+    let a = credit_code("330502", 1);
+    let b = credit_code("330503", 2);
+    let csv = format!(
+        "统一社会信用代码,企业名称,行业门类,所在区划代码,注册资本(元),企业规模,重点企业,认定理由\n\
+         {a},湖州甲制造有限公司,制造业,330502,\"5,000,000\",大型,是,稳岗示范\n\
+         9.13305E+17,乙公司,C,330502,,small,否,\n\
+         {b},丙服务有限公司,L,330503,,小型,否,\n\
+         {a},重复公司,C,330502,,large,否,\n"
+    );
+    let r = import(&store, Entity::Enterprises, &csv, false).await;
+    assert!(r.rejected);
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.row == 3 && e.reason.contains("转成了数字")),
+        "{:?}",
+        r.errors
+    );
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.row == 5 && e.reason.contains("与第2行")),
+        "{:?}",
+        r.errors
+    );
+    let r = import(&store, Entity::Enterprises, &csv, true).await;
+    assert_eq!((r.created, r.errors.len()), (2, 2), "{r:?}");
+    let r = import(&store, Entity::Enterprises, &csv, true).await;
+    assert_eq!((r.created, r.unchanged), (0, 2), "{r:?}");
+    let mut tx = store.begin_read().await.unwrap();
+    let ids = leye_store::enterprise_ids_by_credit_codes(&mut tx, &[a.as_str()])
+        .await
+        .unwrap();
+    let e = leye_store::get_enterprise(&mut tx, &Scope::System, ids[&a])
+        .await
+        .unwrap();
+    drop(tx);
+    assert_eq!(
+        (
+            e.registered_investment_fen,
+            e.scale.as_str(),
+            e.designated_key
+        ),
+        (500_000_000, "large", true)
+    );
+
+    let unknown = credit_code("330502", 9);
+    let csv = format!(
+        "统一社会信用代码,月份,参保人数\n{a},2024-07,520\n{a},2024年8月,515\n{a},45536,510\n\
+         {b},2024/7,12\n{unknown},2024-07,3\n{a},2024-13,1\n{a},2024-07,9\n"
+    );
+    let r = import(&store, Entity::Headcount, &csv, false).await;
+    assert!(r.rejected);
+    assert!(
+        r.errors.iter().any(|e| e.row == 7 && e.column == "月份"),
+        "{:?}",
+        r.errors
+    );
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.row == 8 && e.reason.contains("重复")),
+        "{:?}",
+        r.errors
+    );
+    let r = import(&store, Entity::Headcount, &csv, true).await;
+    assert_eq!((r.created, r.errors.len()), (4, 3), "{r:?}");
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.row == 6 && e.reason.contains("请先导入企业")),
+        "{:?}",
+        r.errors
+    );
+    let r = import(&store, Entity::Headcount, &csv, true).await;
+    assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 4), "{r:?}");
+    let csv = format!("统一社会信用代码,月份,参保人数\n{a},2024-07,530\n");
+    let r = import(&store, Entity::Headcount, &csv, false).await;
+    assert_eq!(r.updated, 1, "{r:?}");
+    let mut tx = store.begin_read().await.unwrap();
+    let h = leye_store::headcount_history(&mut tx, &Scope::System, ids[&a])
+        .await
+        .unwrap();
+    let got: Vec<String> = h
+        .iter()
+        .map(|h| format!("{} {}", h.month, h.headcount))
+        .collect();
+    assert_eq!(got, ["2024-07 530", "2024-08 515", "2024-09 510"]);
+}
+
+/// Household members keyed by the head's ID number: members must be registered, every
+/// household needs its head's row, a re-import changes nothing, a changed file replaces the
+/// members.
+async fn households_by_head(store: Store) {
+    let head = id_number("330502", "19700101", 31);
+    let wife = id_number("330502", "19720101", 32);
+    let kid = id_number("330502", "20000101", 33);
+    let stranger = id_number("330502", "19800101", 34);
+    let persons_csv = format!(
+        "姓名,身份证号,常住地区划代码\n王大,{head},330502102001\n李二,{wife},330502102001\n王三,{kid},330502102001\n"
+    );
+    let r = import(&store, Entity::Persons, &persons_csv, false).await;
+    assert_eq!(r.created, 3);
+    let csv = format!(
+        "户主身份证号,成员身份证号,与户主关系,居住地区划代码,城乡,有经营性收入,收入群体\n\
+         {head},{head},户主,330502102001,农村,是,中等收入\n\
+         {head},{wife},配偶,,,,\n\
+         {head},{kid},子女,,,,\n\
+         {stranger},{stranger},户主,330502102001,,,\n\
+         {head},{head},配偶,330502102001,,,\n"
+    );
+    let r = import(&store, Entity::Households, &csv, false).await;
+    assert!(r.rejected, "{r:?}");
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.row == 6 && e.column == "与户主关系"),
+        "{:?}",
+        r.errors
+    );
+    let csv: String = csv.lines().take(5).map(|l| format!("{l}\n")).collect();
+    let r = import(&store, Entity::Households, &csv, false).await;
+    assert!(r.rejected, "{r:?}");
+    assert_eq!(r.errors.len(), 1);
+    assert!(
+        r.errors[0].row == 5 && r.errors[0].reason.contains("请先导入人员"),
+        "{:?}",
+        r.errors
+    );
+    let r = import(&store, Entity::Households, &csv, true).await;
+    assert_eq!((r.created, r.valid), (1, 3), "{r:?}");
+    let r = import(&store, Entity::Households, &csv, true).await;
+    assert_eq!((r.created, r.unchanged), (0, 1), "{r:?}");
+    // The child moves out: the household is rewritten with two members.
+    let csv: String = csv.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let r = import(&store, Entity::Households, &csv, false).await;
+    assert_eq!(r.updated, 1, "{r:?}");
+    let mut tx = store.begin_read().await.unwrap();
+    let found = leye_store::persons_by_id_numbers(&mut tx, &[head.as_str()])
+        .await
+        .unwrap();
+    let hid = leye_store::household_of_person(&mut tx, found[&head].id)
+        .await
+        .unwrap()
+        .unwrap();
+    let h = leye_store::get_household(&mut tx, &Scope::System, hid)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            h.members.len(),
+            h.urban,
+            h.business_income,
+            h.income_band.as_str()
+        ),
+        (2, false, true, "middle")
+    );
+}
+
+/// Every entity's template imports as it is.
+async fn every_template_imports(store: Store) {
+    for e in [
+        Entity::Persons,
+        Entity::Enterprises,
+        Entity::Households,
+        Entity::Headcount,
+    ] {
+        let t = e.template().unwrap();
+        let r = e
+            .import(
+                &store,
+                &Scope::System,
+                &sys(),
+                ("模板.xlsx", &t),
+                ImportOptions::default(),
+                now(),
+            )
+            .await
+            .unwrap();
+        assert!(
+            !r.rejected && r.errors.is_empty(),
+            "{}: {:?}",
+            e.code(),
+            r.errors
+        );
+        assert_eq!(r.rows, 1);
+    }
+}
+
 both_backends!(
+    enterprises_and_headcount,
+    households_by_head,
+    every_template_imports,
     import_stays_in_the_callers_scope,
     traps_are_reported_and_nothing_is_written,
     template_round_trip_and_xlsx_traps
