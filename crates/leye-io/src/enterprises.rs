@@ -174,7 +174,13 @@ pub async fn import_enterprises(
             f.credit_code.as_str().to_string()
         })),
     );
-    sheet::run(store, t.rows.len(), checked, opts, async |tx, good| {
+    let (report, good) = match sheet::start(t.rows.len(), checked, opts) {
+        Ok(x) => x,
+        Err(rejected) => return Ok(rejected),
+    };
+    let mut tx = store.begin().await?;
+    let written: Result<Written, IoError> = async {
+        let tx = &mut tx;
         let codes: Vec<&str> = good.iter().map(|(_, f)| f.credit_code.as_str()).collect();
         let existing = leye_store::enterprise_ids_by_credit_codes(tx, &codes).await?;
         let mut w = Written::default();
@@ -201,8 +207,9 @@ pub async fn import_enterprises(
             }
         }
         Ok(w)
-    })
-    .await
+    }
+    .await;
+    sheet::finish(tx, report, written?, opts).await
 }
 
 /// One checked headcount row.
@@ -275,7 +282,13 @@ pub async fn import_headcount(
             format!("{} {}", h.credit_code.as_str(), h.headcount.month)
         })),
     );
-    sheet::run(store, t.rows.len(), checked, opts, async |tx, good| {
+    let (report, good) = match sheet::start(t.rows.len(), checked, opts) {
+        Ok(x) => x,
+        Err(rejected) => return Ok(rejected),
+    };
+    let mut tx = store.begin().await?;
+    let written: Result<Written, IoError> = async {
+        let tx = &mut tx;
         let codes: Vec<&str> = good.iter().map(|(_, h)| h.credit_code.as_str()).collect();
         let ids = leye_store::enterprise_ids_by_credit_codes(tx, &codes).await?;
         let mut w = Written::default();
@@ -312,6 +325,7 @@ pub async fn import_headcount(
             }
         }
         Ok(w)
-    })
-    .await
+    }
+    .await;
+    sheet::finish(tx, report, written?, opts).await
 }

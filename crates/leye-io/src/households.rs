@@ -194,7 +194,13 @@ pub async fn import_households(
             r.member.as_str().to_string()
         })),
     );
-    sheet::run(store, t.rows.len(), checked, opts, async |tx, good| {
+    let (report, good) = match sheet::start(t.rows.len(), checked, opts) {
+        Ok(x) => x,
+        Err(rejected) => return Ok(rejected),
+    };
+    let mut tx = store.begin().await?;
+    let written: Result<Written, IoError> = async {
+        let tx = &mut tx;
         let ids: Vec<&str> = good.iter().map(|(_, r)| r.member.as_str()).collect();
         let persons = leye_store::persons_by_id_numbers(tx, &ids).await?;
         // Households in the order their first row appears.
@@ -290,6 +296,7 @@ pub async fn import_households(
             }
         }
         Ok(w)
-    })
-    .await
+    }
+    .await;
+    sheet::finish(tx, report, written?, opts).await
 }

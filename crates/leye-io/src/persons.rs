@@ -241,7 +241,13 @@ pub async fn import_persons(
     tracing::debug!(secs = clock.elapsed().as_secs_f64(), "import: rows checked");
     let rows = t.rows.len();
     drop(t);
-    sheet::run(store, rows, checked, opts, async |tx, good| {
+    let (report, good) = match sheet::start(rows, checked, opts) {
+        Ok(x) => x,
+        Err(rejected) => return Ok(rejected),
+    };
+    let mut tx = store.begin().await?;
+    let written: Result<Written, IoError> = async {
+        let tx = &mut tx;
         let ids: Vec<&str> = good.iter().map(|(_, f)| f.id_number.as_str()).collect();
         let existing = leye_store::persons_by_id_numbers(tx, &ids).await?;
         let mut w = Written::default();
@@ -297,8 +303,9 @@ pub async fn import_persons(
         leye_store::insert_persons_bulk(tx, actor, &new, &detail, now).await?;
         tracing::debug!(secs = clock.elapsed().as_secs_f64(), "import: written");
         Ok(w)
-    })
-    .await
+    }
+    .await;
+    sheet::finish(tx, report, written?, opts).await
 }
 
 /// The person import template: the headers and one example row.

@@ -7,7 +7,7 @@ use crate::table::{self, Row, Table};
 use crate::{ImportOptions, ImportReport, IoError, RowError};
 use leye_domain::FieldError;
 use leye_domain::cells;
-use leye_store::{Store, StoreError, Tx};
+use leye_store::{StoreError, Tx};
 use std::collections::HashMap;
 
 /// A column of an import: the field, the header in the template, other headers officials use
@@ -174,17 +174,13 @@ pub struct Written {
     pub refused: Vec<RowError>,
 }
 
-/// The run of an import once its rows are checked: stop when any row is bad (unless
-/// `skip_invalid`), then write the good rows in one transaction. Rows the write step refuses
-/// (out of scope, not registered...) are reported like bad rows, and without `skip_invalid`
-/// nothing is written.
-pub async fn run<T>(
-    store: &Store,
+/// The first half of an import's run once its rows are checked: the report so far and the
+/// good rows to write, or the final report when bad rows stop the import (nothing written).
+pub fn start<T>(
     rows: usize,
     checked: Checked<T>,
     opts: ImportOptions,
-    write: impl AsyncFnOnce(&mut Tx, Vec<(usize, T)>) -> Result<Written, IoError>,
-) -> Result<ImportReport, IoError> {
+) -> Result<(ImportReport, Vec<(usize, T)>), ImportReport> {
     let (good, errors) = checked;
     let mut report = ImportReport {
         rows,
@@ -194,16 +190,24 @@ pub async fn run<T>(
     };
     if !report.errors.is_empty() && !opts.skip_invalid {
         report.rejected = true;
-        return Ok(report);
+        return Err(report);
     }
-    let mut tx = store.begin().await?;
-    let w = write(&mut tx, good).await?;
+    Ok((report, good))
+}
+
+/// The second half: add what the write step did and commit, or, when it refused rows and
+/// `skip_invalid` is off, report them and drop the transaction (rolling back everything).
+pub async fn finish(
+    tx: Tx,
+    mut report: ImportReport,
+    w: Written,
+    opts: ImportOptions,
+) -> Result<ImportReport, IoError> {
     report.valid -= w.refused.len().min(report.valid);
     if !w.refused.is_empty() {
         report.errors.extend(w.refused);
         report.errors.sort_by_key(|e| e.row);
         if !opts.skip_invalid {
-            // Dropping the transaction rolls back whatever the write step did.
             report.rejected = true;
             return Ok(report);
         }

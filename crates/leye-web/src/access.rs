@@ -69,6 +69,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/persons", Perm(PersonRead)),
     ("GET", "/persons/export.csv", Perm(PersonRead)),
+    ("GET", "/persons/export.xlsx", Perm(PersonRead)),
     ("GET", "/persons/new", Perm(PersonWrite)),
     ("POST", "/persons/new", Perm(PersonWrite)),
     ("GET", "/persons/{id}", Perm(PersonRead)),
@@ -82,6 +83,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("PUT", "/api/v1/households/{id}", Perm(HouseholdWrite)),
     ("GET", "/households", Perm(HouseholdRead)),
     ("GET", "/households/export.csv", Perm(HouseholdRead)),
+    ("GET", "/households/export.xlsx", Perm(HouseholdRead)),
     ("GET", "/households/new", Perm(HouseholdWrite)),
     ("POST", "/households/new", Perm(HouseholdWrite)),
     ("GET", "/households/{id}", Perm(HouseholdRead)),
@@ -104,6 +106,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/enterprises", Perm(EnterpriseRead)),
     ("GET", "/enterprises/export.csv", Perm(EnterpriseRead)),
+    ("GET", "/enterprises/export.xlsx", Perm(EnterpriseRead)),
     ("GET", "/enterprises/new", Perm(EnterpriseCreate)),
     ("POST", "/enterprises/new", Perm(EnterpriseCreate)),
     ("GET", "/enterprises/{id}", Perm(EnterpriseRead)),
@@ -127,6 +130,13 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/policies/{measure}", Public),
     ("GET", "/offers", Perm(OfferRead)),
     ("GET", "/offers/export.xlsx", Perm(OfferRead)),
+    // Imports: the page lists what the caller may import; templates are no secret.
+    ("GET", "/imports", SignedIn),
+    ("GET", "/imports/{entity}/template.xlsx", SignedIn),
+    ("POST", "/imports/persons", Perm(PersonWrite)),
+    ("POST", "/imports/households", Perm(HouseholdWrite)),
+    ("POST", "/imports/enterprises", Perm(EnterpriseWrite)),
+    ("POST", "/imports/headcount", Perm(EnterpriseWrite)),
     ("POST", "/offers/sweep", Perm(SweepRun)),
 ];
 
@@ -422,12 +432,25 @@ async fn csrf_ok(req: Request, expected: &str) -> Result<Request, Response> {
     {
         return if h == expected { Ok(req) } else { Err(bad()) };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("");
+    if content_type.starts_with("multipart/form-data") {
+        // A file upload carries the token in its action URL: the body may be hundreds of
+        // megabytes and is read by the handler, not here.
+        let token = req
+            .uri()
+            .query()
+            .and_then(|q| form_urlencoded_value(q.as_bytes(), "csrf"));
+        return if token.as_deref() == Some(expected) {
+            Ok(req)
+        } else {
+            Err(bad())
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(bad());
     }
     let (parts, body) = req.into_parts();

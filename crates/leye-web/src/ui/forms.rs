@@ -930,6 +930,34 @@ fn csv_line(cells: &[String]) -> String {
     s
 }
 
+/// A list download in the format its path asks for: `.xlsx` (Chinese headers, every cell as
+/// text so that Excel keeps long numbers) or `.csv` (UTF-8 with BOM).
+fn table_response(
+    uri: &axum::http::Uri,
+    stem: &str,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Result<Response, UiError> {
+    if uri.path().ends_with(".xlsx") {
+        let bytes = leye_io::sheet_bytes(stem, header, &rows).map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "生成Excel文件失败",
+            )
+        })?;
+        return Ok(super::imports::xlsx_response(
+            &format!("{stem}.xlsx"),
+            bytes,
+        ));
+    }
+    Ok(csv_response(
+        &format!("{}.csv", uri.path().rsplit('/').nth(1).unwrap_or("export")),
+        header,
+        rows,
+    ))
+}
+
 fn csv_response(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
     let mut body = String::from("\u{feff}");
     body.push_str(&csv_line(
@@ -954,6 +982,7 @@ fn csv_response(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response
 pub async fn export_persons(
     State(app): State<AppState>,
     caller: Caller,
+    uri: axum::http::Uri,
     ApiQuery(q): ApiQuery<PersonQuery>,
 ) -> Result<Response, UiError> {
     let f = q.filter()?;
@@ -973,8 +1002,9 @@ pub async fn export_persons(
         ]
     });
     tx.commit().await?;
-    Ok(csv_response(
-        "persons.csv",
+    table_response(
+        &uri,
+        "人员",
         &[
             "编号",
             "姓名",
@@ -987,12 +1017,13 @@ pub async fn export_persons(
             "就业状态",
         ],
         rows,
-    ))
+    )
 }
 
 pub async fn export_households(
     State(app): State<AppState>,
     caller: Caller,
+    uri: axum::http::Uri,
     ApiQuery(q): ApiQuery<HouseholdQuery>,
 ) -> Result<Response, UiError> {
     let f = store::HouseholdFilter {
@@ -1017,16 +1048,18 @@ pub async fn export_households(
         ]
     });
     tx.commit().await?;
-    Ok(csv_response(
-        "households.csv",
+    table_response(
+        &uri,
+        "家庭",
         &["编号", "居住地", "城乡", "收入群体", "成员"],
         rows,
-    ))
+    )
 }
 
 pub async fn export_enterprises(
     State(app): State<AppState>,
     caller: Caller,
+    uri: axum::http::Uri,
     ApiQuery(q): ApiQuery<EnterpriseQuery>,
 ) -> Result<Response, UiError> {
     let f = q.filter()?;
@@ -1047,8 +1080,9 @@ pub async fn export_enterprises(
         ]
     });
     tx.commit().await?;
-    Ok(csv_response(
-        "enterprises.csv",
+    table_response(
+        &uri,
+        "企业",
         &[
             "编号",
             "企业名称",
@@ -1060,5 +1094,5 @@ pub async fn export_enterprises(
             "重点企业",
         ],
         rows,
-    ))
+    )
 }

@@ -7,6 +7,7 @@ mod account;
 pub use account::parse_new_user;
 pub mod chart;
 mod forms;
+pub(crate) mod imports;
 mod policy;
 
 use crate::AppState;
@@ -45,6 +46,9 @@ pub fn router() -> Router<AppState> {
         .route("/persons/export.csv", get(forms::export_persons))
         .route("/households/export.csv", get(forms::export_households))
         .route("/enterprises/export.csv", get(forms::export_enterprises))
+        .route("/persons/export.xlsx", get(forms::export_persons))
+        .route("/households/export.xlsx", get(forms::export_households))
+        .route("/enterprises/export.xlsx", get(forms::export_enterprises))
         .route(
             "/persons/new",
             get(forms::new_person).post(forms::create_person),
@@ -75,6 +79,7 @@ pub fn router() -> Router<AppState> {
         )
         .merge(account::router())
         .merge(policy::router())
+        .merge(imports::router())
         .fallback(page_not_found)
 }
 
@@ -109,6 +114,8 @@ pub struct Nav {
     pub users: bool,
     pub audit: bool,
     pub offers: bool,
+    /// May import at least one entity (批量导入).
+    pub imports: bool,
     /// `zh` or `en`
     pub lang: String,
 }
@@ -143,6 +150,9 @@ impl Nav {
             users: c.may(UserAdmin),
             audit: c.may(AuditRead),
             offers: c.may(OfferRead),
+            imports: [PersonWrite, HouseholdWrite, EnterpriseWrite]
+                .into_iter()
+                .any(|p| c.may(p)),
             lang: c.lang.clone(),
         }
     }

@@ -170,7 +170,8 @@ async fn request_for(
     let uri = template
         .replace("{id}", &id_for(template).to_string())
         .replace("{code}", "330502")
-        .replace("{measure}", "job_expansion");
+        .replace("{measure}", "job_expansion")
+        .replace("{entity}", "persons");
     const JSON: &str = "application/json";
     const FORM: &str = "application/x-www-form-urlencoded";
     let fresh_person = || {
@@ -406,7 +407,8 @@ async fn anonymous_callers_are_sent_to_login(store: Store) {
         let uri = template
             .replace("{id}", "1")
             .replace("{code}", "330502")
-            .replace("{measure}", "job_expansion");
+            .replace("{measure}", "job_expansion")
+            .replace("{entity}", "persons");
         let req = axum::http::Request::builder()
             .method(*method)
             .uri(&uri)

@@ -22,6 +22,7 @@ const PAGES: &[&str] = &[
     "/policies/job_expansion",
     "/policies/check",
     "/offers",
+    "/imports",
     "/no-such-page",
 ];
 

@@ -295,3 +295,156 @@ both_backends!(
     repeated_failures_lock_the_account,
     admin_creates_and_disables_accounts
 );
+
+async fn post_file(
+    env: &Env,
+    b: &Browser,
+    uri: &str,
+    file_name: &str,
+    bytes: &[u8],
+    skip_invalid: bool,
+) -> (StatusCode, String) {
+    let boundary = "leyeTestBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(b"\r\n");
+    if skip_invalid {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"skip_invalid\"\r\n\r\n1\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("cookie", &b.cookie)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let (s, bytes, _) = send(&env.app, req).await;
+    (s, String::from_utf8_lossy(&bytes).to_string())
+}
+
+/// The import page: templates to download, an upload that needs the CSRF token, a report
+/// with every bad row and nothing written, --skip-invalid from a checkbox, the caller's scope,
+/// and list exports to Excel.
+async fn import_page_uploads_and_reports(store: Store) {
+    let env = env(store).await;
+    let b = login(&env, "admin", "pass1234").await.unwrap();
+    let (s, page) = get(&env, &b.cookie, "/imports").await;
+    assert_eq!(s, StatusCode::OK);
+    for e in ["persons", "households", "enterprises", "headcount"] {
+        assert!(page.contains(&format!("/imports/{e}/template.xlsx")), "{e}");
+    }
+    let req = Request::builder()
+        .uri("/imports/persons/template.xlsx")
+        .header("cookie", &b.cookie)
+        .body(Body::empty())
+        .unwrap();
+    let (s, t, h) = send(&env.app, req).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(t.starts_with(b"PK"));
+    assert!(
+        h["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''")
+    );
+
+    let ok = leye_testkit::id_number("330502", "19900101", 41);
+    let csv = format!(
+        "姓名,身份证号,常住地区划代码\n甲,{ok},330502102001\n乙,3.30502E+17,330502102001\n"
+    );
+    let url = format!("/imports/persons?csrf={}", b.csrf);
+    // Without the token in the action URL: refused, nothing written.
+    let (s, _) = post_file(
+        &env,
+        &b,
+        "/imports/persons",
+        "人员.csv",
+        csv.as_bytes(),
+        false,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, page) = post_file(&env, &b, &url, "人员.csv", csv.as_bytes(), false).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("没有写入任何数据") && page.contains("科学计数法"),
+        "{page}"
+    );
+    assert!(page.contains("data:text/csv;charset=utf-8,"));
+    assert_eq!(
+        env.store
+            .counts(&leye_domain::Scope::System)
+            .await
+            .unwrap()
+            .persons,
+        0
+    );
+    let (_, page) = post_file(&env, &b, &url, "人员.csv", csv.as_bytes(), true).await;
+    assert!(page.contains("<td id=\"created\">1</td>"), "{page}");
+    // A file that is not a table: a clear message, not a 500.
+    let (s, page) = post_file(
+        &env,
+        &b,
+        &url,
+        "x.csv",
+        "随便写的一行字\n".as_bytes(),
+        false,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("找不到表头行"), "{page}");
+    let (s, page) = post_file(&env, &b, "/imports/nothing?csrf=x", "x.csv", b"a", false).await;
+    assert!(
+        s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND,
+        "{s} {page}"
+    );
+
+    // The list exports to Excel, masked.
+    let req = Request::builder()
+        .uri("/persons/export.xlsx")
+        .header("cookie", &b.cookie)
+        .body(Body::empty())
+        .unwrap();
+    let (s, x, _) = send(&env.app, req).await;
+    assert_eq!(s, StatusCode::OK);
+    let t = leye_io::table::read("p.xlsx", &x, &["姓名", "身份证号(脱敏)"]).unwrap();
+    assert_eq!(t.rows.len(), 1);
+    assert!(
+        t.rows[0].cells.iter().any(|c| c.contains("****")),
+        "{:?}",
+        t.rows[0]
+    );
+}
+
+/// An auditor (read-only) may import nothing: the page says so, an upload is refused.
+async fn import_needs_the_entity_write_permission(store: Store) {
+    let env = env(store).await;
+    super::user_with_token(&env.store, "audit", "auditor", None, None, None).await;
+    let b = login(&env, "audit", "pass1234").await.unwrap();
+    let (s, page) = get(&env, &b.cookie, "/imports").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("没有可导入的数据"), "{page}");
+    let url = format!("/imports/persons?csrf={}", b.csrf);
+    let (s, _) = post_file(&env, &b, &url, "p.csv", "姓名,身份证号\n".as_bytes(), false).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+both_backends!(
+    import_page_uploads_and_reports,
+    import_needs_the_entity_write_permission
+);
