@@ -910,8 +910,13 @@ async fn serve_store(store: leye_store::Store, addr: String) -> Result<()> {
         .await
         .with_context(|| format!("无法监听 {addr}(端口可能已被占用,可用 --addr 指定其他地址)"))?;
     let local = listener.local_addr()?;
-    println!("乐业已启动 / leye is running: http://{local}/");
-    println!("按 Ctrl-C 停止 / press Ctrl-C to stop");
+    // A server must not die because whoever read its first lines went away (`leye demo | head`):
+    // these lines ignore a closed stdout instead of panicking like println!.
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "乐业已启动 / leye is running: http://{local}/");
+    let _ = writeln!(out, "按 Ctrl-C 停止 / press Ctrl-C to stop");
+    let _ = out.flush();
     let state = leye_web::AppState {
         store,
         clock: leye_web::Clock::System,

@@ -261,6 +261,33 @@ async fn officer_journey_in_chromium() {
     c.set_window_size(390, 844).await.unwrap();
     shots.take(&c, "persons-list-phone").await;
     c.set_window_size(1280, 900).await.unwrap();
+
+    // Bulk import from the page: a file with a bad row is refused with the row and reason.
+    c.goto(&format!("{base}/imports")).await.unwrap();
+    shots.take(&c, "imports").await;
+    let csv = std::env::temp_dir().join(format!("leye-browser-import-{}.csv", std::process::id()));
+    std::fs::write(
+        &csv,
+        "姓名,身份证号,常住地区划代码\n王五,3.30502E+17,330502102201\n",
+    )
+    .unwrap();
+    c.find(Locator::Css(
+        "form[action^=\"/imports/persons\"] input[type=file]",
+    ))
+    .await
+    .unwrap()
+    .send_keys(csv.to_str().unwrap())
+    .await
+    .unwrap();
+    submit(&c, "form[action^=\"/imports/persons\"]").await;
+    let errors = wait_for(&c, "#row-errors").await;
+    let text = errors.text().await.unwrap();
+    assert!(
+        text.contains("科学计数法") && text.contains("身份证号"),
+        "{text}"
+    );
+    shots.take(&c, "import-result").await;
+    let _ = std::fs::remove_file(&csv);
     logout(&c).await;
 
     // A 德清 officer cannot open a 吴兴 person: 403 page, nothing leaked.
