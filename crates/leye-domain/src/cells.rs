@@ -171,6 +171,19 @@ pub fn month(field: &str, label: &str, raw: &str) -> Result<Option<YearMonth>, F
     }
 }
 
+/// An urban/rural cell (城乡): 城镇/城市 or 农村/乡村; empty means urban, the registry's default.
+pub fn urban(field: &str, raw: &str) -> Result<bool, FieldError> {
+    match normalize(raw).as_str() {
+        "" | "城镇" | "城市" => Ok(true),
+        "农村" | "乡村" => Ok(false),
+        other => Err(FieldError::new(
+            field,
+            "invalid_choice",
+            format!("城乡“{other}”应填“城镇”或“农村”"),
+        )),
+    }
+}
+
 /// A yes/no cell: 是/否, 有/无, Y/N, 1/0, true/false; empty is `None`.
 pub fn flag(field: &str, label: &str, raw: &str) -> Result<Option<bool>, FieldError> {
     let s = normalize(raw).to_lowercase();
@@ -285,6 +298,7 @@ mod tests {
             let _ = date("f", "日期", &s);
             let _ = flag("f", "标志", &s);
             let _ = month("f", "月份", &s);
+            let _ = urban("f", &s);
             let _ = credit_code("f", &s);
         }
 

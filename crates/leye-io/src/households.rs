@@ -109,18 +109,10 @@ fn member_row(m: &Mapped, row: &Row, today: NaiveDate) -> Result<MemberRow, Vec<
     )
     .map_err(|e| errors.push(e))
     .ok();
-    let urban = match m.cell(row, "urban").as_str() {
-        "" | "城镇" | "城市" => true,
-        "农村" | "乡村" => false,
-        other => {
-            errors.push(FieldError::new(
-                "urban",
-                "invalid_choice",
-                format!("城乡“{other}”应填“城镇”或“农村”"),
-            ));
-            true
-        }
-    };
+    let urban = cells::urban("urban", &m.cell(row, "urban")).unwrap_or_else(|e| {
+        errors.push(e);
+        true
+    });
     let business_income = cells::flag(
         "business_income",
         "有经营性收入",

@@ -142,18 +142,10 @@ fn person_input(m: &Mapped, row: &Row) -> Result<PersonInput, Vec<FieldError>> {
     };
     let veteran = flag("veteran", "退役军人", &mut errors).unwrap_or(false);
     let poverty_alleviated = flag("poverty_alleviated", "脱贫户", &mut errors).unwrap_or(false);
-    let urban = match cell("urban").as_str() {
-        "" | "城镇" | "城市" => true,
-        "农村" | "乡村" => false,
-        other => {
-            errors.push(FieldError::new(
-                "urban",
-                "invalid_choice",
-                format!("城乡“{other}”应填“城镇”或“农村”"),
-            ));
-            true
-        }
-    };
+    let urban = cells::urban("urban", &cell("urban")).unwrap_or_else(|e| {
+        errors.push(e);
+        true
+    });
     let disability_grade = match opt("disability_grade") {
         None => None,
         Some(g) => match g.trim_end_matches('级').parse::<i64>() {
