@@ -7,6 +7,8 @@
 //! compile time, each value with its source.
 
 pub mod access;
+pub mod application;
+pub mod attachment;
 pub mod cells;
 pub mod credit_code;
 pub mod enterprise;

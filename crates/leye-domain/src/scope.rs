@@ -61,6 +61,24 @@ impl Scope {
             _ => false,
         }
     }
+
+    /// May this scope act on a case about `person` (and `enterprise`) handled in `region`? A
+    /// region scope by the region; an employer for its own enterprise; a person for themself.
+    pub fn covers_subject(
+        &self,
+        regions: &Regions,
+        region: &str,
+        person: Option<i64>,
+        enterprise: Option<i64>,
+    ) -> bool {
+        match self.filter(regions) {
+            RegionFilter::All => true,
+            RegionFilter::Prefix(p) => region.starts_with(&p),
+            RegionFilter::Enterprise(id) => enterprise == Some(id),
+            RegionFilter::Person(id) => person == Some(id),
+            RegionFilter::Nothing => false,
+        }
+    }
 }
 
 #[cfg(test)]

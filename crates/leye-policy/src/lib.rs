@@ -10,6 +10,7 @@
 
 pub mod anchor;
 pub mod decision;
+pub mod funds;
 pub mod measures;
 pub mod params;
 pub mod rule;

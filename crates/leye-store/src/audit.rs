@@ -118,7 +118,7 @@ pub(crate) async fn append(
 }
 
 /// Shorthand for a change without before/after.
-pub(crate) async fn record(
+pub async fn record(
     tx: &mut Tx,
     now: chrono::DateTime<chrono::Utc>,
     actor: &Actor,

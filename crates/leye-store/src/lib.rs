@@ -10,12 +10,14 @@
 //! - it writes the audit row in the same transaction as the change;
 //! - it never reads the clock: the caller passes `now`.
 
+mod applications;
 mod audit;
 mod bulk;
 mod enterprises;
 mod error;
 mod households;
 mod offers;
+mod payments;
 mod persons;
 mod sql;
 mod users;
@@ -23,12 +25,17 @@ mod users;
 /// The database driver's error, for callers that commit transactions.
 pub use sqlx::Error as DbError;
 
-pub use audit::{AuditBreak, AuditEntry, AuditFilter, audit_entries, search_audit, verify_audit};
+pub use applications::*;
+pub use audit::{
+    AuditBreak, AuditEntry, AuditFilter, audit_entries, record as record_audit, search_audit,
+    verify_audit,
+};
 pub use bulk::{BulkLoad, BulkTable, Cell};
 pub use enterprises::*;
 pub use error::StoreError;
 pub use households::*;
 pub use offers::*;
+pub use payments::*;
 pub use persons::*;
 pub use users::*;
 

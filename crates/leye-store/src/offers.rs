@@ -539,3 +539,49 @@ fn attach_events(
     }
     Ok(persons)
 }
+
+impl Store {
+    /// What the sweep would read about one person: their household (all members, with their
+    /// events) or, without one, the person alone. Used to decide an application.
+    pub async fn registry_of_person(&self, person_id: i64) -> Result<SweepBatch, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let household =
+            sqlx::query("SELECT household_id FROM household_members WHERE person_id = $1")
+                .bind(person_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.int("household_id"))
+                .transpose()?;
+        tx.commit().await?;
+        let (next_household, max_household, next_person, max_person) = match household {
+            Some(h) => (h - 1, h, 0, 0),
+            None => (0, 0, person_id - 1, person_id),
+        };
+        let mut reader = RegistryReader {
+            store: self,
+            next_household,
+            max_household,
+            next_person,
+            max_person,
+            batch: 1,
+        };
+        let mut batch = reader.next().await?.unwrap_or_default();
+        if household.is_none() {
+            batch.persons.retain(|p| p.id == person_id);
+        }
+        Ok(batch)
+    }
+}
+
+/// One offer in scope.
+pub async fn get_offer(tx: &mut Tx, scope: &Scope, id: i64) -> Result<OfferRecord, StoreError> {
+    let mut w = scoped(scope);
+    w.and(Arg::Int(id), |ph| format!("o.id = {ph}"));
+    let sql = format!("SELECT {OFFER_COLS} FROM {OFFER_FROM}{}", w.sql());
+    match q(sql, &w.args).fetch_optional(&mut **tx).await? {
+        Some(r) => Ok(offer_from_row(&r)?),
+        None => Err(StoreError::NotFound {
+            entity: "免申即享名单记录",
+        }),
+    }
+}

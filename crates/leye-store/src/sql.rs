@@ -11,6 +11,8 @@ use sqlx::{Any, AssertSqlSafe, Row};
 pub(crate) enum Arg {
     Text(String),
     Int(i64),
+    OptText(Option<String>),
+    OptInt(Option<i64>),
 }
 
 /// A WHERE clause under construction, with its arguments in placeholder order.
@@ -87,6 +89,8 @@ pub(crate) fn q(sql: String, args: &[Arg]) -> Query<'static, Any, AnyArguments> 
         q = match a {
             Arg::Text(s) => q.bind(s.clone()),
             Arg::Int(i) => q.bind(*i),
+            Arg::OptText(s) => q.bind(s.clone()),
+            Arg::OptInt(i) => q.bind(*i),
         };
     }
     q

@@ -182,7 +182,7 @@ pub fn situation_of(batch: &SweepBatch, on: NaiveDate) -> Situation {
 }
 
 /// Parse `p12`, `e34` or `p12@e34`.
-fn subject_ids(subject: &str) -> (Option<i64>, Option<i64>) {
+pub fn subject_ids(subject: &str) -> (Option<i64>, Option<i64>) {
     let mut person = None;
     let mut enterprise = None;
     for part in subject.split('@') {

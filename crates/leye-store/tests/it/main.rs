@@ -860,3 +860,5 @@ both_backends!(
     enterprises_and_key_status,
     migrate_is_idempotent,
 );
+
+mod constraints;
