@@ -491,3 +491,152 @@ fn districts_are_counties() {
     assert_eq!(district_of("330502102201"), "330502");
     assert_eq!(district_of("330521101"), "330521");
 }
+
+/// An unemployed man born on `birth`, registered unemployed since 2023-06-01.
+async fn unemployed_man(tx: &mut Tx, seq: u32, birth: &str) -> i64 {
+    let facts = PersonInput {
+        name: format!("人员{seq}"),
+        id_number: id_number("330502", birth, seq),
+        residence_region: "330502102201".into(),
+        ..Default::default()
+    }
+    .parse(Regions::huzhou(), today())
+    .unwrap();
+    let b = facts.id_number.birth_date();
+    let id = create_person(tx, &Scope::System, &sys(), &facts, now())
+        .await
+        .unwrap();
+    let e = LabourEventInput {
+        status: "unemployed".into(),
+        effective: "2023-06-01".into(),
+        ..Default::default()
+    }
+    .parse(b, today())
+    .unwrap();
+    append_labour_event(tx, &Scope::System, &sys(), id, &e, today(), now())
+        .await
+        .unwrap();
+    id
+}
+
+async fn welfare_flow(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let unit = EnterpriseInput {
+        credit_code: credit_code("330502", 9),
+        name: "吴兴区某街道社区服务中心".into(),
+        industry: "S".into(),
+        region: "330502102".into(),
+        scale: "small".into(),
+        ..Default::default()
+    }
+    .parse(Regions::huzhou())
+    .unwrap();
+    let unit = create_enterprise(&mut tx, &Scope::System, &sys(), &unit, now())
+        .await
+        .unwrap();
+    let younger = unemployed_man(&mut tx, 31, "19700101").await;
+    let older = unemployed_man(&mut tx, 33, "19680601").await;
+    tx.commit().await.unwrap();
+    let scope = Scope::Region("330502".into());
+    let actor = Actor::system("测试");
+    let mut req = welfare::PostRequest {
+        name: "社区保洁".into(),
+        enterprise_id: Some(unit),
+        region: "330502102201".into(),
+        full_time: true,
+        monthly_pay_yuan: "2000".into(),
+    };
+    let e = welfare::create_post(&store, &scope, &actor, now(), &req).await;
+    let msg = e.unwrap_err().to_string();
+    assert!(msg.contains("低于最低工资标准2490.00元"), "{msg}");
+    req.monthly_pay_yuan = "2600".into();
+    let post = welfare::create_post(&store, &scope, &actor, now(), &req)
+        .await
+        .unwrap();
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    // 36 months for someone far from retirement.
+    let p1 = welfare::place(
+        &store,
+        &scope,
+        &actor,
+        now(),
+        post,
+        younger,
+        d("2025-03-01"),
+    )
+    .await
+    .unwrap();
+    // To retirement for someone less than 5 years from it at first approval.
+    welfare::place(&store, &scope, &actor, now(), post, older, d("2026-01-01"))
+        .await
+        .unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    let y = placements_of_person(&mut tx, younger).await.unwrap();
+    let o = placements_of_person(&mut tx, older).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(y[0].subsidy_end, "2028-02-29");
+    assert_eq!(
+        o[0].subsidy_end, "2029-04-30",
+        "the day before statutory retirement, not 36 months"
+    );
+    // Never two at once.
+    let e = welfare::place(
+        &store,
+        &scope,
+        &actor,
+        now(),
+        post,
+        younger,
+        d("2026-06-01"),
+    )
+    .await;
+    assert_eq!(code(e.unwrap_err()), "placement_overlap");
+    // The alert 90 days before the end.
+    let alerts = welfare::alerts(&store, &scope, d("2027-12-01"))
+        .await
+        .unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].placement.id, p1);
+    assert_eq!(alerts[0].alert, welfare::Alert::Within90);
+    assert_eq!(alerts[0].days_left, 90);
+    // After the end he is listed, with his count and whether he may be placed again (a man
+    // over 50 who is hard to employ: yes).
+    let alerts = welfare::alerts(&store, &scope, d("2028-03-05"))
+        .await
+        .unwrap();
+    let a = alerts.iter().find(|a| a.placement.id == p1).unwrap();
+    assert_eq!(a.alert, welfare::Alert::Ended);
+    assert_eq!(a.placements, 1);
+    assert_eq!(a.may_be_placed_again, Some(true));
+    let mut tx = store.begin().await.unwrap();
+    end_placement(&mut tx, &scope, p1, "2028-02-29", &actor, now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    welfare::place(
+        &store,
+        &scope,
+        &actor,
+        now(),
+        post,
+        younger,
+        d("2028-03-01"),
+    )
+    .await
+    .unwrap();
+    // A third placement is over the cap (the engine says so before the database would).
+    let e = welfare::place(
+        &store,
+        &scope,
+        &actor,
+        now(),
+        post,
+        younger,
+        d("2032-01-01"),
+    )
+    .await;
+    let msg = e.unwrap_err().to_string();
+    assert!(msg.contains("累计安置不超过2次"), "{msg}");
+}
+
+both_backends!(welfare_flow);

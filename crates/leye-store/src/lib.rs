@@ -21,6 +21,7 @@ mod payments;
 mod persons;
 mod sql;
 mod users;
+mod welfare;
 
 /// The database driver's error, for callers that commit transactions.
 pub use sqlx::Error as DbError;
@@ -38,6 +39,7 @@ pub use offers::*;
 pub use payments::*;
 pub use persons::*;
 pub use users::*;
+pub use welfare::*;
 
 use leye_domain::{Regions, Scope};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
