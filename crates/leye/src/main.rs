@@ -9,6 +9,7 @@ use serde_json::json;
 use std::process::ExitCode;
 
 mod bench;
+mod pay;
 
 const DEFAULT_DB: &str = "./data/leye.db";
 const DEFAULT_ADDR: &str = "127.0.0.1:8080";
@@ -98,6 +99,16 @@ enum Command {
     Policy {
         #[command(subcommand)]
         command: PolicyCommand,
+    },
+    /// 资金发放:批次、代发文件、银行回盘对账、资金绩效 / Payments: batches, bank files, reconciliation
+    Pay {
+        #[command(subcommand)]
+        command: pay::PayCommand,
+    },
+    /// 预算 / Budgets
+    Budget {
+        #[command(subcommand)]
+        command: pay::BudgetCommand,
     },
     /// 审计日志 / Audit log
     Audit {
@@ -356,6 +367,8 @@ fn main() -> ExitCode {
             command: AuditCommand::Verify { db },
         } => run_async_code(audit_verify(db)),
         Command::Policy { command } => policy(command),
+        Command::Pay { command } => run_async_code(pay::run(command)),
+        Command::Budget { command } => run_async_code(pay::budget(command)),
         Command::Import { command } => import_command(command),
         Command::Export {
             command:

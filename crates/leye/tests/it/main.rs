@@ -374,3 +374,5 @@ fn import_killed_mid_write_is_completed_by_rerunning() {
         "{out}"
     );
 }
+
+mod pay;
