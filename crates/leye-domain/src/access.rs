@@ -47,6 +47,23 @@ code_enum! {
         OfferRead = ("offer_read", "查看免申即享名单"),
         /// Run the population sweep
         SweepRun = ("sweep_run", "运行免申即享普查"),
+        /// See applications (scoped)
+        ApplicationRead = ("application_read", "查看申请"),
+        /// Make an application (for oneself, one's enterprise, or on someone's behalf), add
+        /// documents, resubmit a returned one
+        ApplicationSubmit = ("application_submit", "提交申请和补充材料"),
+        /// Take an application into review, or return it for documents
+        ApplicationReview = ("application_review", "受理审核"),
+        /// Approve or reject (never one's own submission or review)
+        ApplicationDecide = ("application_decide", "审批"),
+        /// Build payment batches, export bank files, import bank results
+        PaymentRun = ("payment_run", "资金发放与对账"),
+        /// Set budgets per measure, district and year
+        BudgetManage = ("budget_manage", "管理预算"),
+        /// Fund performance figures (资金绩效)
+        FundReport = ("fund_report", "查看资金绩效"),
+        /// Public-welfare posts and placements
+        WelfarePost = ("welfare_post", "管理公益性岗位与安置"),
     }
 }
 
@@ -68,6 +85,14 @@ const MATRIX: &[(Role, &[Permission])] = &[
             UserAdmin,
             OfferRead,
             SweepRun,
+            ApplicationRead,
+            ApplicationSubmit,
+            ApplicationReview,
+            ApplicationDecide,
+            PaymentRun,
+            BudgetManage,
+            FundReport,
+            WelfarePost,
         ],
     ),
     (
@@ -82,6 +107,14 @@ const MATRIX: &[(Role, &[Permission])] = &[
             EnterpriseCreate,
             EnterpriseWrite,
             OfferRead,
+            ApplicationRead,
+            ApplicationSubmit,
+            ApplicationReview,
+            ApplicationDecide,
+            PaymentRun,
+            BudgetManage,
+            FundReport,
+            WelfarePost,
         ],
     ),
     (
@@ -96,6 +129,10 @@ const MATRIX: &[(Role, &[Permission])] = &[
             EnterpriseCreate,
             EnterpriseWrite,
             OfferRead,
+            ApplicationRead,
+            ApplicationSubmit,
+            ApplicationReview,
+            WelfarePost,
         ],
     ),
     (
@@ -108,12 +145,30 @@ const MATRIX: &[(Role, &[Permission])] = &[
             HouseholdWrite,
             EnterpriseRead,
             OfferRead,
+            ApplicationRead,
+            ApplicationSubmit,
         ],
     ),
     // Targets and tasks arrive with the monitoring issue; the registry is not theirs.
     (Role::UnitOfficer, &[]),
-    (Role::Employer, &[EnterpriseRead, EnterpriseWrite]),
-    (Role::JobSeeker, &[PersonRead, HouseholdRead]),
+    (
+        Role::Employer,
+        &[
+            EnterpriseRead,
+            EnterpriseWrite,
+            ApplicationRead,
+            ApplicationSubmit,
+        ],
+    ),
+    (
+        Role::JobSeeker,
+        &[
+            PersonRead,
+            HouseholdRead,
+            ApplicationRead,
+            ApplicationSubmit,
+        ],
+    ),
     (
         Role::Auditor,
         &[
@@ -122,6 +177,8 @@ const MATRIX: &[(Role, &[Permission])] = &[
             EnterpriseRead,
             AuditRead,
             OfferRead,
+            ApplicationRead,
+            FundReport,
         ],
     ),
 ];
@@ -189,6 +246,17 @@ mod tests {
             assert_eq!(r.allows(AuditRead), *r == Role::Auditor);
         }
         assert!(!Role::Auditor.allows(PersonWrite) && !Role::Auditor.allows(PersonReveal));
+    }
+
+    #[test]
+    fn only_county_and_city_decide_and_pay() {
+        for r in Role::ALL {
+            let top = matches!(r, Role::CityAdmin | Role::CountyOfficer);
+            assert_eq!(r.allows(ApplicationDecide), top, "{r:?}");
+            assert_eq!(r.allows(PaymentRun), top, "{r:?}");
+            assert_eq!(r.allows(BudgetManage), top, "{r:?}");
+        }
+        assert!(Role::Auditor.allows(FundReport) && !Role::Auditor.allows(ApplicationSubmit));
     }
 
     #[test]

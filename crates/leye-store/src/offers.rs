@@ -135,7 +135,7 @@ pub async fn count_offers(
 ) -> Result<Vec<(String, String, i64, i64)>, StoreError> {
     let w = scoped(scope);
     let sql = format!(
-        "SELECT o.measure, o.status, COUNT(*) AS n, COALESCE(SUM(o.amount_fen), 0) AS total \
+        "SELECT o.measure, o.status, COUNT(*) AS n, CAST(COALESCE(SUM(o.amount_fen), 0) AS BIGINT) AS total \
          FROM policy_offers o{} GROUP BY o.measure, o.status ORDER BY o.measure, o.status",
         w.sql()
     );

@@ -253,17 +253,7 @@ pub async fn end_placement(
     actor: &Actor,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
-    let mut w = region_scope(scope, "w.region");
-    w.and(Arg::Int(id), |ph| format!("x.id = {ph}"));
-    let sql = format!("SELECT {PLACEMENT_COLS} FROM {PLACEMENT_FROM}{}", w.sql());
-    let p = q(sql, &w.args)
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| placement_from_row(&r))
-        .transpose()?
-        .ok_or(StoreError::NotFound {
-            entity: "安置记录"
-        })?;
+    let p = get_placement(tx, scope, id).await?;
     if ended_on < p.start_on.as_str() {
         return Err(StoreError::Invalid(FieldError::new(
             "ended_on",
@@ -304,4 +294,23 @@ pub async fn running_placements(
         .iter()
         .map(placement_from_row)
         .collect::<Result<_, _>>()?)
+}
+
+/// One placement in scope.
+pub async fn get_placement(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: i64,
+) -> Result<PlacementRecord, StoreError> {
+    let mut w = region_scope(scope, "w.region");
+    w.and(Arg::Int(id), |ph| format!("x.id = {ph}"));
+    let sql = format!("SELECT {PLACEMENT_COLS} FROM {PLACEMENT_FROM}{}", w.sql());
+    q(sql, &w.args)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| placement_from_row(&r))
+        .transpose()?
+        .ok_or(StoreError::NotFound {
+            entity: "安置记录"
+        })
 }

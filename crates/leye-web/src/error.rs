@@ -100,6 +100,28 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<leye_apply::ApplyError> for ApiError {
+    fn from(e: leye_apply::ApplyError) -> Self {
+        use leye_apply::ApplyError as E;
+        match e {
+            E::Store(s) | E::Io(leye_io::IoError::Store(s)) => s.into(),
+            E::Field(f) => f.into(),
+            E::Rows(_) | E::Io(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_file", e.to_string())
+                    .with_field("file")
+            }
+            E::Policy(p) => {
+                tracing::error!(error = %p, "policy parameters");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "policy_parameters",
+                    format!("政策参数有误: {p}"),
+                )
+            }
+        }
+    }
+}
+
 /// A JSON body whose every failure is a specific Chinese 4xx.
 pub struct ApiJson<T>(pub T);
 

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/`, and its OpenAPI 3 document generated from the handlers'
 //! annotations (`/api/v1/openapi.json`).
 
+pub mod applications;
 mod enterprises;
 mod households;
 mod me;
@@ -21,7 +22,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use utoipa::OpenApi;
 
 /// OpenAPI document of the API.
@@ -37,12 +38,18 @@ use utoipa::OpenApi;
         enterprises::list, enterprises::create, enterprises::get_one, enterprises::update,
         enterprises::headcount, enterprises::set_headcount,
         policy::measures, policy::evaluate, policy::offers,
+        applications::list, applications::create, applications::get_one,
+        applications::submit, applications::review, applications::return_it,
+        applications::approve, applications::reject,
+        applications::budgets, applications::set_budget,
+        applications::batches, applications::create_batches, applications::performance,
     ),
     components(schemas(ErrorBody, leye_policy::Situation)),
     tags(
         (name = "registry", description = "人员、家庭、企业登记 (registry)"),
         (name = "regions", description = "行政区划 (regions)"),
         (name = "policy", description = "政策规则引擎: 措施、情形判定、免申即享名单"),
+        (name = "applications", description = "申请、审批(双人复核)、预算、资金发放与资金绩效"),
         (name = "system", description = "运行状态"),
     )
 )]
@@ -86,6 +93,25 @@ pub fn router() -> Router<AppState> {
         .route("/policy/measures", get(policy::measures))
         .route("/policy/evaluate", axum::routing::post(policy::evaluate))
         .route("/policy/offers", get(policy::offers))
+        .route(
+            "/applications",
+            get(applications::list).post(applications::create),
+        )
+        .route("/applications/{id}", get(applications::get_one))
+        .route("/applications/{id}/submit", post(applications::submit))
+        .route("/applications/{id}/review", post(applications::review))
+        .route("/applications/{id}/return", post(applications::return_it))
+        .route("/applications/{id}/approve", post(applications::approve))
+        .route("/applications/{id}/reject", post(applications::reject))
+        .route(
+            "/budgets",
+            get(applications::budgets).post(applications::set_budget),
+        )
+        .route(
+            "/payments/batches",
+            get(applications::batches).post(applications::create_batches),
+        )
+        .route("/funds/performance", get(applications::performance))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -4,11 +4,13 @@
 //! the access table (`crate::access::ROUTES`), before any handler here runs.
 
 mod account;
+mod applications;
 pub use account::parse_new_user;
 pub mod chart;
 mod forms;
 pub(crate) mod imports;
 mod policy;
+mod welfare;
 
 use crate::AppState;
 use crate::access::Caller;
@@ -80,6 +82,8 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(policy::router())
         .merge(imports::router())
+        .merge(applications::router())
+        .merge(welfare::router())
         .fallback(page_not_found)
 }
 
@@ -116,6 +120,11 @@ pub struct Nav {
     pub offers: bool,
     /// May import at least one entity (批量导入).
     pub imports: bool,
+    pub applications: bool,
+    pub payments: bool,
+    pub budgets: bool,
+    pub funds: bool,
+    pub welfare: bool,
     /// `zh` or `en`
     pub lang: String,
 }
@@ -153,6 +162,11 @@ impl Nav {
             imports: [PersonWrite, HouseholdWrite, EnterpriseWrite]
                 .into_iter()
                 .any(|p| c.may(p)),
+            applications: c.may(ApplicationRead),
+            payments: c.may(PaymentRun),
+            budgets: c.may(BudgetManage),
+            funds: c.may(FundReport),
+            welfare: c.may(WelfarePost),
             lang: c.lang.clone(),
         }
     }

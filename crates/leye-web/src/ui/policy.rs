@@ -318,6 +318,88 @@ pub struct Shown {
     pub rows: Vec<Row>,
 }
 
+/// A decision as stored with an application or placement (its JSON), shown the same way.
+pub fn shown_json(v: &serde_json::Value) -> Shown {
+    fn rows(cs: &serde_json::Value, depth: usize, out: &mut Vec<Row>) {
+        for c in cs.as_array().into_iter().flatten() {
+            let (mark, class) = match c["outcome"].as_str() {
+                Some("met") => ("✓", "met"),
+                Some("not_met") => ("✗", "not-met"),
+                _ => ("?", "unknown"),
+            };
+            let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+            out.push(Row {
+                depth,
+                mark,
+                class,
+                text: text(&c["text"]),
+                clause: text(&c["clause"]),
+                decisive: c["decisive"].as_bool().unwrap_or(false),
+                facts: c["facts"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|f| {
+                        format!(
+                            "{}={}",
+                            fact_label(f[0].as_str().unwrap_or("")),
+                            text(&f[1])
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                params: c["params"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| {
+                        format!(
+                            "{}: {} {}(自{}起;来源: {})",
+                            text(&p["description"]),
+                            text(&p["value"]),
+                            text(&p["unit"]),
+                            text(&p["from"]),
+                            text(&p["source"])
+                        )
+                    })
+                    .collect(),
+            });
+            rows(&c["children"], depth + 1, out);
+        }
+    }
+    let (status, class) = match v["status"].as_str() {
+        Some("eligible") => ("符合条件", "met"),
+        Some("not_eligible") => ("不符合条件", "not-met"),
+        _ => ("信息不足,暂无法判定", "unknown"),
+    };
+    let mut out = Vec::new();
+    rows(&v["conditions"], 0, &mut out);
+    let measure = v["measure"].as_str().unwrap_or("").to_string();
+    Shown {
+        name: leye_sweep::measure_name(&measure).to_string(),
+        clause: v["clause"].as_str().unwrap_or("").to_string(),
+        measure,
+        status,
+        class,
+        amount: v["amount"]
+            .as_i64()
+            .map(|f| format!("{}元", leye_domain::Money::from_fen(f)))
+            .unwrap_or_default(),
+        period: match (v["period"][0].as_str(), v["period"][1].as_str()) {
+            (Some(a), Some(b)) => format!("{a} 至 {b}"),
+            _ => String::new(),
+        },
+        missing: v["missing"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| fact_label(m.as_str().unwrap_or("")))
+            .collect::<Vec<_>>()
+            .join("、"),
+        rows: out,
+    }
+}
+
 fn shown(d: &Decision) -> Shown {
     let (status, class) = match &d.status {
         Status::Eligible => ("符合条件", "met"),
@@ -653,7 +735,7 @@ async fn run_sweep(State(app): State<AppState>, caller: Caller) -> Result<Respon
     Ok(Redirect::to(&format!("/offers?msg={q}")).into_response())
 }
 
-fn url_escape(s: &str) -> String {
+pub(crate) fn url_escape(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),

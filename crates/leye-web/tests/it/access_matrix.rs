@@ -26,14 +26,189 @@ struct Side {
     household_body: Value,
     enterprise: i64,
     enterprise_body: Value,
+    /// An approved job-expansion application of the person at the enterprise, in a payment
+    /// batch, with one attachment.
+    application: i64,
+    attachment: i64,
+    batch: i64,
+    /// A public-welfare placement of the person.
+    placement: i64,
     /// Text that must not appear in an answer to someone who may not see this side.
     secret: String,
+}
+
+/// The application, its documents, its payment batch and a placement of one side.
+async fn cases(
+    env: &Env,
+    village: &str,
+    person: i64,
+    enterprise: i64,
+    name: &str,
+) -> (i64, i64, i64, i64) {
+    use leye_apply::{ActRequest, act};
+    use leye_domain::application::AppAction;
+    for event in [
+        json!({"status": "unemployed", "effective": "2026-06-30"}),
+        json!({"status": "employed", "effective": "2026-07-01", "enterprise_id": enterprise}),
+    ] {
+        let (s, b) = call_as(
+            env,
+            &env.token,
+            Method::POST,
+            &format!("/api/v1/persons/{person}/labour-events"),
+            Some(event),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
+    }
+    let (s, a) = call_as(
+        env,
+        &env.token,
+        Method::POST,
+        "/api/v1/applications",
+        Some(
+            json!({"measure": "job_expansion", "person_id": person, "enterprise_id": enterprise,
+                    "payee_name": name, "payee_account": "6222021234567890"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&a));
+    let application = serde_json::from_slice::<Value>(&a).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let store = &env.store;
+    let scope = leye_domain::Scope::System;
+    let sys = leye_store::Actor::system("test");
+    let mut officers = Vec::new();
+    for r in ["reviewer", "approver"] {
+        let who = format!("{r}_{village}");
+        user_with_token(
+            store,
+            &who,
+            "county_officer",
+            Some(&village[..6]),
+            None,
+            None,
+        )
+        .await;
+        let mut tx = store.begin().await.unwrap();
+        let u = leye_store::user_by_name(&mut tx, &who)
+            .await
+            .unwrap()
+            .unwrap();
+        tx.commit().await.unwrap();
+        officers.push(leye_store::Actor::user(u.id, &who, "127.0.0.1"));
+    }
+    let mut tx = store.begin().await.unwrap();
+    leye_store::set_budget(
+        &mut tx,
+        &scope,
+        &leye_store::Budget {
+            measure: "job_expansion".into(),
+            district: village[..6].into(),
+            year: 2026,
+            amount_fen: 100_000_000,
+            committed_fen: 0,
+        },
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    for (who, action) in [(0, AppAction::StartReview), (1, AppAction::Approve)] {
+        let step = ActRequest {
+            action,
+            reason: None,
+            note: String::new(),
+        };
+        act(store, &scope, &officers[who], now(), application, &step)
+            .await
+            .unwrap();
+    }
+    let attachment = leye_apply::attach(
+        store,
+        &scope,
+        &sys,
+        now(),
+        application,
+        "合同.pdf",
+        b"%PDF-1.4 x",
+    )
+    .await;
+    // Approved applications take no more documents: attach before approval is the normal
+    // case, here the store is used directly for the fixture.
+    let attachment = match attachment {
+        Ok(a) => a,
+        Err(_) => {
+            let mut tx = store.begin().await.unwrap();
+            let a = leye_store::add_attachment(
+                &mut tx,
+                application,
+                "合同.pdf",
+                "pdf",
+                &"0".repeat(64),
+                b"%PDF-1.4 x",
+                &sys,
+                now(),
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            a
+        }
+    };
+    let batches = leye_apply::payments::create_batches(
+        store,
+        &leye_domain::Scope::Region(village.into()),
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let post = leye_store::create_post(
+        &mut tx,
+        &scope,
+        &leye_store::NewPost {
+            name: format!("{name}的岗位"),
+            enterprise_id: enterprise,
+            region: village.into(),
+            full_time: true,
+            monthly_pay_fen: 260_000,
+        },
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
+    let placement = leye_store::insert_placement(
+        &mut tx,
+        &scope,
+        &leye_store::NewPlacement {
+            post_id: post,
+            person_id: person,
+            placement_no: 1,
+            start_on: "2026-01-01".into(),
+            subsidy_end: "2028-12-31".into(),
+            decision_json: "{}".into(),
+        },
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    (application, attachment, batches[0].id, placement)
 }
 
 async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
     let admin = env.token.clone();
     let mut pb = person_body(name, next());
     pb["residence_region"] = json!(village);
+    // A 2026 graduate, so that hiring them earns the job-expansion subsidy.
+    pb["id_number"] = json!(leye_testkit::id_number("330502", "20030601", next()));
+    pb["graduation_date"] = json!("2026-06-30");
     let (s, p) = call_as(
         env,
         &admin,
@@ -74,7 +249,13 @@ async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
     let enterprise = serde_json::from_slice::<Value>(&e).unwrap()["id"]
         .as_i64()
         .unwrap();
+    let (application, attachment, batch, placement) =
+        cases(env, village, person, enterprise, name).await;
     Side {
+        application,
+        attachment,
+        batch,
+        placement,
         person,
         person_body: pb,
         household,
@@ -155,7 +336,13 @@ async fn request_for(
     subj: &Subject,
 ) -> (String, &'static str, Vec<u8>) {
     let id_for = |t: &str| {
-        if t.contains("/households") {
+        if t.contains("/applications") {
+            target.application
+        } else if t.contains("/payments/batches") {
+            target.batch
+        } else if t.contains("/welfare/placements") {
+            target.placement
+        } else if t.contains("/households") {
             target.household
         } else if t.contains("/enterprises") {
             target.enterprise
@@ -171,7 +358,8 @@ async fn request_for(
         .replace("{id}", &id_for(template).to_string())
         .replace("{code}", "330502")
         .replace("{measure}", "job_expansion")
-        .replace("{entity}", "persons");
+        .replace("{entity}", "persons")
+        .replace("{aid}", &target.attachment.to_string());
     const JSON: &str = "application/json";
     const FORM: &str = "application/x-www-form-urlencoded";
     let fresh_person = || {
@@ -280,6 +468,84 @@ async fn request_for(
             )
         }
         ("POST", "/account/tokens") => (FORM, form(&[("name", "对接".into())])),
+        ("POST", "/api/v1/applications") => j(json!({"measure": "job_expansion",
+            "person_id": target.person, "enterprise_id": target.enterprise,
+            "payee_name": "甲", "payee_account": "6222021234567890"})),
+        ("POST", "/applications/new") => (
+            FORM,
+            form(&[
+                ("measure", "job_expansion".into()),
+                ("person_id", target.person.to_string()),
+                ("enterprise_id", target.enterprise.to_string()),
+                ("payee_name", "甲".into()),
+                ("payee_account", "6222021234567890".into()),
+            ]),
+        ),
+        ("POST", t) if t.starts_with("/api/v1/applications/") => j(json!({"note": "补充合同"})),
+        ("POST", "/applications/{id}/reject") => (FORM, form(&[("reason", "not_eligible".into())])),
+        ("POST", "/applications/{id}/return") => (FORM, form(&[("note", "补充合同".into())])),
+        ("POST", "/api/v1/budgets") | ("POST", "/budgets") => {
+            let district = target.enterprise_body["region"].as_str().unwrap_or("")[..6].to_string();
+            if template.starts_with("/api") {
+                j(
+                    json!({"measure": "job_expansion", "district": district, "year": 2026, "amount_yuan": "2000000"}),
+                )
+            } else {
+                (
+                    FORM,
+                    form(&[
+                        ("measure", "job_expansion".into()),
+                        ("district", district),
+                        ("year", "2026".into()),
+                        ("amount_yuan", "2000000".into()),
+                    ]),
+                )
+            }
+        }
+        ("POST", "/welfare/posts") => (
+            FORM,
+            form(&[
+                ("name", "保洁".into()),
+                ("enterprise_id", target.enterprise.to_string()),
+                (
+                    "region",
+                    target.person_body["residence_region"]
+                        .as_str()
+                        .unwrap_or("")
+                        .into(),
+                ),
+                ("full_time", "1".into()),
+                ("monthly_pay_yuan", "2600".into()),
+            ]),
+        ),
+        ("POST", "/welfare/placements") => (
+            FORM,
+            form(&[
+                ("post_id", "1".into()),
+                ("person_id", target.person.to_string()),
+                ("start_on", "2026-01-01".into()),
+            ]),
+        ),
+        ("POST", "/applications/{id}/attachments") | ("POST", "/payments/reconcile") => {
+            let (name, content): (&str, &[u8]) = if template.contains("attachments") {
+                ("合同.pdf", b"%PDF-1.4 matrix")
+            } else {
+                (
+                    "回盘.csv",
+                    "支付流水号,结果\nSQ-0000-000000-1,成功\n".as_bytes(),
+                )
+            };
+            let mut body = format!(
+                "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\r\n"
+            )
+            .into_bytes();
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n--XyZ--\r\n");
+            ("multipart/form-data; boundary=XyZ", body)
+        }
+        ("POST", "/welfare/placements/{id}/end") => {
+            (FORM, form(&[("ended_on", "2027-01-01".into())]))
+        }
         ("POST", "/api/v1/policy/evaluate") => j(json!({"persons": [{"id": "a"}]})),
         ("POST", "/policies/check") => (FORM, form(&[("birth", "1980-01-01".into())])),
         ("POST", "/account/password") => (
@@ -325,9 +591,16 @@ fn allowed(role: Role, access: Access) -> bool {
 }
 
 fn targets_a_record(template: &str) -> bool {
-    ["/persons/{id}", "/households/{id}", "/enterprises/{id}"]
-        .iter()
-        .any(|p| template.contains(p))
+    [
+        "/persons/{id}",
+        "/households/{id}",
+        "/enterprises/{id}",
+        "/applications/{id}",
+        "/payments/batches/{id}",
+        "/welfare/placements/{id}",
+    ]
+    .iter()
+    .any(|p| template.contains(p))
 }
 
 async fn every_route_for_every_role(store: Store) {
@@ -408,7 +681,8 @@ async fn anonymous_callers_are_sent_to_login(store: Store) {
             .replace("{id}", "1")
             .replace("{code}", "330502")
             .replace("{measure}", "job_expansion")
-            .replace("{entity}", "persons");
+            .replace("{entity}", "persons")
+            .replace("{aid}", "1");
         let req = axum::http::Request::builder()
             .method(*method)
             .uri(&uri)

@@ -23,6 +23,14 @@ const PAGES: &[&str] = &[
     "/policies/check",
     "/offers",
     "/imports",
+    "/applications",
+    "/applications/new",
+    "/applications/1",
+    "/payments",
+    "/budgets",
+    "/funds",
+    "/welfare",
+    "/welfare/placements/1",
     "/no-such-page",
 ];
 
@@ -41,10 +49,98 @@ fn untranslated(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// An application (with a transition and a document), a post with a placement whose subsidy
+/// ends within 90 days, so that every part of those pages is rendered.
+async fn fixture(env: &super::Env) {
+    use axum::http::Method;
+    let (_, p) = super::call_as(
+        env,
+        &env.token,
+        Method::POST,
+        "/api/v1/persons",
+        Some(super::person_body("译文测试", 901)),
+    )
+    .await;
+    let person = serde_json::from_slice::<serde_json::Value>(&p).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (_, e) = super::call_as(
+        env,
+        &env.token,
+        Method::POST,
+        "/api/v1/enterprises",
+        Some(super::enterprise_body(901)),
+    )
+    .await;
+    let enterprise = serde_json::from_slice::<serde_json::Value>(&e).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (s, a) = super::call_as(
+        env,
+        &env.token,
+        Method::POST,
+        "/api/v1/applications",
+        Some(
+            serde_json::json!({"measure": "hard_to_employ", "person_id": person,
+            "payee_name": "译文测试", "payee_account": "6222021234567890"}),
+        ),
+    )
+    .await;
+    assert!(s.is_success(), "{}", String::from_utf8_lossy(&a));
+    let store = &env.store;
+    let sys = leye_store::Actor::system("test");
+    let scope = leye_domain::Scope::System;
+    leye_apply::attach(
+        store,
+        &scope,
+        &sys,
+        leye_testkit::now(),
+        1,
+        "合同.pdf",
+        b"%PDF-1.4 x",
+    )
+    .await
+    .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let post = leye_store::create_post(
+        &mut tx,
+        &scope,
+        &leye_store::NewPost {
+            name: "保洁".into(),
+            enterprise_id: enterprise,
+            region: "330502102201".into(),
+            full_time: true,
+            monthly_pay_fen: 260_000,
+        },
+        &sys,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    leye_store::insert_placement(
+        &mut tx,
+        &scope,
+        &leye_store::NewPlacement {
+            post_id: post,
+            person_id: person,
+            placement_no: 1,
+            start_on: "2024-01-01".into(),
+            subsidy_end: "2026-12-31".into(),
+            decision_json: "{}".into(),
+        },
+        &sys,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
 #[tokio::test]
 async fn english_pages_have_no_chinese_left() {
     let db = TestDb::sqlite().await;
     let env = env(db.store.clone()).await;
+    fixture(&env).await;
     let mut missing = Vec::new();
     for uri in PAGES {
         let req = Request::builder()
