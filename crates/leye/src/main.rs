@@ -792,6 +792,33 @@ const DEMO_USERS: &[(&str, &str, &str, &str)] = &[
 ];
 const DEMO_PASSWORD: &str = "demo2024";
 
+/// Demo data, not policy: every measure gets a budget of 2,000,000 yuan in each county for
+/// this year, so that demo officers can approve what they review.
+async fn demo_budgets(store: &leye_store::Store) -> Result<()> {
+    use chrono::Datelike;
+    let regions = leye_domain::Regions::huzhou();
+    let mut tx = store.begin().await?;
+    for county in regions
+        .all()
+        .filter(|r| r.level == leye_domain::region::RegionLevel::County)
+    {
+        for m in leye_policy::measures::ALL {
+            let b = leye_store::Budget {
+                measure: m.id.into(),
+                district: county.code.to_string(),
+                year: i64::from(today().year()),
+                amount_fen: 200_000_000,
+                committed_fen: 0,
+            };
+            let actor = leye_store::Actor::system("演示数据");
+            leye_store::set_budget(&mut tx, &leye_domain::Scope::System, &b, &actor, Utc::now())
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 async fn demo_users(store: &leye_store::Store) -> Result<()> {
     let mut tx = store.begin().await?;
     if !leye_store::list_users(&mut tx).await?.is_empty() {
@@ -906,6 +933,7 @@ async fn demo(db: String, addr: String) -> Result<()> {
             "免申即享普查 / first sweep: {} 条应享未享 / offers",
             r.saved.open
         );
+        demo_budgets(&store).await?;
     } else {
         println!("数据库中已有数据,未重复载入演示城市 / database not empty, demo not reloaded");
     }

@@ -337,3 +337,214 @@ async fn officer_journey_in_chromium() {
     shots.take(&c, "guide").await;
     c.close().await.unwrap();
 }
+
+async fn text_of(c: &Client, css: &str) -> String {
+    wait_for(c, css).await.text().await.unwrap()
+}
+
+async fn choose(c: &Client, select: &str, value: &str) {
+    c.find(Locator::Css(&format!(
+        "select[name=\"{select}\"] option[value=\"{value}\"]"
+    )))
+    .await
+    .unwrap_or_else(|_| panic!("option {value} of {select}"))
+    .click()
+    .await
+    .unwrap();
+}
+
+/// A 2026 graduate hired by a 织里 firm: entitled to the one-time job-expansion subsidy.
+async fn graduate_hire(store: &leye_store::Store) -> (i64, i64) {
+    use leye_domain::Regions;
+    use leye_domain::enterprise::EnterpriseInput;
+    use leye_domain::labour::LabourEventInput;
+    use leye_domain::person::PersonInput;
+    let sys = leye_store::Actor::system("test");
+    let scope = leye_domain::Scope::System;
+    let today = leye_testkit::today();
+    let mut tx = store.begin().await.unwrap();
+    let firm = EnterpriseInput {
+        credit_code: leye_testkit::credit_code("330502", 77),
+        name: "湖州织里童装有限公司".into(),
+        industry: "C".into(),
+        region: "330502102".into(),
+        scale: "medium".into(),
+        ..Default::default()
+    }
+    .parse(Regions::huzhou())
+    .unwrap();
+    let firm = leye_store::create_enterprise(&mut tx, &scope, &sys, &firm, now())
+        .await
+        .unwrap();
+    let facts = PersonInput {
+        name: "应届生小陈".into(),
+        id_number: id_number("330502", "20030601", 41),
+        residence_region: "330502102201".into(),
+        education: Some("bachelor".into()),
+        graduation_date: Some("2026-06-30".into()),
+        ..Default::default()
+    }
+    .parse(Regions::huzhou(), today)
+    .unwrap();
+    let birth = facts.id_number.birth_date();
+    let person = leye_store::create_person(&mut tx, &scope, &sys, &facts, now())
+        .await
+        .unwrap();
+    for (status, on, ent) in [
+        ("unemployed", "2026-06-30", None),
+        ("employed", "2026-07-01", Some(firm)),
+    ] {
+        let e = LabourEventInput {
+            status: status.into(),
+            effective: on.into(),
+            enterprise_id: ent,
+            ..Default::default()
+        }
+        .parse(birth, today)
+        .unwrap();
+        leye_store::append_labour_event(&mut tx, &scope, &sys, person, &e, today, now())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    (person, firm)
+}
+
+/// Three officers take one subsidy from application to the bank and back, each on their own
+/// screen: the township officer applies, a second one reviews (the first may not), the county
+/// officer sets the budget, approves, builds the payment batch and uploads the bank's result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subsidy_from_application_to_payment_in_chromium() {
+    let db = TestDb::sqlite().await;
+    add_user(&db.store, "zhili", "township_officer", Some("330502102")).await;
+    add_user(&db.store, "zhili2", "township_officer", Some("330502102")).await;
+    add_user(&db.store, "wuxing", "county_officer", Some("330502")).await;
+    let (person, firm) = graduate_hire(&db.store).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState {
+        store: db.store.clone(),
+        clock: Clock::Fixed(now()),
+    };
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .ok();
+    });
+    let (_driver, webdriver) = start_driver().await;
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&webdriver, profile.path()).await;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots-payments");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut shots = Shots { dir, n: 0 };
+
+    // The township officer applies on the graduate's behalf: decided at once, with reasons.
+    login(&c, &base, "zhili", "pass1234").await;
+    wait_for(&c, "header .me").await;
+    c.goto(&format!("{base}/applications/new")).await.unwrap();
+    choose(&c, "measure", "job_expansion").await;
+    fill(&c, "person_id", &person.to_string()).await;
+    fill(&c, "enterprise_id", &firm.to_string()).await;
+    fill(&c, "payee_name", "湖州织里童装有限公司").await;
+    fill(&c, "payee_account", "12ab").await;
+    shots.take(&c, "application-form").await;
+    submit(&c, "form[action=\"/applications/new\"]").await;
+    let err = text_of(&c, "p.error").await;
+    assert!(err.contains("收款账号"), "{err}");
+    fill(&c, "payee_account", "6222021234567890").await;
+    submit(&c, "form[action=\"/applications/new\"]").await;
+    assert_eq!(text_of(&c, "h1 .status").await, "已提交");
+    assert_eq!(text_of(&c, "section.decision .status").await, "符合条件");
+    let page = c.source().await.unwrap();
+    assert!(
+        page.contains("1500.00元") && page.contains("二(三)2"),
+        "{page}"
+    );
+    let app_url = c.current_url().await.unwrap().to_string();
+    shots.take(&c, "application-submitted").await;
+    // Four eyes: the submitter may not review their own application.
+    submit(&c, "form[action$=\"/review\"]").await;
+    let err = text_of(&c, "p.error").await;
+    assert!(err.contains("双人复核"), "{err}");
+    shots.take(&c, "four-eyes-refused").await;
+    logout(&c).await;
+
+    // A second township officer takes it into review.
+    login(&c, &base, "zhili2", "pass1234").await;
+    wait_for(&c, "header .me").await;
+    c.goto(&app_url).await.unwrap();
+    submit(&c, "form[action$=\"/review\"]").await;
+    wait_for(&c, "p.notice").await;
+    assert_eq!(text_of(&c, "h1 .status").await, "审核中");
+    logout(&c).await;
+
+    // The county officer approves: first refused for want of a budget, then set and approved.
+    login(&c, &base, "wuxing", "pass1234").await;
+    wait_for(&c, "header .me").await;
+    c.goto(&app_url).await.unwrap();
+    submit(&c, "form[action$=\"/approve\"]").await;
+    let err = text_of(&c, "p.error").await;
+    assert!(err.contains("尚未安排"), "{err}");
+    shots.take(&c, "approval-needs-budget").await;
+    c.goto(&format!("{base}/budgets")).await.unwrap();
+    choose(&c, "measure", "job_expansion").await;
+    choose(&c, "district", "330502").await;
+    fill(&c, "amount_yuan", "100000").await;
+    submit(&c, "form[action=\"/budgets\"]").await;
+    assert!(text_of(&c, "p.notice").await.contains("已设置"));
+    shots.take(&c, "budgets").await;
+    c.goto(&app_url).await.unwrap();
+    submit(&c, "form[action$=\"/approve\"]").await;
+    wait_for(&c, "p.notice").await;
+    assert_eq!(text_of(&c, "h1 .status").await, "已批准");
+    shots.take(&c, "approved").await;
+
+    // Payment: a batch, the bank file, the bank's answer uploaded, the application paid.
+    c.goto(&format!("{base}/payments")).await.unwrap();
+    submit(&c, "form[action=\"/payments/batches\"]").await;
+    let msg = text_of(&c, "p.notice").await;
+    assert!(msg.contains("已生成批次") && msg.contains("1笔"), "{msg}");
+    shots.take(&c, "payment-batch").await;
+    let mut tx = db.store.begin_read().await.unwrap();
+    let lines = leye_store::batch_lines(&mut tx, 1).await.unwrap();
+    tx.commit().await.unwrap();
+    let result = std::env::temp_dir().join(format!("leye-browser-bank-{}.csv", std::process::id()));
+    std::fs::write(
+        &result,
+        format!(
+            "支付流水号,结果,银行流水号\n{},成功,B20261128001\n",
+            lines[0].idem_key
+        ),
+    )
+    .unwrap();
+    c.find(Locator::Css(
+        "form[action^=\"/payments/reconcile\"] input[type=file]",
+    ))
+    .await
+    .unwrap()
+    .send_keys(result.to_str().unwrap())
+    .await
+    .unwrap();
+    submit(&c, "form[action^=\"/payments/reconcile\"]").await;
+    let msg = text_of(&c, "p.notice").await;
+    assert!(msg.contains("到账1笔"), "{msg}");
+    shots.take(&c, "reconciled").await;
+    let _ = std::fs::remove_file(&result);
+    c.goto(&app_url).await.unwrap();
+    assert_eq!(text_of(&c, "h1 .status").await, "已发放");
+    let page = c.source().await.unwrap();
+    assert!(
+        page.contains("发放到账") && page.contains("B20261128001"),
+        "{page}"
+    );
+    shots.take(&c, "paid").await;
+    c.goto(&format!("{base}/funds")).await.unwrap();
+    let page = c.source().await.unwrap();
+    assert!(page.contains("1500.00元"), "{page}");
+    shots.take(&c, "fund-performance").await;
+    c.close().await.unwrap();
+}

@@ -1,6 +1,7 @@
 //! API and UI tests. Every registry test runs on SQLite and on PostgreSQL.
 
 mod access_matrix;
+mod applications;
 mod i18n;
 mod policy;
 mod sessions;
