@@ -80,13 +80,13 @@ pub fn district_of(region: &str) -> String {
         .unwrap_or_else(|| region.to_string())
 }
 
-fn due(state: AppState, on: NaiveDate) -> Result<Option<String>, ApplyError> {
+pub(crate) fn due(state: AppState, on: NaiveDate) -> Result<Option<String>, ApplyError> {
     Ok(leye_policy::funds::deadline_days(state, on)?
         .and_then(|d| on.checked_add_days(Days::new(d.max(0) as u64)))
         .map(|d| d.to_string()))
 }
 
-fn check_account(raw: &str) -> Result<String, ApplyError> {
+pub(crate) fn check_account(raw: &str) -> Result<String, ApplyError> {
     let a: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
     if a.len() < 8 || a.len() > 32 || !a.chars().all(|c| c.is_ascii_digit()) {
         return Err(field(

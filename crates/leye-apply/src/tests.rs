@@ -545,6 +545,7 @@ async fn welfare_flow(store: Store) {
         region: "330502102201".into(),
         full_time: true,
         monthly_pay_yuan: "2000".into(),
+        payee_account: "6222021234567890".into(),
     };
     let e = welfare::create_post(&store, &scope, &actor, now(), &req).await;
     let msg = e.unwrap_err().to_string();
@@ -624,6 +625,47 @@ async fn welfare_flow(store: Store) {
     )
     .await
     .unwrap();
+    // The monthly subsidies: one application per running placement, prorated by the days on
+    // the post; running the accrual again creates nothing.
+    let month = leye_domain::YearMonth::parse("2028-02").unwrap();
+    let acc = welfare::accrue(&store, &scope, &actor, now(), month)
+        .await
+        .unwrap();
+    assert_eq!((acc.created, acc.existing), (2, 0), "{acc:?}");
+    assert_eq!(
+        acc.total_fen,
+        2 * 310_000,
+        "both on the post the whole month"
+    );
+    let again = welfare::accrue(&store, &scope, &actor, now(), month)
+        .await
+        .unwrap();
+    assert_eq!((again.created, again.existing), (0, 2));
+    let march = leye_domain::YearMonth::parse("2028-03").unwrap();
+    let acc = welfare::accrue(&store, &scope, &actor, now(), march)
+        .await
+        .unwrap();
+    // p1 ended on 2028-02-29; the second placement started 2028-03-01; the older man all month.
+    assert_eq!(acc.created, 2, "{acc:?}");
+    let mut tx = store.begin_read().await.unwrap();
+    let page = list_applications(
+        &mut tx,
+        &scope,
+        &ApplicationFilter {
+            measure: Some("public_welfare_post".into()),
+            ..Default::default()
+        },
+        Paging::new(None, None),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(page.total, 4);
+    assert!(
+        page.items
+            .iter()
+            .all(|a| a.state == "submitted" && a.channel == "system")
+    );
     // A third placement is over the cap (the engine says so before the database would).
     let e = welfare::place(
         &store,

@@ -6,10 +6,14 @@
 
 use crate::{ApplyError, field};
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use leye_domain::YearMonth;
 use leye_domain::{Money, Regions, Scope};
+use leye_policy::measures::public_welfare_post as pwp;
 use leye_policy::situation::{Employment, EmploymentKind, Enterprise};
 use leye_policy::{Decision, Status};
-use leye_store::{Actor, NewPlacement, NewPost, PlacementRecord, Store};
+use leye_store::{
+    Actor, NewApplication, NewPlacement, NewPost, PlacementRecord, Store, StoreError,
+};
 
 /// A post as typed in a form.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +23,8 @@ pub struct PostRequest {
     pub region: String,
     pub full_time: bool,
     pub monthly_pay_yuan: String,
+    /// The unit's account for the monthly subsidies
+    pub payee_account: String,
 }
 
 /// Create a post; full-time pay must reach the minimum wage in force today.
@@ -59,6 +65,7 @@ pub async fn create_post(
             ),
         ));
     }
+    let payee_account = crate::check_account(&req.payee_account)?;
     let mut tx = store.begin().await?;
     leye_store::get_enterprise(&mut tx, &Scope::System, enterprise_id).await?;
     let id = leye_store::create_post(
@@ -70,6 +77,7 @@ pub async fn create_post(
             region: region.as_str().into(),
             full_time: req.full_time,
             monthly_pay_fen: pay.fen(),
+            payee_account,
         },
         actor,
         now,
@@ -286,6 +294,128 @@ pub async fn alerts(
             days_left,
             may_be_placed_again: again,
         });
+    }
+    Ok(out)
+}
+
+/// What a monthly accrual did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Accrued {
+    /// Applications created (one per placement)
+    pub created: usize,
+    /// Placements that already had this month's application
+    pub existing: usize,
+    pub total_fen: i64,
+}
+
+/// The monthly post and social-insurance subsidies of `month` for every placement in scope
+/// whose subsidy runs during it: one submitted application each (paid to the employing unit,
+/// prorated by the days covered), which then goes through review, approval and a payment
+/// batch like any other. Running it again for the same month creates nothing new.
+pub async fn accrue(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    month: YearMonth,
+) -> Result<Accrued, ApplyError> {
+    let today = leye_domain::time::local_date(now);
+    let first = month.first_day();
+    let next = month.add_months(1).first_day();
+    let last = next.pred_opt().unwrap_or(first);
+    let month_days = (next - first).num_days();
+    let params = pwp::params()?;
+    let post = params.int_at("monthly_post_subsidy_fen", first)?;
+    let insurance = params.int_at("monthly_insurance_subsidy_fen", first)?;
+    let share = params.int_at("part_time_share_pct", first)?;
+    let (fund, _) = leye_policy::funds::fund_of(pwp::ID, first)?;
+    let mut tx = store.begin_read().await?;
+    let rows =
+        leye_store::placements_for_accrual(&mut tx, scope, &first.to_string(), &last.to_string())
+            .await?;
+    tx.commit().await?;
+    let mut out = Accrued::default();
+    for r in rows {
+        let p = &r.placement;
+        let date = |s: &str| s.parse::<NaiveDate>().ok();
+        let from = date(&p.start_on).unwrap_or(first).max(first);
+        let mut to = date(&p.subsidy_end).unwrap_or(last).min(last);
+        if let Some(e) = p.ended_on.as_deref().and_then(date) {
+            to = to.min(e);
+        }
+        let days = (to - from).num_days() + 1;
+        if days <= 0 {
+            continue;
+        }
+        let monthly_post = if r.full_time {
+            post.0
+        } else {
+            post.0 * share.0 / 100
+        };
+        let amount = (monthly_post + insurance.0) * days / month_days;
+        let mut decision: serde_json::Value =
+            serde_json::from_str(&p.decision_json).unwrap_or_else(|_| serde_json::json!({}));
+        let note = serde_json::json!({
+            "text": format!("按月计发: {month}在岗{days}天/{month_days}天"),
+            "clause": pwp::CLAUSE,
+            "outcome": "met",
+            "facts": [["placement_id", p.id.to_string()], ["full_time", if r.full_time { "是" } else { "否" }]],
+            "params": [post.1, insurance.1, share.1],
+            "decisive": false,
+            "children": [],
+        });
+        if let Some(o) = decision.as_object_mut() {
+            o.insert("amount".into(), serde_json::json!(amount));
+            o.insert("period".into(), serde_json::json!([first, last]));
+            o.insert("on".into(), serde_json::json!(today));
+            match o.get_mut("conditions").and_then(|c| c.as_array_mut()) {
+                Some(c) => c.push(note),
+                None => {
+                    o.insert("conditions".into(), serde_json::json!([note]));
+                }
+            }
+        }
+        let new = NewApplication {
+            measure: pwp::ID.into(),
+            clause: pwp::CLAUSE.into(),
+            subject: format!("p{}@e{}", p.person_id, r.enterprise_id),
+            person_id: Some(p.person_id),
+            enterprise_id: Some(r.enterprise_id),
+            district: crate::district_of(&p.region),
+            region: p.region.clone(),
+            fund: fund.code().into(),
+            budget_year: month.year(),
+            offer_id: None,
+            channel: "system".into(),
+            decision_status: "eligible".into(),
+            decided_on: today.to_string(),
+            amount_fen: Some(amount),
+            period: Some((first.to_string(), last.to_string())),
+            decision_json: decision.to_string(),
+            payee_name: p.enterprise_name.clone(),
+            payee_account: r.payee_account.clone(),
+        };
+        let mut tx = store.begin().await?;
+        let due = crate::due(leye_domain::application::AppState::Submitted, today)?;
+        match leye_store::insert_application(
+            &mut tx,
+            scope,
+            &new,
+            "submitted",
+            due.as_deref(),
+            actor,
+            now,
+        )
+        .await
+        {
+            Ok(_) => {
+                tx.commit().await?;
+                out.created += 1;
+                out.total_fen += amount;
+            }
+            Err(StoreError::Duplicate { .. }) => out.existing += 1,
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(out)
 }

@@ -14,6 +14,8 @@ pub struct NewPost {
     pub region: String,
     pub full_time: bool,
     pub monthly_pay_fen: i64,
+    /// The unit's account the monthly subsidies are paid to
+    pub payee_account: String,
 }
 
 /// A stored post.
@@ -26,6 +28,8 @@ pub struct PostRecord {
     pub region: String,
     pub full_time: bool,
     pub monthly_pay_fen: i64,
+    /// Masked
+    pub payee_account: String,
     /// People placed now
     pub occupied: i64,
 }
@@ -60,7 +64,7 @@ pub struct NewPlacement {
 }
 
 const POST_COLS: &str = "w.id, w.name, w.enterprise_id, e.name AS enterprise_name, w.region, w.full_time, \
-    w.monthly_pay_fen, (SELECT COUNT(*) FROM welfare_placements x WHERE x.post_id = w.id AND x.ended_on IS NULL) AS occupied";
+    w.monthly_pay_fen, w.payee_account, (SELECT COUNT(*) FROM welfare_placements x WHERE x.post_id = w.id AND x.ended_on IS NULL) AS occupied";
 
 fn post_from_row(r: &sqlx::any::AnyRow) -> Result<PostRecord, sqlx::Error> {
     Ok(PostRecord {
@@ -71,6 +75,7 @@ fn post_from_row(r: &sqlx::any::AnyRow) -> Result<PostRecord, sqlx::Error> {
         region: r.text("region")?,
         full_time: r.flag("full_time")?,
         monthly_pay_fen: r.int("monthly_pay_fen")?,
+        payee_account: crate::mask_account(&r.text("payee_account")?),
         occupied: r.int("occupied")?,
     })
 }
@@ -118,14 +123,15 @@ pub async fn create_post(
 ) -> Result<i64, StoreError> {
     ensure_covers(scope, &p.region)?;
     let id = sqlx::query(
-        "INSERT INTO welfare_posts (name, enterprise_id, region, full_time, monthly_pay_fen, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO welfare_posts (name, enterprise_id, region, full_time, monthly_pay_fen, payee_account, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(&p.name)
     .bind(p.enterprise_id)
     .bind(&p.region)
     .bind(i64::from(p.full_time))
     .bind(p.monthly_pay_fen)
+    .bind(&p.payee_account)
     .bind(ts(now))
     .fetch_one(&mut **tx)
     .await?
@@ -313,4 +319,43 @@ pub async fn get_placement(
         .ok_or(StoreError::NotFound {
             entity: "安置记录"
         })
+}
+
+/// A placement with what a monthly subsidy needs: the post's terms and the unit's account.
+#[derive(Debug, Clone)]
+pub struct AccrualRow {
+    pub placement: PlacementRecord,
+    pub enterprise_id: i64,
+    pub full_time: bool,
+    pub payee_account: String,
+}
+
+/// Placements in scope whose subsidy runs during some of `first..=last`.
+pub async fn placements_for_accrual(
+    tx: &mut Tx,
+    scope: &Scope,
+    first: &str,
+    last: &str,
+) -> Result<Vec<AccrualRow>, StoreError> {
+    let mut w = region_scope(scope, "w.region");
+    w.and(Arg::Text(last.into()), |ph| format!("x.start_on <= {ph}"));
+    w.and(Arg::Text(first.into()), |ph| {
+        format!("x.subsidy_end >= {ph} AND (x.ended_on IS NULL OR x.ended_on >= {ph})")
+    });
+    let sql = format!(
+        "SELECT {PLACEMENT_COLS}, w.enterprise_id, w.full_time, w.payee_account FROM {PLACEMENT_FROM}{} ORDER BY x.id",
+        w.sql()
+    );
+    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            Ok::<_, sqlx::Error>(AccrualRow {
+                placement: placement_from_row(r)?,
+                enterprise_id: r.int("enterprise_id")?,
+                full_time: r.flag("full_time")?,
+                payee_account: r.text("payee_account")?,
+            })
+        })
+        .collect::<Result<_, _>>()?)
 }

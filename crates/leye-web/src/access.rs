@@ -199,6 +199,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/welfare/placements", Perm(WelfarePost)),
     ("GET", "/welfare/placements/{id}", Perm(WelfarePost)),
     ("POST", "/welfare/placements/{id}/end", Perm(WelfarePost)),
+    ("POST", "/welfare/accrue", Perm(WelfarePost)),
     ("GET", "/imports", SignedIn),
     ("GET", "/imports/{entity}/template.xlsx", SignedIn),
     ("POST", "/imports/persons", Perm(PersonWrite)),

@@ -105,6 +105,11 @@ enum Command {
         #[command(subcommand)]
         command: pay::PayCommand,
     },
+    /// 公益性岗位 / Public-welfare posts
+    Welfare {
+        #[command(subcommand)]
+        command: pay::WelfareCommand,
+    },
     /// 预算 / Budgets
     Budget {
         #[command(subcommand)]
@@ -369,6 +374,7 @@ fn main() -> ExitCode {
         Command::Policy { command } => policy(command),
         Command::Pay { command } => run_async_code(pay::run(command)),
         Command::Budget { command } => run_async_code(pay::budget(command)),
+        Command::Welfare { command } => run_async_code(pay::welfare(command)),
         Command::Import { command } => import_command(command),
         Command::Export {
             command:

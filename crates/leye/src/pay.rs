@@ -71,6 +71,45 @@ pub enum BudgetCommand {
     },
 }
 
+#[derive(clap::Subcommand)]
+pub enum WelfareCommand {
+    /// 按月生成公益性岗位补贴申请(重复运行不会重复) / Monthly public-welfare post subsidy applications
+    Accrue {
+        /// 月份 YYYY-MM / Month
+        #[arg(long)]
+        month: String,
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+    },
+}
+
+pub async fn welfare(command: WelfareCommand) -> Result<ExitCode> {
+    let WelfareCommand::Accrue { month, db } = command;
+    let Ok(m) = leye_domain::YearMonth::parse(&month) else {
+        println!(
+            "{}",
+            json!({"error": format!("月份“{month}”无效,应为YYYY-MM")})
+        );
+        return Ok(ExitCode::from(2));
+    };
+    let store = open(&db).await?;
+    match leye_apply::welfare::accrue(
+        &store,
+        &Scope::System,
+        &Actor::system("cli welfare accrue"),
+        Utc::now(),
+        m,
+    )
+    .await
+    {
+        Ok(a) => {
+            println!("{}", serde_json::to_string(&a)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => refused(e),
+    }
+}
+
 fn actor() -> Actor {
     Actor::system("cli pay")
 }

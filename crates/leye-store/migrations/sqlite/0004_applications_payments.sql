@@ -21,7 +21,7 @@ CREATE TABLE applications (
     fund TEXT NOT NULL CHECK (fund IN ('unemployment_insurance', 'fiscal')),
     budget_year INTEGER NOT NULL,
     offer_id INTEGER REFERENCES policy_offers(id),
-    channel TEXT NOT NULL CHECK (channel IN ('self', 'officer', 'offer')),
+    channel TEXT NOT NULL CHECK (channel IN ('self', 'officer', 'offer', 'system')),
     state TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'under_review', 'approved', 'rejected', 'returned', 'paid')),
     state_since TEXT NOT NULL,
     due_on TEXT,
@@ -134,6 +134,7 @@ CREATE TABLE welfare_posts (
     region TEXT NOT NULL REFERENCES regions(code),
     full_time INTEGER NOT NULL CHECK (full_time IN (0, 1)),
     monthly_pay_fen INTEGER NOT NULL CHECK (monthly_pay_fen > 0),
+    payee_account TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
 

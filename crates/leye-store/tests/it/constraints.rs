@@ -262,7 +262,7 @@ async fn database_keeps_the_rules(store: Store) {
 
     // Placements: at most two, never overlapping.
     ok(&store, &format!("INSERT INTO welfare_posts (id, name, enterprise_id, region, full_time, monthly_pay_fen, \
-        created_at) VALUES (1, '保洁', {e}, '330502102', 1, 250000, 'x')")).await;
+        payee_account, created_at) VALUES (1, '保洁', {e}, '330502102', 1, 250000, '6222021234567890', 'x')")).await;
     let place = |id: i64, no: i64, start: &str, end: &str| {
         format!(
             "INSERT INTO welfare_placements (id, post_id, person_id, placement_no, start_on, subsidy_end, \

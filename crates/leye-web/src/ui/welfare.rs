@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/welfare/placements", post(place))
         .route("/welfare/placements/{id}", get(placement))
         .route("/welfare/placements/{id}/end", post(end))
+        .route("/welfare/accrue", post(accrue))
 }
 
 /// A placement needing attention.
@@ -49,6 +50,7 @@ pub struct PostRow {
     pub region: String,
     pub full_time: &'static str,
     pub pay: String,
+    pub account: String,
     pub occupied: i64,
 }
 
@@ -60,6 +62,7 @@ struct WelfarePage {
     posts: Vec<PostRow>,
     running: Vec<leye_store::PlacementRecord>,
     today: String,
+    month: String,
     message: String,
     error: String,
     values: Raw,
@@ -121,11 +124,13 @@ async fn page_with(
                     "非全日制"
                 },
                 pay: format!("{}元", Money::from_fen(p.monthly_pay_fen)),
+                account: p.payee_account.clone(),
                 occupied: p.occupied,
             })
             .collect(),
         running,
         today: today.to_string(),
+        month: leye_domain::YearMonth::of(today).to_string(),
         message,
         error,
         values,
@@ -186,6 +191,7 @@ async fn create_post(
             region: get("region"),
             full_time: raw.contains_key("full_time"),
             monthly_pay_yuan: get("monthly_pay_yuan"),
+            payee_account: get("payee_account"),
         };
         leye_apply::welfare::create_post(
             &app.store,
@@ -284,6 +290,46 @@ async fn end(
     match result {
         Ok(on) => {
             let msg = url_escape(&format!("已登记离岗({on})"));
+            Ok(Redirect::to(&format!("/welfare?msg={msg}")).into_response())
+        }
+        Err(e) => refused(&app, &caller, e, raw).await,
+    }
+}
+
+async fn accrue(
+    State(app): State<AppState>,
+    caller: Caller,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let raw_month = raw.get("month").cloned().unwrap_or_default();
+    let result = async {
+        let month = leye_domain::YearMonth::parse(raw_month.trim()).map_err(|_| {
+            FieldError::new(
+                "month",
+                "invalid_month",
+                format!("月份“{}”无效,应为YYYY-MM", raw_month.trim()),
+            )
+        })?;
+        leye_apply::welfare::accrue(
+            &app.store,
+            &caller.scope,
+            &caller.actor,
+            app.clock.now(),
+            month,
+        )
+        .await
+        .map_err(ApiError::from)
+        .map(|a| (month, a))
+    }
+    .await;
+    match result {
+        Ok((month, a)) => {
+            let msg = url_escape(&format!(
+                "{month}岗位补贴和社会保险补贴: 新生成申请{}笔(合计{}元),已有{}笔;请到“申请审批”受理审核",
+                a.created,
+                Money::from_fen(a.total_fen),
+                a.existing
+            ));
             Ok(Redirect::to(&format!("/welfare?msg={msg}")).into_response())
         }
         Err(e) => refused(&app, &caller, e, raw).await,

@@ -176,6 +176,7 @@ async fn cases(
             region: village.into(),
             full_time: true,
             monthly_pay_fen: 260_000,
+            payee_account: "6222021234567890".into(),
         },
         &sys,
         now(),
@@ -516,6 +517,7 @@ async fn request_for(
                 ),
                 ("full_time", "1".into()),
                 ("monthly_pay_yuan", "2600".into()),
+                ("payee_account", "6222021234567890".into()),
             ]),
         ),
         ("POST", "/welfare/placements") => (
@@ -543,6 +545,7 @@ async fn request_for(
             body.extend_from_slice(b"\r\n--XyZ--\r\n");
             ("multipart/form-data; boundary=XyZ", body)
         }
+        ("POST", "/welfare/accrue") => (FORM, form(&[("month", "2026-11".into())])),
         ("POST", "/welfare/placements/{id}/end") => {
             (FORM, form(&[("ended_on", "2027-01-01".into())]))
         }

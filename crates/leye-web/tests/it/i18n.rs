@@ -111,6 +111,7 @@ async fn fixture(env: &super::Env) {
             region: "330502102201".into(),
             full_time: true,
             monthly_pay_fen: 260_000,
+            payee_account: "6222021234567890".into(),
         },
         &sys,
         leye_testkit::now(),
