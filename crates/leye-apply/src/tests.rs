@@ -457,6 +457,38 @@ async fn flow(store: Store) {
     let e = act(&store, &county, &c, now(), id4, &step(AppAction::Approve)).await;
     assert_eq!(code(e.unwrap_err()), "once_only");
 
+    // The sweep does not offer again what was applied for or paid.
+    let on = today();
+    leye_sweep::sweep(
+        &store,
+        on,
+        Some(&["job_expansion".to_string()]),
+        &sys(),
+        now(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    let offers = list_offers(
+        &mut tx,
+        &Scope::System,
+        &OfferFilter::default(),
+        Paging::new(None, None),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let status_of = |p: i64| {
+        offers
+            .items
+            .iter()
+            .find(|o| o.subject == format!("p{p}@e{firm}"))
+            .map(|o| o.status.clone())
+    };
+    assert_eq!(status_of(g1).as_deref(), Some("paid"));
+    assert_eq!(status_of(g2).as_deref(), Some("paid"));
+
     // Fund performance.
     let mut tx = store.begin_read().await.unwrap();
     let perf = fund_performance(&mut tx, &county, Some(2026))

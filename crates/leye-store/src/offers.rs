@@ -196,6 +196,17 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        // What was already applied for or paid is not offered again.
+        sqlx::query(
+            "UPDATE policy_offers SET status = CASE WHEN EXISTS (SELECT 1 FROM applications a \
+             WHERE a.measure = policy_offers.measure AND a.subject = policy_offers.subject AND a.state = 'paid') \
+             THEN 'paid' ELSE 'applied' END, updated_at = $1 \
+             WHERE status = 'open' AND EXISTS (SELECT 1 FROM applications a WHERE a.measure = policy_offers.measure \
+             AND a.subject = policy_offers.subject AND a.state <> 'rejected')",
+        )
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
         let mut withdrawn = 0;
         let mut open = 0;
         for m in measures {

@@ -7,8 +7,9 @@
 //! written down in `docs/policy.md`:
 //! - employment with an enterprise of the registry is contract employment with social
 //!   insurance paid since its start (the registry stands in for the insurance records);
-//! - no application or payment recorded means none was received (applications arrive with
-//!   the payments issue and will then be consulted here).
+//! - no application recorded means none was made; an offer whose measure and subject already
+//!   have an application (not rejected) is marked applied, or paid once it is paid, when the
+//!   sweep is saved, so nobody is asked again about what they already have.
 
 use chrono::{Datelike, NaiveDate};
 use leye_domain::Sex;

@@ -26,6 +26,8 @@ pub fn now() -> DateTime<Utc> {
 /// A throw-away database with a migrated store.
 pub struct TestDb {
     pub store: Store,
+    /// The database's URL, for tests that hand it to the `leye` binary
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -42,6 +44,7 @@ impl TestDb {
         store.migrate().await.expect("migrate SQLite");
         Self {
             store,
+            url: path.to_str().unwrap_or_default().to_string(),
             _dir: Some(dir),
         }
     }
@@ -70,11 +73,14 @@ impl TestDb {
             .expect("create test database");
         conn.close().await.ok();
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        let store = Store::connect(&format!("{base}/{name}"))
-            .await
-            .expect("open PostgreSQL");
+        let url = format!("{base}/{name}");
+        let store = Store::connect(&url).await.expect("open PostgreSQL");
         store.migrate().await.expect("migrate PostgreSQL");
-        Self { store, _dir: None }
+        Self {
+            store,
+            url,
+            _dir: None,
+        }
     }
 }
 

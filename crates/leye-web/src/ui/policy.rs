@@ -557,6 +557,9 @@ async fn check(
 
 /// One offer as listed.
 pub struct OfferRow {
+    pub id: i64,
+    /// Still open: may be turned into an application
+    pub open: bool,
     pub measure: String,
     pub clause: String,
     pub person_id: Option<i64>,
@@ -580,6 +583,7 @@ struct OffersPage {
     measures: Vec<(String, String)>,
     summary: Vec<(String, String, i64, String)>,
     may_sweep: bool,
+    may_apply: bool,
     message: String,
     query: String,
 }
@@ -607,6 +611,8 @@ async fn offers(
         .items
         .iter()
         .map(|o| OfferRow {
+            id: o.id,
+            open: o.status == "open",
             measure: leye_sweep::measure_name(&o.measure).into(),
             clause: o.clause.clone(),
             person_id: o.person_id,
@@ -652,6 +658,7 @@ async fn offers(
         measures,
         summary,
         may_sweep: caller.may(Permission::SweepRun),
+        may_apply: caller.may(Permission::ApplicationSubmit),
         message: q.msg.clone().unwrap_or_default(),
         query: q
             .measure

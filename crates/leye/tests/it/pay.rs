@@ -17,9 +17,8 @@ use std::process::Command;
 use std::time::Duration;
 
 /// `n` hires of 2026 graduates, each with an approved 1,500-yuan job-expansion subsidy.
-async fn approved_applications(db: &str, n: u32) -> i64 {
-    let store = Store::connect(db).await.unwrap();
-    store.migrate().await.unwrap();
+async fn approved_applications(store: &Store, n: u32) -> i64 {
+    let store = store.clone();
     let sys = Actor::system("test");
     let mut tx = store.begin().await.unwrap();
     let firm = EnterpriseInput {
@@ -133,7 +132,6 @@ async fn approved_applications(db: &str, n: u32) -> i64 {
                 .unwrap();
         }
     }
-    store.close().await;
     i64::from(n) * 150_000
 }
 
@@ -187,8 +185,7 @@ fn killed_while_writing(args: &[&str], marker: &str, ms: u64) -> bool {
     running
 }
 
-async fn db_state(db: &str) -> (i64, i64, i64, i64) {
-    let store = Store::connect(db).await.unwrap();
+async fn db_state(store: &Store) -> (i64, i64, i64, i64) {
     let mut tx = store.begin_read().await.unwrap();
     let one = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
     let paid_apps = one("SELECT COUNT(*) FROM applications WHERE state = 'paid'")
@@ -208,19 +205,30 @@ async fn db_state(db: &str) -> (i64, i64, i64, i64) {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    store.close().await;
     (paid_apps, paid_items, paid_sum, sent)
 }
 
 #[test]
-fn payments_survive_kill_9_and_never_pay_twice() {
+fn payments_survive_kill_9_and_never_pay_twice_sqlite() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = rt.block_on(leye_testkit::TestDb::sqlite());
+    kill_test(&rt, &db);
+}
+
+#[test]
+fn payments_survive_kill_9_and_never_pay_twice_postgres() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = rt.block_on(leye_testkit::TestDb::postgres());
+    kill_test(&rt, &db);
+}
+
+fn kill_test(rt: &tokio::runtime::Runtime, test_db: &leye_testkit::TestDb) {
     let dir = leye_testkit_dir();
     let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
-    let db = p("pay.db");
+    let db = test_db.url.clone();
     let out = p("bank");
     let n = 400;
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let total = rt.block_on(approved_applications(&db, n));
+    let total = rt.block_on(approved_applications(&test_db.store, n));
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
@@ -300,7 +308,7 @@ fn payments_survive_kill_9_and_never_pay_twice() {
             std::fs::remove_file(&f).unwrap();
         }
     }
-    let (paid_apps, paid_items, paid_sum, sent) = rt.block_on(db_state(&db));
+    let (paid_apps, paid_items, paid_sum, sent) = rt.block_on(db_state(&test_db.store));
     println!(
         "kills_landed={kills} during_write={writing_kills} bank_keys={}",
         bank.len()
