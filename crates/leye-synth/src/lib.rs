@@ -6,6 +6,7 @@
 //! city. It never reads the clock: the caller gives "now".
 
 pub mod city;
+pub mod hires;
 mod names;
 mod rng;
 

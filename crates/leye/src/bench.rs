@@ -401,3 +401,131 @@ pub async fn import(rows: usize) -> Result<()> {
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
+
+/// `leye bench pay --n N [--db URL]`: N graduate hires (each entitled to the job-expansion
+/// subsidy) applied for, reviewed and approved by three officers through the same functions
+/// as the web, then one payment batch, its bank file and the bank's result reconciled. Times
+/// each step. Without `--db`, a fresh SQLite file; with a `postgres://` URL, that (empty)
+/// database.
+pub async fn pay(n: u32, db: Option<String>) -> Result<()> {
+    use leye_apply::{ActRequest, ApplyRequest, payments};
+    use leye_domain::Scope;
+    use leye_domain::application::AppAction;
+    use leye_store::{Actor, Budget, NewUser};
+    let dir = tempfile_dir()?;
+    let db = db.unwrap_or_else(|| dir.join("bench-pay.db").display().to_string());
+    let store = crate::open(&db).await?;
+    let now = chrono::Utc::now();
+    let today = crate::today();
+    let scope = Scope::System;
+    let sys = Actor::system("bench");
+    let t = Instant::now();
+    let hires =
+        leye_synth::hires::graduate_hires(&store, "330502102", "330502102201", n, 1, today, now)
+            .await?;
+    let setup_s = t.elapsed().as_secs_f64();
+    let mut tx = store.begin().await?;
+    let mut officers = Vec::new();
+    for u in ["bench_submit", "bench_review", "bench_approve"] {
+        let user = NewUser {
+            username: u.into(),
+            display_name: u.into(),
+            password_hash: "-".into(),
+            role: "county_officer".into(),
+            region_code: Some("330502".into()),
+            unit: None,
+            enterprise_id: None,
+            person_id: None,
+        };
+        let id = leye_store::create_user(&mut tx, &sys, &user, now).await?;
+        officers.push(Actor::user(id, u, "127.0.0.1"));
+    }
+    let budget = Budget {
+        measure: "job_expansion".into(),
+        district: "330502".into(),
+        year: i64::from(chrono::Datelike::year(&today)),
+        amount_fen: i64::from(n) * 150_000,
+        committed_fen: 0,
+    };
+    leye_store::set_budget(&mut tx, &scope, &budget, &sys, now).await?;
+    tx.commit().await?;
+
+    let t = Instant::now();
+    let mut ids = Vec::with_capacity(hires.persons.len());
+    for p in &hires.persons {
+        let req = ApplyRequest {
+            measure: "job_expansion".into(),
+            person_id: Some(*p),
+            enterprise_id: Some(hires.firm),
+            payee_name: "湖州应届生招聘测试有限公司".into(),
+            payee_account: "6222021234567890".into(),
+            ..Default::default()
+        };
+        ids.push(leye_apply::apply(&store, &scope, &officers[0], now, &req).await?);
+    }
+    let apply_s = t.elapsed().as_secs_f64();
+    let mut step_s = Vec::new();
+    for (who, action) in [(1, AppAction::StartReview), (2, AppAction::Approve)] {
+        let t = Instant::now();
+        let req = ActRequest {
+            action,
+            reason: None,
+            note: String::new(),
+        };
+        for id in &ids {
+            leye_apply::act(&store, &scope, &officers[who], now, *id, &req).await?;
+        }
+        step_s.push(t.elapsed().as_secs_f64());
+    }
+    let t = Instant::now();
+    let batches = payments::create_batches(&store, &scope, &sys, now).await?;
+    let batch_s = t.elapsed().as_secs_f64();
+    let Some(batch) = batches.first() else {
+        bail!("no batch was built");
+    };
+    let t = Instant::now();
+    let (_, xlsx) = payments::bank_file(&store, &scope, &sys, now, batch.id).await?;
+    let file_s = t.elapsed().as_secs_f64();
+    let sent = leye_io::table::read("bank.xlsx", &xlsx, &payments::BANK_HEADERS)?;
+    let mut result = String::from("支付流水号,结果,银行流水号\n");
+    for r in &sent.rows {
+        result.push_str(&format!("{},成功,B{}\n", r.cells[0], r.number));
+    }
+    let t = Instant::now();
+    let rows = payments::parse_result_file("result.csv", result.as_bytes())?;
+    let report = payments::reconcile(&store, &sys, now, &rows).await?;
+    let reconcile_s = t.elapsed().as_secs_f64();
+    let per_s = |s: f64| f64::from(n) / s.max(1e-9);
+    println!(
+        "# leye bench pay: {n} applications on {}",
+        match store.backend() {
+            leye_store::Backend::Sqlite => "sqlite",
+            leye_store::Backend::Postgres => "postgres",
+        }
+    );
+    println!("fixture (persons, events): {setup_s:.2} s");
+    println!(
+        "apply (decide + store): {apply_s:.2} s = {:.0}/s",
+        per_s(apply_s)
+    );
+    println!(
+        "review: {:.2} s = {:.0}/s; approve (budget, once-only): {:.2} s = {:.0}/s",
+        step_s[0],
+        per_s(step_s[0]),
+        step_s[1],
+        per_s(step_s[1])
+    );
+    println!(
+        "batch of {}: {batch_s:.2} s; bank file: {file_s:.2} s; reconcile {} paid: {reconcile_s:.2} s",
+        batch.items, report.paid
+    );
+    println!(
+        "bench=pay n={n} apply_per_s={:.0} review_per_s={:.0} approve_per_s={:.0} batch_s={batch_s:.3} bank_file_s={file_s:.3} reconcile_s={reconcile_s:.3} paid={}",
+        per_s(apply_s),
+        per_s(step_s[0]),
+        per_s(step_s[1]),
+        report.paid
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

@@ -239,6 +239,15 @@ enum BenchCommand {
         #[arg(long)]
         db: Option<String>,
     },
+    /// N 笔申请的判定、审核、审批、发放批次与对账计时 / Apply, review, approve, batch and reconcile N applications
+    Pay {
+        /// 申请笔数 / Applications
+        #[arg(long, default_value_t = 2_000)]
+        n: u32,
+        /// 空数据库(SQLite 路径或 postgres:// 地址);默认新建临时 SQLite / An empty database
+        #[arg(long)]
+        db: Option<String>,
+    },
     /// 与 OpenFisca 对比规则引擎 / The rules engine against OpenFisca on the anchor's export
     Policy {
         /// run.sh export N DIR 生成的目录 / Directory written by `run.sh export N DIR`
@@ -336,6 +345,9 @@ fn main() -> ExitCode {
         Command::Bench {
             command: BenchCommand::Import { rows },
         } => run_async(bench::import(rows)),
+        Command::Bench {
+            command: BenchCommand::Pay { n, db },
+        } => run_async(bench::pay(n, db)),
         Command::Migrate { db } => run_async(migrate(db)),
         Command::User {
             command:

@@ -353,63 +353,6 @@ async fn choose(c: &Client, select: &str, value: &str) {
     .unwrap();
 }
 
-/// A 2026 graduate hired by a 织里 firm: entitled to the one-time job-expansion subsidy.
-async fn graduate_hire(store: &leye_store::Store) -> (i64, i64) {
-    use leye_domain::Regions;
-    use leye_domain::enterprise::EnterpriseInput;
-    use leye_domain::labour::LabourEventInput;
-    use leye_domain::person::PersonInput;
-    let sys = leye_store::Actor::system("test");
-    let scope = leye_domain::Scope::System;
-    let today = leye_testkit::today();
-    let mut tx = store.begin().await.unwrap();
-    let firm = EnterpriseInput {
-        credit_code: leye_testkit::credit_code("330502", 77),
-        name: "湖州织里童装有限公司".into(),
-        industry: "C".into(),
-        region: "330502102".into(),
-        scale: "medium".into(),
-        ..Default::default()
-    }
-    .parse(Regions::huzhou())
-    .unwrap();
-    let firm = leye_store::create_enterprise(&mut tx, &scope, &sys, &firm, now())
-        .await
-        .unwrap();
-    let facts = PersonInput {
-        name: "应届生小陈".into(),
-        id_number: id_number("330502", "20030601", 41),
-        residence_region: "330502102201".into(),
-        education: Some("bachelor".into()),
-        graduation_date: Some("2026-06-30".into()),
-        ..Default::default()
-    }
-    .parse(Regions::huzhou(), today)
-    .unwrap();
-    let birth = facts.id_number.birth_date();
-    let person = leye_store::create_person(&mut tx, &scope, &sys, &facts, now())
-        .await
-        .unwrap();
-    for (status, on, ent) in [
-        ("unemployed", "2026-06-30", None),
-        ("employed", "2026-07-01", Some(firm)),
-    ] {
-        let e = LabourEventInput {
-            status: status.into(),
-            effective: on.into(),
-            enterprise_id: ent,
-            ..Default::default()
-        }
-        .parse(birth, today)
-        .unwrap();
-        leye_store::append_labour_event(&mut tx, &scope, &sys, person, &e, today, now())
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
-    (person, firm)
-}
-
 /// Three officers take one subsidy from application to the bank and back, each on their own
 /// screen: the township officer applies, a second one reviews (the first may not), the county
 /// officer sets the budget, approves, builds the payment batch and uploads the bank's result.
@@ -419,7 +362,19 @@ async fn subsidy_from_application_to_payment_in_chromium() {
     add_user(&db.store, "zhili", "township_officer", Some("330502102")).await;
     add_user(&db.store, "zhili2", "township_officer", Some("330502102")).await;
     add_user(&db.store, "wuxing", "county_officer", Some("330502")).await;
-    let (person, firm) = graduate_hire(&db.store).await;
+    // A 2026 graduate hired by a 织里 firm: entitled to the one-time job-expansion subsidy.
+    let hires = leye_synth::hires::graduate_hires(
+        &db.store,
+        "330502102",
+        "330502102201",
+        1,
+        0,
+        leye_testkit::today(),
+        now(),
+    )
+    .await
+    .unwrap();
+    let (person, firm) = (hires.persons[0], hires.firm);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {
@@ -449,7 +404,7 @@ async fn subsidy_from_application_to_payment_in_chromium() {
     choose(&c, "measure", "job_expansion").await;
     fill(&c, "person_id", &person.to_string()).await;
     fill(&c, "enterprise_id", &firm.to_string()).await;
-    fill(&c, "payee_name", "湖州织里童装有限公司").await;
+    fill(&c, "payee_name", "湖州应届生招聘测试有限公司").await;
     fill(&c, "payee_account", "12ab").await;
     shots.take(&c, "application-form").await;
     submit(&c, "form[action=\"/applications/new\"]").await;

@@ -5,13 +5,10 @@
 
 use super::{leye, leye_testkit_dir};
 use leye_apply::{ActRequest, ApplyRequest, act, apply};
+use leye_domain::Scope;
 use leye_domain::application::AppAction;
-use leye_domain::enterprise::EnterpriseInput;
-use leye_domain::labour::LabourEventInput;
-use leye_domain::person::PersonInput;
-use leye_domain::{Regions, Scope};
 use leye_store::*;
-use leye_testkit::{credit_code, id_number, now, today};
+use leye_testkit::{now, today};
 use std::collections::{BTreeMap, HashMap};
 use std::process::Command;
 use std::time::Duration;
@@ -20,20 +17,19 @@ use std::time::Duration;
 async fn approved_applications(store: &Store, n: u32) -> i64 {
     let store = store.clone();
     let sys = Actor::system("test");
-    let mut tx = store.begin().await.unwrap();
-    let firm = EnterpriseInput {
-        credit_code: credit_code("330502", 5),
-        name: "湖州发放测试有限公司".into(),
-        industry: "C".into(),
-        region: "330502102".into(),
-        scale: "large".into(),
-        ..Default::default()
-    }
-    .parse(Regions::huzhou())
+    let hires = leye_synth::hires::graduate_hires(
+        &store,
+        "330502102",
+        "330502102201",
+        n,
+        0,
+        today(),
+        now(),
+    )
+    .await
     .unwrap();
-    let firm = create_enterprise(&mut tx, &Scope::System, &sys, &firm, now())
-        .await
-        .unwrap();
+    let firm = hires.firm;
+    let mut tx = store.begin().await.unwrap();
     let mut users = Vec::new();
     for u in ["s", "r", "a"] {
         let id = create_user(
@@ -70,46 +66,8 @@ async fn approved_applications(store: &Store, n: u32) -> i64 {
     )
     .await
     .unwrap();
-    let mut persons = Vec::new();
-    for i in 0..n {
-        let facts = PersonInput {
-            name: format!("毕业生{i}"),
-            id_number: id_number(
-                "330502",
-                &format!("2003{:02}{:02}", 1 + i % 12, 1 + (i / 12) % 28),
-                i,
-            ),
-            residence_region: "330502102201".into(),
-            education: Some("bachelor".into()),
-            graduation_date: Some("2026-06-30".into()),
-            ..Default::default()
-        }
-        .parse(Regions::huzhou(), today())
-        .unwrap();
-        let birth = facts.id_number.birth_date();
-        let id = create_person(&mut tx, &Scope::System, &sys, &facts, now())
-            .await
-            .unwrap();
-        for (status, on, ent) in [
-            ("unemployed", "2026-06-30", None),
-            ("employed", "2026-07-01", Some(firm)),
-        ] {
-            let e = LabourEventInput {
-                status: status.into(),
-                effective: on.into(),
-                enterprise_id: ent,
-                ..Default::default()
-            }
-            .parse(birth, today())
-            .unwrap();
-            append_labour_event(&mut tx, &Scope::System, &sys, id, &e, today(), now())
-                .await
-                .unwrap();
-        }
-        persons.push(id);
-    }
     tx.commit().await.unwrap();
-    for p in persons {
+    for p in hires.persons {
         let req = ApplyRequest {
             measure: "job_expansion".into(),
             person_id: Some(p),
