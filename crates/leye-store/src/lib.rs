@@ -15,6 +15,7 @@ mod audit;
 mod bulk;
 mod enterprises;
 mod error;
+mod help;
 mod households;
 mod offers;
 mod payments;
@@ -34,6 +35,7 @@ pub use audit::{
 pub use bulk::{BulkLoad, BulkTable, Cell};
 pub use enterprises::*;
 pub use error::StoreError;
+pub use help::*;
 pub use households::*;
 pub use offers::*;
 pub use payments::*;

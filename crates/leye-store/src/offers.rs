@@ -414,98 +414,11 @@ impl RegistryReader<'_> {
         let batch = if self.next_household < self.max_household {
             let (lo, hi) = (self.next_household, self.next_household + self.batch);
             self.next_household = hi;
-            let args = [Arg::Int(lo), Arg::Int(hi)];
-            let households = fetch_lines(
-                &mut tx,
-                joined(
-                    backend,
-                    "CAST(h.id AS TEXT) || '|' || CAST(h.urban AS TEXT) || '|' || CAST(h.business_income AS TEXT)",
-                    "FROM households h WHERE h.id > $1 AND h.id <= $2",
-                ),
-                &args,
-            )
-            .await?
-            .into_iter()
-            .map(|f| {
-                Ok::<_, StoreError>(SweepHousehold {
-                    id: f.first().and_then(|v| v.parse().ok()).ok_or_else(|| bad_line("household"))?,
-                    urban: f.get(1).is_some_and(|v| v == "1"),
-                    business_income: f.get(2).is_some_and(|v| v == "1"),
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-            let lines = fetch_lines(
-                &mut tx,
-                joined(
-                    backend,
-                    &format!("CAST(m.household_id AS TEXT) || '|' || {SWEEP_PERSON_LINE}"),
-                    "FROM household_members m JOIN persons p ON p.id = m.person_id \
-                     WHERE m.household_id > $1 AND m.household_id <= $2",
-                ),
-                &args,
-            )
-            .await?;
-            let mut persons = lines
-                .into_iter()
-                .map(|mut f| {
-                    let h = f.first().and_then(|v| v.parse().ok());
-                    if !f.is_empty() {
-                        f.remove(0);
-                    }
-                    sweep_person(f, h)
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            persons.sort_by_key(|p| p.id);
-            let events = fetch_lines(
-                &mut tx,
-                joined(
-                    backend,
-                    SWEEP_EVENT_LINE,
-                    "FROM labour_events e JOIN household_members m ON m.person_id = e.person_id \
-                     WHERE m.household_id > $1 AND m.household_id <= $2",
-                ),
-                &args,
-            )
-            .await?;
-            SweepBatch {
-                persons: attach_events(persons, events)?,
-                households,
-            }
+            read_households(&mut tx, backend, lo, hi).await?
         } else if self.next_person < self.max_person {
             let (lo, hi) = (self.next_person, self.next_person + self.batch * 3);
             self.next_person = hi;
-            let args = [Arg::Int(lo), Arg::Int(hi)];
-            let lines = fetch_lines(
-                &mut tx,
-                joined(
-                    backend,
-                    SWEEP_PERSON_LINE,
-                    "FROM persons p WHERE p.id > $1 AND p.id <= $2 \
-                     AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = p.id)",
-                ),
-                &args,
-            )
-            .await?;
-            let mut persons = lines
-                .into_iter()
-                .map(|f| sweep_person(f, None))
-                .collect::<Result<Vec<_>, _>>()?;
-            persons.sort_by_key(|p| p.id);
-            let events = fetch_lines(
-                &mut tx,
-                joined(
-                    backend,
-                    SWEEP_EVENT_LINE,
-                    "FROM labour_events e WHERE e.person_id > $1 AND e.person_id <= $2 \
-                     AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = e.person_id)",
-                ),
-                &args,
-            )
-            .await?;
-            SweepBatch {
-                persons: attach_events(persons, events)?,
-                households: Vec::new(),
-            }
+            read_loose_persons(&mut tx, backend, lo, hi).await?
         } else {
             tx.commit().await?;
             return Ok(None);
@@ -513,6 +426,142 @@ impl RegistryReader<'_> {
         tx.commit().await?;
         Ok(Some(batch))
     }
+}
+
+/// Households with ids in `(lo, hi]`, their members and the members' events.
+async fn read_households(
+    tx: &mut Tx,
+    backend: crate::Backend,
+    lo: i64,
+    hi: i64,
+) -> Result<SweepBatch, StoreError> {
+    let args = [Arg::Int(lo), Arg::Int(hi)];
+    let households = fetch_lines(
+        tx,
+        joined(
+            backend,
+            "CAST(h.id AS TEXT) || '|' || CAST(h.urban AS TEXT) || '|' || CAST(h.business_income AS TEXT)",
+            "FROM households h WHERE h.id > $1 AND h.id <= $2",
+        ),
+        &args,
+    )
+    .await?
+    .into_iter()
+    .map(|f| {
+        Ok::<_, StoreError>(SweepHousehold {
+            id: f.first().and_then(|v| v.parse().ok()).ok_or_else(|| bad_line("household"))?,
+            urban: f.get(1).is_some_and(|v| v == "1"),
+            business_income: f.get(2).is_some_and(|v| v == "1"),
+        })
+    })
+    .collect::<Result<Vec<_>, _>>()?;
+    let lines = fetch_lines(
+        tx,
+        joined(
+            backend,
+            &format!("CAST(m.household_id AS TEXT) || '|' || {SWEEP_PERSON_LINE}"),
+            "FROM household_members m JOIN persons p ON p.id = m.person_id \
+             WHERE m.household_id > $1 AND m.household_id <= $2",
+        ),
+        &args,
+    )
+    .await?;
+    let mut persons = lines
+        .into_iter()
+        .map(|mut f| {
+            let h = f.first().and_then(|v| v.parse().ok());
+            if !f.is_empty() {
+                f.remove(0);
+            }
+            sweep_person(f, h)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    persons.sort_by_key(|p| p.id);
+    let events = fetch_lines(
+        tx,
+        joined(
+            backend,
+            SWEEP_EVENT_LINE,
+            "FROM labour_events e JOIN household_members m ON m.person_id = e.person_id \
+             WHERE m.household_id > $1 AND m.household_id <= $2",
+        ),
+        &args,
+    )
+    .await?;
+    Ok(SweepBatch {
+        persons: attach_events(persons, events)?,
+        households,
+    })
+}
+
+/// Persons with ids in `(lo, hi]` who belong to no household, and their events.
+async fn read_loose_persons(
+    tx: &mut Tx,
+    backend: crate::Backend,
+    lo: i64,
+    hi: i64,
+) -> Result<SweepBatch, StoreError> {
+    let args = [Arg::Int(lo), Arg::Int(hi)];
+    let lines = fetch_lines(
+        tx,
+        joined(
+            backend,
+            SWEEP_PERSON_LINE,
+            "FROM persons p WHERE p.id > $1 AND p.id <= $2 \
+             AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = p.id)",
+        ),
+        &args,
+    )
+    .await?;
+    let mut persons = lines
+        .into_iter()
+        .map(|f| sweep_person(f, None))
+        .collect::<Result<Vec<_>, _>>()?;
+    persons.sort_by_key(|p| p.id);
+    let events = fetch_lines(
+        tx,
+        joined(
+            backend,
+            SWEEP_EVENT_LINE,
+            "FROM labour_events e WHERE e.person_id > $1 AND e.person_id <= $2 \
+             AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = e.person_id)",
+        ),
+        &args,
+    )
+    .await?;
+    Ok(SweepBatch {
+        persons: attach_events(persons, events)?,
+        households: Vec::new(),
+    })
+}
+
+/// What the sweep would read about one person, inside the caller's transaction (so that a
+/// change just made is seen): their household (all members, with their events) or, without
+/// one, the person alone.
+pub async fn registry_of_person_in(
+    tx: &mut Tx,
+    backend: crate::Backend,
+    person_id: i64,
+) -> Result<SweepBatch, StoreError> {
+    let household = sqlx::query("SELECT household_id FROM household_members WHERE person_id = $1")
+        .bind(person_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.int("household_id"))
+        .transpose()?;
+    match household {
+        Some(h) => read_households(tx, backend, h - 1, h).await,
+        None => read_loose_persons(tx, backend, person_id - 1, person_id).await,
+    }
+}
+
+/// The same for a household.
+pub async fn registry_of_household_in(
+    tx: &mut Tx,
+    backend: crate::Backend,
+    household_id: i64,
+) -> Result<SweepBatch, StoreError> {
+    read_households(tx, backend, household_id - 1, household_id).await
 }
 
 fn attach_events(
@@ -552,34 +601,11 @@ fn attach_events(
 }
 
 impl Store {
-    /// What the sweep would read about one person: their household (all members, with their
-    /// events) or, without one, the person alone. Used to decide an application.
+    /// What the sweep would read about one person (see [`registry_of_person_in`]).
     pub async fn registry_of_person(&self, person_id: i64) -> Result<SweepBatch, StoreError> {
         let mut tx = self.begin_read().await?;
-        let household =
-            sqlx::query("SELECT household_id FROM household_members WHERE person_id = $1")
-                .bind(person_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| r.int("household_id"))
-                .transpose()?;
+        let batch = registry_of_person_in(&mut tx, self.backend, person_id).await?;
         tx.commit().await?;
-        let (next_household, max_household, next_person, max_person) = match household {
-            Some(h) => (h - 1, h, 0, 0),
-            None => (0, 0, person_id - 1, person_id),
-        };
-        let mut reader = RegistryReader {
-            store: self,
-            next_household,
-            max_household,
-            next_person,
-            max_person,
-            batch: 1,
-        };
-        let mut batch = reader.next().await?.unwrap_or_default();
-        if household.is_none() {
-            batch.persons.retain(|p| p.id == person_id);
-        }
         Ok(batch)
     }
 }

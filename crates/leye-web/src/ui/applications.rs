@@ -190,6 +190,16 @@ async fn new_form(
             ["measure", "person_id", "enterprise_id", "offer_id"].contains(&k.as_str())
         })
         .collect();
+    // A job seeker applies for themself, an employer for its own enterprise.
+    match caller.scope {
+        leye_domain::Scope::Person(p) => {
+            values.insert("person_id".into(), p.to_string());
+        }
+        leye_domain::Scope::Enterprise(e) => {
+            values.insert("enterprise_id".into(), e.to_string());
+        }
+        _ => {}
+    }
     let mut offer = String::new();
     if let Some(id) = values.get("offer_id").and_then(|v| v.parse::<i64>().ok()) {
         let mut tx = app.store.begin_read().await?;

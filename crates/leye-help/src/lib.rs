@@ -1,0 +1,546 @@
+//! Help for people who struggle (困难群体帮扶), plan 二(三)3 and 二(五)3.
+//!
+//! - **Hard-to-employ identification** (就业困难人员认定): the policy engine decides from the
+//!   registry; an eligible person is *proposed*, an officer *confirms*; a confirmed status *ends*
+//!   after a set period of employment or when the person no longer qualifies; a proposal that
+//!   no longer holds is *dismissed*. Every change is kept (`hte_events`).
+//! - **Zero-employment households** (零就业家庭): kept current as the registry changes — the
+//!   change (a labour event, a person's or a household's edit) and the re-decision happen in
+//!   the same transaction, so a household enters the list, or leaves it, at once. Each spell has
+//!   a clearing deadline.
+//! - **Assistance cases** (帮扶档案): opened for every confirmed hard-to-employ person and every
+//!   zero-employment household, closed when they leave; a helper, planned services, contacts.
+//! - **Coverage** (帮扶覆盖率): computed from needs, cases and contacts, never stored.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use leye_domain::region::RegionLevel;
+use leye_domain::{FieldError, Regions, Scope};
+use leye_policy::{Decision, Outcome, PolicyError, Status};
+use leye_store::{
+    Actor, Backend, CoverageRow, HteChange, Store, StoreError, SweepBatch, SweepPerson, Tx,
+};
+use thiserror::Error;
+
+mod params {
+    leye_policy::param_file!("help.toml");
+}
+
+/// Why a help step failed.
+#[derive(Debug, Error)]
+pub enum HelpError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error("{}", .0.message)]
+    Field(FieldError),
+}
+
+impl From<leye_store::DbError> for HelpError {
+    fn from(e: leye_store::DbError) -> Self {
+        HelpError::Store(e.into())
+    }
+}
+
+impl From<FieldError> for HelpError {
+    fn from(e: FieldError) -> Self {
+        HelpError::Field(e)
+    }
+}
+
+leye_domain::code_enum! {
+    /// 帮扶服务: what a case plans to provide.
+    Service {
+        JobReferral = ("job_referral", "岗位推荐"),
+        Training = ("training", "职业培训"),
+        WelfarePost = ("welfare_post", "公益性岗位安置"),
+        Startup = ("startup", "创业扶持"),
+        InsuranceSubsidy = ("insurance_subsidy", "社会保险补贴"),
+        Guidance = ("guidance", "职业指导"),
+    }
+}
+
+leye_domain::code_enum! {
+    /// 联系方式: how a helper reached the person or household.
+    Channel {
+        Visit = ("visit", "上门走访"),
+        Phone = ("phone", "电话"),
+        Online = ("online", "线上"),
+        Station = ("station", "人社驿站"),
+    }
+}
+
+/// What a refresh changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Changes {
+    pub proposed: usize,
+    pub dismissed: usize,
+    pub ended: usize,
+    pub zero_entered: usize,
+    pub zero_cleared: usize,
+}
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// Complete months from `start` to `on`.
+fn months_between(start: NaiveDate, on: NaiveDate) -> i64 {
+    let mut n =
+        i64::from(on.year() - start.year()) * 12 + i64::from(on.month()) - i64::from(start.month());
+    if on.day() < start.day() {
+        n -= 1;
+    }
+    n.max(0)
+}
+
+/// The categories an eligible hard-to-employ decision found (the met children of "one of").
+pub fn categories(d: &Decision) -> String {
+    d.conditions
+        .iter()
+        .filter(|c| !c.children.is_empty())
+        .flat_map(|c| c.children.iter())
+        .filter(|c| c.outcome == Outcome::Met)
+        .map(|c| c.text.clone())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// The decisive reason a decision is not eligible, in plain Chinese.
+fn why_not(d: &Decision) -> String {
+    d.conditions
+        .iter()
+        .find(|c| c.decisive)
+        .or_else(|| d.conditions.iter().find(|c| c.outcome == Outcome::NotMet))
+        .map(|c| format!("不再符合: {}", c.text))
+        .unwrap_or_else(|| "不再符合认定条件".into())
+}
+
+/// Months the person has been employed without a break, on `on`.
+fn employed_months(p: &SweepPerson, on: NaiveDate) -> Option<i64> {
+    let current: Vec<_> = p
+        .events
+        .iter()
+        .filter(|e| date(&e.1).is_some_and(|d| d <= on))
+        .collect();
+    let last = current.last()?;
+    if last.0 != "employed" {
+        return None;
+    }
+    let since = current
+        .iter()
+        .rev()
+        .take_while(|e| e.0 == "employed")
+        .last()
+        .and_then(|e| date(&e.1))?;
+    Some(months_between(since, on))
+}
+
+/// Re-decide everything about the persons and households of `batch` as of `today`, writing the
+/// changes (statuses, spells, cases) in `tx`.
+pub async fn apply_batch(
+    tx: &mut Tx,
+    batch: &SweepBatch,
+    today: NaiveDate,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Changes, HelpError> {
+    let p = params::params()?;
+    let (end_months, _) = p.int_at("hte_end_employed_months", today)?;
+    let (clear_days, _) = p.int_at("zero_clear_days", today)?;
+    let on = today.to_string();
+    let situation = leye_sweep::situation_of(batch, today);
+    let mut changes = Changes::default();
+    let decisions =
+        leye_policy::evaluate(&situation, today, Some(&["hard_to_employ".to_string()]))?;
+    for d in &decisions {
+        let Some(pid) = d
+            .subject
+            .strip_prefix('p')
+            .and_then(|v| v.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        let current = leye_store::hte_of(tx, pid).await?;
+        let state = current.as_ref().map(|c| c.state.as_str());
+        let json = serde_json::to_string(d).unwrap_or_default();
+        let change = |state: &str, reason: String| HteChange {
+            state: state.into(),
+            categories: categories(d),
+            on: on.clone(),
+            reason,
+            decision_json: json.clone(),
+            confirm: false,
+        };
+        let next = match (&d.status, state) {
+            (Status::Eligible, None | Some("ended") | Some("dismissed")) => {
+                changes.proposed += 1;
+                Some(change(
+                    "proposed",
+                    "登记信息符合认定条件,待经办人员确认".into(),
+                ))
+            }
+            (Status::NotEligible, Some("proposed")) => {
+                changes.dismissed += 1;
+                Some(change("dismissed", why_not(d)))
+            }
+            (Status::NotEligible, Some("confirmed")) => {
+                let person = batch.persons.iter().find(|x| x.id == pid);
+                match person.and_then(|x| employed_months(x, today)) {
+                    Some(m) if m < end_months => None,
+                    Some(m) => {
+                        changes.ended += 1;
+                        Some(change("ended", format!("稳定就业已满{m}个月")))
+                    }
+                    None => {
+                        changes.ended += 1;
+                        Some(change("ended", why_not(d)))
+                    }
+                }
+            }
+            _ => None,
+        };
+        if let Some(c) = next {
+            if c.state == "ended" {
+                leye_store::close_case_of(tx, &format!("p{pid}"), &on, &c.reason, actor, now)
+                    .await?;
+            }
+            leye_store::set_hte(tx, pid, &c, actor, now).await?;
+        }
+    }
+    // Zero-employment households.
+    let contexts = leye_policy::person_contexts(&situation, today);
+    for h in &situation.households {
+        let Some(hid) = h.id.strip_prefix('h').and_then(|v| v.parse::<i64>().ok()) else {
+            continue;
+        };
+        let members: Vec<&leye_policy::situation::Person> = contexts
+            .iter()
+            .filter(|c| h.members.contains(&c.person.id))
+            .map(|c| c.person)
+            .collect();
+        let zero = leye_policy::rule::zero_employment(h, &members, today);
+        let open = leye_store::open_zero(tx, hid).await?;
+        match (zero, open) {
+            (Some(true), None) => {
+                let region = batch
+                    .persons
+                    .iter()
+                    .find(|p| p.household_id == Some(hid))
+                    .map(|p| p.residence_region.clone());
+                let Some(region) = region else { continue };
+                let deadline = today
+                    .checked_add_days(Days::new(clear_days.max(0) as u64))
+                    .unwrap_or(today)
+                    .to_string();
+                leye_store::enter_zero(tx, hid, &region, &on, &deadline, actor, now).await?;
+                leye_store::open_case(tx, &format!("h{hid}"), &region, &on, actor, now).await?;
+                changes.zero_entered += 1;
+            }
+            (Some(false), Some(_)) => {
+                let employed = members.iter().any(|m| m.employed == Some(true));
+                let reason = if employed {
+                    "家庭成员已实现就业"
+                } else {
+                    "不再符合零就业家庭条件"
+                };
+                leye_store::clear_zero(tx, hid, &on, reason, actor, now).await?;
+                leye_store::close_case_of(tx, &format!("h{hid}"), &on, reason, actor, now).await?;
+                changes.zero_cleared += 1;
+            }
+            _ => {}
+        }
+    }
+    Ok(changes)
+}
+
+/// Re-decide the person's household (or the person alone) inside the transaction that just
+/// changed them: called by every single-record edit of the registry, so the lists are current
+/// the moment the change commits.
+pub async fn refresh_person(
+    tx: &mut Tx,
+    backend: Backend,
+    person_id: i64,
+    today: NaiveDate,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Changes, HelpError> {
+    let batch = leye_store::registry_of_person_in(tx, backend, person_id).await?;
+    apply_batch(tx, &batch, today, actor, now).await
+}
+
+/// The same for a household (after its members changed).
+pub async fn refresh_household(
+    tx: &mut Tx,
+    backend: Backend,
+    household_id: i64,
+    today: NaiveDate,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Changes, HelpError> {
+    let batch = leye_store::registry_of_household_in(tx, backend, household_id).await?;
+    apply_batch(tx, &batch, today, actor, now).await
+}
+
+/// Re-decide the whole registry (after bulk loads: imports, the synthetic city), batch by
+/// batch, each in its own transaction.
+pub async fn refresh_all(
+    store: &Store,
+    today: NaiveDate,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Changes, HelpError> {
+    let mut reader = store.registry_reader(2_000).await?;
+    let mut total = Changes::default();
+    while let Some(batch) = reader.next().await? {
+        let mut tx = store.begin().await?;
+        let c = apply_batch(&mut tx, &batch, today, actor, now).await?;
+        tx.commit().await?;
+        total.proposed += c.proposed;
+        total.dismissed += c.dismissed;
+        total.ended += c.ended;
+        total.zero_entered += c.zero_entered;
+        total.zero_cleared += c.zero_cleared;
+    }
+    Ok(total)
+}
+
+/// An officer confirms a proposed hard-to-employ status; a case is opened for the person.
+pub async fn confirm(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    person_id: i64,
+) -> Result<(), HelpError> {
+    let today = leye_domain::time::local_date(now);
+    let mut tx = store.begin().await?;
+    let person = leye_store::get_person(&mut tx, scope, person_id).await?;
+    let Some(h) = leye_store::hte_of(&mut tx, person_id).await? else {
+        return Err(FieldError::new(
+            "person_id",
+            "not_proposed",
+            "该人员没有待确认的就业困难人员认定",
+        )
+        .into());
+    };
+    if h.state != "proposed" {
+        return Err(FieldError::new(
+            "person_id",
+            "not_proposed",
+            format!("该人员的认定状态为“{}”,不是待确认", state_label(&h.state)),
+        )
+        .into());
+    }
+    let on = today.to_string();
+    leye_store::set_hte(
+        &mut tx,
+        person_id,
+        &HteChange {
+            state: "confirmed".into(),
+            categories: h.categories.clone(),
+            on: on.clone(),
+            reason: format!("经办人员确认: {}", h.categories),
+            decision_json: h.decision_json.clone(),
+            confirm: true,
+        },
+        actor,
+        now,
+    )
+    .await?;
+    leye_store::open_case(
+        &mut tx,
+        &format!("p{person_id}"),
+        &person.residence_region,
+        &on,
+        actor,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An officer dismisses a proposal (with a reason).
+pub async fn dismiss(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    person_id: i64,
+    reason: &str,
+) -> Result<(), HelpError> {
+    let reason = leye_domain::field::text("reason", "理由", reason, 200)?;
+    let mut tx = store.begin().await?;
+    leye_store::get_person(&mut tx, scope, person_id).await?;
+    let Some(h) = leye_store::hte_of(&mut tx, person_id)
+        .await?
+        .filter(|h| h.state == "proposed")
+    else {
+        return Err(FieldError::new(
+            "person_id",
+            "not_proposed",
+            "该人员没有待确认的就业困难人员认定",
+        )
+        .into());
+    };
+    leye_store::set_hte(
+        &mut tx,
+        person_id,
+        &HteChange {
+            state: "dismissed".into(),
+            categories: h.categories,
+            on: leye_domain::time::local_date(now).to_string(),
+            reason: format!("经办人员不予认定: {reason}"),
+            decision_json: h.decision_json,
+            confirm: false,
+        },
+        actor,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Chinese label of a status.
+pub fn state_label(s: &str) -> &'static str {
+    match s {
+        "proposed" => "待确认",
+        "confirmed" => "已认定",
+        "ended" => "已退出",
+        "dismissed" => "不予认定",
+        _ => "未知",
+    }
+}
+
+/// Coverage summed up to one region level (county or township), with the villages below.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Coverage {
+    pub since: String,
+    pub interval_days: i64,
+    pub total: CoverageRow,
+    pub by_county: Vec<CoverageRow>,
+    pub by_township: Vec<CoverageRow>,
+    pub by_village: Vec<CoverageRow>,
+}
+
+fn add(a: &mut CoverageRow, b: &CoverageRow) {
+    a.need += b.need;
+    a.with_case += b.with_case;
+    a.with_helper += b.with_helper;
+    a.covered += b.covered;
+}
+
+fn roll_up(rows: &[CoverageRow], level: RegionLevel) -> Vec<CoverageRow> {
+    let regions = Regions::huzhou();
+    let mut out: Vec<CoverageRow> = Vec::new();
+    for r in rows {
+        let key = regions
+            .path(&r.region)
+            .into_iter()
+            .find(|x| x.level == level)
+            .map(|x| x.code.to_string())
+            .unwrap_or_else(|| r.region.clone());
+        match out.iter_mut().find(|o| o.region == key) {
+            Some(o) => add(o, r),
+            None => {
+                let mut o = CoverageRow {
+                    region: key,
+                    ..Default::default()
+                };
+                add(&mut o, r);
+                out.push(o);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.region.cmp(&b.region));
+    out
+}
+
+/// Coverage in scope on `today`: who needs help, has a case, a helper, and a contact within
+/// the required interval.
+pub async fn coverage(
+    store: &Store,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<Coverage, HelpError> {
+    let (interval, _) = params::params()?.int_at("contact_interval_days", today)?;
+    let since = today
+        .checked_sub_days(Days::new(interval.max(0) as u64))
+        .unwrap_or(today)
+        .to_string();
+    let mut tx = store.begin_read().await?;
+    let rows = leye_store::coverage(&mut tx, scope, &since).await?;
+    tx.commit().await?;
+    let mut total = CoverageRow {
+        region: String::new(),
+        ..Default::default()
+    };
+    for r in &rows {
+        add(&mut total, r);
+    }
+    Ok(Coverage {
+        since,
+        interval_days: interval,
+        total,
+        by_county: roll_up(&rows, RegionLevel::County),
+        by_township: roll_up(&rows, RegionLevel::Township),
+        by_village: rows,
+    })
+}
+
+/// The contact interval in force (days).
+pub fn contact_interval(today: NaiveDate) -> Result<i64, HelpError> {
+    Ok(params::params()?.int_at("contact_interval_days", today)?.0)
+}
+
+/// Parse a case's planned services from their codes.
+pub fn parse_services(codes: &[String]) -> Result<String, FieldError> {
+    let mut out = Vec::new();
+    for c in codes.iter().filter(|c| !c.is_empty()) {
+        out.push(Service::parse_field("services", "帮扶服务", c)?.code());
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out.join(";"))
+}
+
+/// Record a contact after checking its fields.
+#[allow(clippy::too_many_arguments)]
+pub async fn contact(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    case_id: i64,
+    on: &str,
+    channel: &str,
+    note: &str,
+) -> Result<(), HelpError> {
+    let today = leye_domain::time::local_date(now);
+    let day = leye_domain::cells::date("on_date", "联系日期", on)?
+        .ok_or_else(|| FieldError::new("on_date", "required", "请填写联系日期"))?;
+    if day > today {
+        return Err(FieldError::new("on_date", "future", "联系日期不能晚于今天").into());
+    }
+    let channel = Channel::parse_field("channel", "联系方式", channel)?;
+    let note = leye_domain::field::text("note", "联系情况", note, 500)?;
+    let mut tx = store.begin().await?;
+    leye_store::add_contact(
+        &mut tx,
+        scope,
+        case_id,
+        &day.to_string(),
+        channel.code(),
+        &note,
+        actor,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

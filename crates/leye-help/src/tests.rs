@@ -1,0 +1,296 @@
+//! Identification and the zero-employment list follow the registry at once; cases open and
+//! close with them; coverage is computed from cases and contacts. Both backends.
+
+use super::*;
+use leye_domain::household::{HouseholdInput, MemberInput};
+use leye_domain::labour::LabourEventInput;
+use leye_domain::person::PersonInput;
+use leye_store::*;
+use leye_testkit::{both_backends, id_number, now, today};
+
+fn sys() -> Actor {
+    Actor::system("test")
+}
+
+async fn person(tx: &mut Tx, seq: u32, birth: &str, events: &[(&str, &str)]) -> i64 {
+    let facts = PersonInput {
+        name: format!("居民{seq}"),
+        id_number: id_number("330502", birth, seq),
+        residence_region: "330502102201".into(),
+        urban: true,
+        ..Default::default()
+    }
+    .parse(Regions::huzhou(), today())
+    .unwrap();
+    let b = facts.id_number.birth_date();
+    let id = create_person(tx, &Scope::System, &sys(), &facts, now())
+        .await
+        .unwrap();
+    for (status, on) in events {
+        event(tx, id, b, status, on).await;
+    }
+    id
+}
+
+async fn event(tx: &mut Tx, id: i64, birth: NaiveDate, status: &str, on: &str) {
+    let e = LabourEventInput {
+        status: status.into(),
+        effective: on.into(),
+        ..Default::default()
+    }
+    .parse(birth, today())
+    .unwrap();
+    append_labour_event(tx, &Scope::System, &sys(), id, &e, today(), now())
+        .await
+        .unwrap();
+}
+
+async fn hte_state(store: &Store, p: i64) -> Option<String> {
+    let mut tx = store.begin_read().await.unwrap();
+    let s = hte_of(&mut tx, p).await.unwrap().map(|h| h.state);
+    tx.commit().await.unwrap();
+    s
+}
+
+async fn open_zero_count(store: &Store) -> usize {
+    let mut tx = store.begin_read().await.unwrap();
+    let n = list_zero(&mut tx, &Scope::System, true)
+        .await
+        .unwrap()
+        .len();
+    tx.commit().await.unwrap();
+    n
+}
+
+async fn lifecycle(store: Store) {
+    let backend = store.backend();
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    // A man of 56 registered unemployed since 2025-06-01 (older: hard to employ) and his wife,
+    // also registered unemployed: an urban household with nobody at work.
+    let mut tx = store.begin().await.unwrap();
+    let husband = person(&mut tx, 11, "19700301", &[("unemployed", "2025-06-01")]).await;
+    let wife = person(&mut tx, 12, "19780501", &[("unemployed", "2026-09-01")]).await;
+    // A man one day short of 55 on the day of the check: not (yet) older.
+    let younger = person(&mut tx, 13, "19711129", &[("unemployed", "2025-06-01")]).await;
+    let h = HouseholdInput {
+        region: "330502102201".into(),
+        urban: true,
+        business_income: false,
+        income_band: None,
+        members: vec![
+            MemberInput {
+                person_id: husband,
+                relation: "head".into(),
+            },
+            MemberInput {
+                person_id: wife,
+                relation: "spouse".into(),
+            },
+        ],
+    }
+    .parse(Regions::huzhou())
+    .unwrap();
+    let hid = create_household(&mut tx, &Scope::System, &sys(), &h, now())
+        .await
+        .unwrap();
+    let c = refresh_household(&mut tx, backend, hid, today(), &sys(), now())
+        .await
+        .unwrap();
+    refresh_person(&mut tx, backend, younger, today(), &sys(), now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((c.zero_entered, c.proposed), (1, 2), "{c:?}");
+    assert_eq!(
+        hte_state(&store, husband).await.as_deref(),
+        Some("proposed")
+    );
+    // She is a member of a zero-employment household: hard to employ too.
+    assert_eq!(hte_state(&store, wife).await.as_deref(), Some("proposed"));
+    assert_eq!(hte_state(&store, younger).await, None, "54 and 364 days");
+    assert_eq!(open_zero_count(&store).await, 1);
+
+    // The wife finds a job: the household leaves the list in the same transaction.
+    let mut tx = store.begin().await.unwrap();
+    event(&mut tx, wife, d("1978-05-01"), "employed", "2026-11-20").await;
+    let c = refresh_person(&mut tx, backend, wife, today(), &sys(), now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((c.zero_cleared, c.dismissed), (1, 1));
+    assert_eq!(open_zero_count(&store).await, 0);
+    assert_eq!(hte_state(&store, wife).await.as_deref(), Some("dismissed"));
+    // ...and loses it: back on the list, a new spell with a new deadline.
+    let mut tx = store.begin().await.unwrap();
+    event(&mut tx, wife, d("1978-05-01"), "unemployed", "2026-11-27").await;
+    refresh_person(&mut tx, backend, wife, today(), &sys(), now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    let all = list_zero(&mut tx, &Scope::System, false).await.unwrap();
+    let cases = list_cases(&mut tx, &Scope::System, false).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].clear_reason.as_deref(), Some("家庭成员已实现就业"));
+    assert_eq!(all[1].deadline, "2026-12-28");
+    assert_eq!(
+        cases.iter().filter(|c| c.kind == "household").count(),
+        2,
+        "a case per spell"
+    );
+    assert!(
+        cases
+            .iter()
+            .any(|c| c.outcome.as_deref() == Some("家庭成员已实现就业"))
+    );
+
+    // An officer confirms the husband: a case is opened for him.
+    let officer = Actor::system("经办人");
+    let scope = Scope::Region("330502".into());
+    confirm(&store, &scope, &officer, now(), husband)
+        .await
+        .unwrap();
+    assert_eq!(
+        hte_state(&store, husband).await.as_deref(),
+        Some("confirmed")
+    );
+    let e = confirm(&store, &scope, &officer, now(), husband).await;
+    assert!(matches!(e, Err(HelpError::Field(f)) if f.code == "not_proposed"));
+
+    // Coverage: two need help, both have cases, nobody a helper or a contact yet.
+    let cov = super::coverage(&store, &scope, today()).await.unwrap();
+    assert_eq!(
+        (cov.total.need, cov.total.with_case, cov.total.covered),
+        (2, 2, 0)
+    );
+    assert_eq!(cov.by_county[0].region, "330502");
+    let mut tx = store.begin().await.unwrap();
+    let open = list_cases(&mut tx, &scope, true).await.unwrap();
+    let helper = create_user(
+        &mut tx,
+        &sys(),
+        &NewUser {
+            username: "helper".into(),
+            display_name: "社区帮扶员".into(),
+            password_hash: "x".into(),
+            role: "village_worker".into(),
+            region_code: Some("330502102201".into()),
+            unit: None,
+            enterprise_id: None,
+            person_id: None,
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    for c in &open {
+        update_case(
+            &mut tx,
+            &scope,
+            c.id,
+            Some(helper),
+            "job_referral",
+            &officer,
+            now(),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    for c in &open {
+        contact(
+            &store,
+            &scope,
+            &officer,
+            now(),
+            c.id,
+            "2026-11-28",
+            "visit",
+            "上门了解求职意向",
+        )
+        .await
+        .unwrap();
+    }
+    let e = contact(
+        &store,
+        &scope,
+        &officer,
+        now(),
+        open[0].id,
+        "2026-12-01",
+        "visit",
+        "x",
+    )
+    .await;
+    assert!(matches!(e, Err(HelpError::Field(f)) if f.code == "future"));
+    let cov = super::coverage(&store, &scope, today()).await.unwrap();
+    assert_eq!((cov.total.with_helper, cov.total.covered), (2, 2));
+    // A month and more later without a new contact, they are no longer covered.
+    let later = super::coverage(&store, &scope, d("2026-12-29"))
+        .await
+        .unwrap();
+    assert_eq!(later.total.covered, 0);
+    // A contact removed: coverage drops at once.
+    let mut tx = store.begin().await.unwrap();
+    sqlx::query("DELETE FROM case_contacts WHERE case_id = $1")
+        .bind(open[0].id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let cov = super::coverage(&store, &scope, today()).await.unwrap();
+    assert_eq!(cov.total.covered, 1);
+
+    // The husband is hired: still hard to employ until six months of work, then the status
+    // ends and his case closes.
+    let mut tx = store.begin().await.unwrap();
+    event(&mut tx, husband, d("1970-03-01"), "employed", "2026-11-28").await;
+    refresh_person(&mut tx, backend, husband, today(), &sys(), now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        hte_state(&store, husband).await.as_deref(),
+        Some("confirmed")
+    );
+    let mut tx = store.begin().await.unwrap();
+    let c = refresh_person(&mut tx, backend, husband, d("2027-05-28"), &sys(), now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(c.ended, 1);
+    let mut tx = store.begin_read().await.unwrap();
+    let h = hte_of(&mut tx, husband).await.unwrap().unwrap();
+    let history = hte_history(&mut tx, husband).await.unwrap();
+    let cases = list_cases(&mut tx, &Scope::System, true).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        (h.state.as_str(), h.reason.as_str()),
+        ("ended", "稳定就业已满6个月")
+    );
+    let states: Vec<&str> = history.iter().map(|e| e.state.as_str()).collect();
+    assert_eq!(states, ["proposed", "confirmed", "ended"]);
+    assert!(
+        cases.iter().all(|c| c.person_id != Some(husband)),
+        "his case closed"
+    );
+}
+
+both_backends!(lifecycle);
+
+#[test]
+fn months_count_whole_months() {
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    assert_eq!(months_between(d("2026-11-28"), d("2027-05-27")), 5);
+    assert_eq!(months_between(d("2026-11-28"), d("2027-05-28")), 6);
+}
+
+#[test]
+fn services_parse_from_codes() {
+    assert_eq!(
+        parse_services(&["training".into(), "job_referral".into(), "training".into()]).unwrap(),
+        "job_referral;training"
+    );
+    assert!(parse_services(&["magic".into()]).is_err());
+}

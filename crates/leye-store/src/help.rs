@@ -1,0 +1,671 @@
+//! Help for people who struggle, the SQL side: hard-to-employ status (就业困难人员认定) with its
+//! append-only history, zero-employment households (零就业家庭) as dated spells, assistance
+//! cases (帮扶) with contacts, and the coverage figures computed from them.
+
+use crate::sql::{Arg, RowExt, Where, q, ts};
+use crate::{Actor, StoreError, Tx, audit};
+use leye_domain::{FieldError, Regions, Scope};
+
+/// A person's hard-to-employ status.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HteRecord {
+    pub person_id: i64,
+    pub person_name: String,
+    pub region: String,
+    /// proposed, confirmed, ended, dismissed
+    pub state: String,
+    /// Category codes, `;`-separated
+    pub categories: String,
+    pub proposed_on: String,
+    pub confirmed_on: Option<String>,
+    pub ended_on: Option<String>,
+    pub reason: String,
+    #[serde(skip)]
+    pub decision_json: String,
+}
+
+/// A change of hard-to-employ status, decided by the caller.
+#[derive(Debug, Clone)]
+pub struct HteChange {
+    pub state: String,
+    pub categories: String,
+    pub on: String,
+    pub reason: String,
+    pub decision_json: String,
+    /// Set `confirmed_on`/`confirmed_by` (confirmation by an officer)
+    pub confirm: bool,
+}
+
+const HTE_COLS: &str = "s.person_id, p.name AS person_name, p.residence_region AS region, s.state, s.categories, \
+    s.proposed_on, s.confirmed_on, s.ended_on, s.reason, s.decision_json";
+
+fn hte_from_row(r: &sqlx::any::AnyRow) -> Result<HteRecord, sqlx::Error> {
+    Ok(HteRecord {
+        person_id: r.int("person_id")?,
+        person_name: r.text("person_name")?,
+        region: r.text("region")?,
+        state: r.text("state")?,
+        categories: r.text("categories")?,
+        proposed_on: r.text("proposed_on")?,
+        confirmed_on: r.opt_text("confirmed_on")?,
+        ended_on: r.opt_text("ended_on")?,
+        reason: r.text("reason")?,
+        decision_json: r.text("decision_json")?,
+    })
+}
+
+fn region_scope(scope: &Scope, col: &str, person_col: Option<&str>) -> Where {
+    let mut w = Where::default();
+    w.scope(scope.filter(Regions::huzhou()), col, person_col, None);
+    w
+}
+
+/// The hard-to-employ status of a person (no scope: for the identification job).
+pub async fn hte_of(tx: &mut Tx, person_id: i64) -> Result<Option<HteRecord>, StoreError> {
+    let sql = format!(
+        "SELECT {HTE_COLS} FROM hte_status s JOIN persons p ON p.id = s.person_id WHERE s.person_id = $1"
+    );
+    Ok(q(sql, &[Arg::Int(person_id)])
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| hte_from_row(&r))
+        .transpose()?)
+}
+
+/// Write a person's status and append the change to its history; audited.
+pub async fn set_hte(
+    tx: &mut Tx,
+    person_id: i64,
+    c: &HteChange,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let at = ts(now);
+    let ended = matches!(c.state.as_str(), "ended" | "dismissed").then_some(c.on.as_str());
+    sqlx::query(
+        "INSERT INTO hte_status (person_id, state, categories, proposed_on, confirmed_on, confirmed_by, ended_on, \
+         reason, decision_json, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (person_id) DO UPDATE SET state = excluded.state, categories = excluded.categories, \
+         proposed_on = CASE WHEN excluded.state = 'proposed' THEN excluded.proposed_on ELSE hte_status.proposed_on END, \
+         confirmed_on = CASE WHEN excluded.confirmed_on IS NOT NULL THEN excluded.confirmed_on \
+           WHEN excluded.state = 'proposed' THEN NULL ELSE hte_status.confirmed_on END, \
+         confirmed_by = CASE WHEN excluded.confirmed_on IS NOT NULL THEN excluded.confirmed_by \
+           WHEN excluded.state = 'proposed' THEN NULL ELSE hte_status.confirmed_by END, \
+         ended_on = excluded.ended_on, reason = excluded.reason, decision_json = excluded.decision_json, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(person_id)
+    .bind(&c.state)
+    .bind(&c.categories)
+    .bind(&c.on)
+    .bind(c.confirm.then_some(c.on.as_str()))
+    .bind(if c.confirm { actor.user_id } else { None })
+    .bind(ended)
+    .bind(&c.reason)
+    .bind(&c.decision_json)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO hte_events (person_id, on_date, state, reason, by_name, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(person_id)
+    .bind(&c.on)
+    .bind(&c.state)
+    .bind(&c.reason)
+    .bind(&actor.name)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "hard_to_employ",
+        "persons",
+        person_id,
+        &format!("就业困难人员认定: {} {}", c.state, c.reason),
+    )
+    .await
+}
+
+/// Statuses in scope (by the person's residence), optionally in one state.
+pub async fn list_hte(
+    tx: &mut Tx,
+    scope: &Scope,
+    state: Option<&str>,
+) -> Result<Vec<HteRecord>, StoreError> {
+    let mut w = region_scope(scope, "p.residence_region", Some("p.id = {}"));
+    if let Some(s) = state {
+        w.and(Arg::Text(s.into()), |ph| format!("s.state = {ph}"));
+    }
+    let sql = format!(
+        "SELECT {HTE_COLS} FROM hte_status s JOIN persons p ON p.id = s.person_id{} \
+         ORDER BY s.proposed_on, s.person_id LIMIT 1000",
+        w.sql()
+    );
+    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
+    Ok(rows.iter().map(hte_from_row).collect::<Result<_, _>>()?)
+}
+
+/// One line of a person's status history.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HteEvent {
+    pub on_date: String,
+    pub state: String,
+    pub reason: String,
+    pub by_name: String,
+}
+
+/// A person's status history, oldest first.
+pub async fn hte_history(tx: &mut Tx, person_id: i64) -> Result<Vec<HteEvent>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT on_date, state, reason, by_name FROM hte_events WHERE person_id = $1 ORDER BY id",
+    )
+    .bind(person_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            Ok::<_, sqlx::Error>(HteEvent {
+                on_date: r.text("on_date")?,
+                state: r.text("state")?,
+                reason: r.text("reason")?,
+                by_name: r.text("by_name")?,
+            })
+        })
+        .collect::<Result<_, _>>()?)
+}
+
+/// An open or cleared zero-employment spell.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ZeroRecord {
+    pub id: i64,
+    pub household_id: i64,
+    pub head_name: Option<String>,
+    pub region: String,
+    pub identified_on: String,
+    pub deadline: String,
+    pub cleared_on: Option<String>,
+    pub clear_reason: Option<String>,
+}
+
+const ZERO_COLS: &str = "z.id, z.household_id, (SELECT p.name FROM household_members m JOIN persons p ON p.id = m.person_id \
+    WHERE m.household_id = z.household_id AND m.relation = 'head') AS head_name, z.region, z.identified_on, z.deadline, \
+    z.cleared_on, z.clear_reason";
+
+fn zero_from_row(r: &sqlx::any::AnyRow) -> Result<ZeroRecord, sqlx::Error> {
+    Ok(ZeroRecord {
+        id: r.int("id")?,
+        household_id: r.int("household_id")?,
+        head_name: r.opt_text("head_name")?,
+        region: r.text("region")?,
+        identified_on: r.text("identified_on")?,
+        deadline: r.text("deadline")?,
+        cleared_on: r.opt_text("cleared_on")?,
+        clear_reason: r.opt_text("clear_reason")?,
+    })
+}
+
+/// The open zero-employment spell of a household, if any.
+pub async fn open_zero(tx: &mut Tx, household_id: i64) -> Result<Option<ZeroRecord>, StoreError> {
+    let sql = format!("SELECT {ZERO_COLS} FROM zero_households z WHERE z.open_key = $1");
+    Ok(q(sql, &[Arg::Int(household_id)])
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| zero_from_row(&r))
+        .transpose()?)
+}
+
+/// Open a spell (a household just became zero-employment); audited.
+pub async fn enter_zero(
+    tx: &mut Tx,
+    household_id: i64,
+    region: &str,
+    on: &str,
+    deadline: &str,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO zero_households (household_id, region, identified_on, deadline, open_key) VALUES ($1, $2, $3, $4, $1)",
+    )
+    .bind(household_id)
+    .bind(region)
+    .bind(on)
+    .bind(deadline)
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "zero_household_enter",
+        "households",
+        household_id,
+        &format!("认定为零就业家庭({on}),清零时限{deadline}"),
+    )
+    .await
+}
+
+/// Close the open spell (a member is employed, or the household no longer qualifies); audited.
+pub async fn clear_zero(
+    tx: &mut Tx,
+    household_id: i64,
+    on: &str,
+    reason: &str,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE zero_households SET cleared_on = $2, clear_reason = $3, open_key = NULL WHERE open_key = $1",
+    )
+    .bind(household_id)
+    .bind(on)
+    .bind(reason)
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "zero_household_clear",
+        "households",
+        household_id,
+        &format!("零就业家庭清零({on}): {reason}"),
+    )
+    .await
+}
+
+/// Spells in scope: the open ones (oldest first), or all.
+pub async fn list_zero(
+    tx: &mut Tx,
+    scope: &Scope,
+    open_only: bool,
+) -> Result<Vec<ZeroRecord>, StoreError> {
+    let mut w = region_scope(scope, "z.region", None);
+    if open_only {
+        w.and_raw("z.cleared_on IS NULL");
+    }
+    let sql = format!(
+        "SELECT {ZERO_COLS} FROM zero_households z{} ORDER BY z.identified_on, z.id LIMIT 1000",
+        w.sql()
+    );
+    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
+    Ok(rows.iter().map(zero_from_row).collect::<Result<_, _>>()?)
+}
+
+/// An assistance case.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CaseRecord {
+    pub id: i64,
+    /// person or household
+    pub kind: String,
+    pub person_id: Option<i64>,
+    pub household_id: Option<i64>,
+    /// The person's name, or the household head's
+    pub name: Option<String>,
+    pub region: String,
+    pub helper_id: Option<i64>,
+    pub helper_name: Option<String>,
+    /// Service codes, `;`-separated
+    pub services: String,
+    pub opened_on: String,
+    pub closed_on: Option<String>,
+    pub outcome: Option<String>,
+    pub last_contact: Option<String>,
+}
+
+const CASE_COLS: &str = "c.id, c.kind, c.person_id, c.household_id, \
+    COALESCE((SELECT p.name FROM persons p WHERE p.id = c.person_id), \
+             (SELECT p.name FROM household_members m JOIN persons p ON p.id = m.person_id \
+              WHERE m.household_id = c.household_id AND m.relation = 'head')) AS name, \
+    c.region, c.helper_id, u.display_name AS helper_name, c.services, c.opened_on, c.closed_on, c.outcome, \
+    (SELECT MAX(k.on_date) FROM case_contacts k WHERE k.case_id = c.id) AS last_contact";
+const CASE_FROM: &str = "assistance_cases c LEFT JOIN users u ON u.id = c.helper_id";
+
+fn case_from_row(r: &sqlx::any::AnyRow) -> Result<CaseRecord, sqlx::Error> {
+    Ok(CaseRecord {
+        id: r.int("id")?,
+        kind: r.text("kind")?,
+        person_id: r.opt_int("person_id")?,
+        household_id: r.opt_int("household_id")?,
+        name: r.opt_text("name")?,
+        region: r.text("region")?,
+        helper_id: r.opt_int("helper_id")?,
+        helper_name: r.opt_text("helper_name")?,
+        services: r.text("services")?,
+        opened_on: r.text("opened_on")?,
+        closed_on: r.opt_text("closed_on")?,
+        outcome: r.opt_text("outcome")?,
+        last_contact: r.opt_text("last_contact")?,
+    })
+}
+
+/// Open a case for `key` (`p12` or `h34`) unless one is open; returns its id.
+pub async fn open_case(
+    tx: &mut Tx,
+    key: &str,
+    region: &str,
+    on: &str,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, StoreError> {
+    if let Some(r) = sqlx::query("SELECT id FROM assistance_cases WHERE open_key = $1")
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+    {
+        return Ok(r.int("id")?);
+    }
+    let (kind, person, household) = match key.split_at(1) {
+        ("p", id) => ("person", id.parse::<i64>().ok(), None),
+        (_, id) => ("household", None, id.parse::<i64>().ok()),
+    };
+    let at = ts(now);
+    let id = sqlx::query(
+        "INSERT INTO assistance_cases (kind, person_id, household_id, region, opened_on, open_key, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(kind)
+    .bind(person)
+    .bind(household)
+    .bind(region)
+    .bind(on)
+    .bind(key)
+    .bind(&at)
+    .fetch_one(&mut **tx)
+    .await?
+    .int("id")?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "case_open",
+        "assistance_cases",
+        id,
+        &format!("开立帮扶档案 {key}"),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Close the open case of `key`, if any, with an outcome; audited.
+pub async fn close_case_of(
+    tx: &mut Tx,
+    key: &str,
+    on: &str,
+    outcome: &str,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let Some(r) = sqlx::query("SELECT id FROM assistance_cases WHERE open_key = $1")
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(());
+    };
+    let id = r.int("id")?;
+    sqlx::query(
+        "UPDATE assistance_cases SET closed_on = $2, outcome = $3, open_key = NULL, updated_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(on)
+    .bind(outcome)
+    .bind(ts(now))
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "case_close",
+        "assistance_cases",
+        id,
+        &format!("结案({on}): {outcome}"),
+    )
+    .await
+}
+
+fn case_scope(scope: &Scope) -> Where {
+    let mut w = Where::default();
+    w.scope(
+        scope.filter(Regions::huzhou()),
+        "c.region",
+        Some("c.person_id = {}"),
+        None,
+    );
+    w
+}
+
+/// One case in scope.
+pub async fn get_case(tx: &mut Tx, scope: &Scope, id: i64) -> Result<CaseRecord, StoreError> {
+    let mut w = case_scope(scope);
+    w.and(Arg::Int(id), |ph| format!("c.id = {ph}"));
+    let sql = format!("SELECT {CASE_COLS} FROM {CASE_FROM}{}", w.sql());
+    match q(sql, &w.args).fetch_optional(&mut **tx).await? {
+        Some(r) => Ok(case_from_row(&r)?),
+        None => {
+            let exists = sqlx::query("SELECT 1 AS x FROM assistance_cases WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            Err(if exists.is_some() {
+                StoreError::OutOfScope {
+                    entity: "帮扶档案"
+                }
+            } else {
+                StoreError::NotFound {
+                    entity: "帮扶档案"
+                }
+            })
+        }
+    }
+}
+
+/// Open cases in scope (or all), with the last contact.
+pub async fn list_cases(
+    tx: &mut Tx,
+    scope: &Scope,
+    open_only: bool,
+) -> Result<Vec<CaseRecord>, StoreError> {
+    let mut w = case_scope(scope);
+    if open_only {
+        w.and_raw("c.closed_on IS NULL");
+    }
+    let sql = format!(
+        "SELECT {CASE_COLS} FROM {CASE_FROM}{} ORDER BY c.opened_on, c.id LIMIT 2000",
+        w.sql()
+    );
+    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
+    Ok(rows.iter().map(case_from_row).collect::<Result<_, _>>()?)
+}
+
+/// Change a case's helper and planned services (an open case in scope); audited.
+pub async fn update_case(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: i64,
+    helper_id: Option<i64>,
+    services: &str,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let c = get_case(tx, scope, id).await?;
+    if c.closed_on.is_some() {
+        return Err(StoreError::Invalid(FieldError::new(
+            "case",
+            "closed",
+            "该帮扶档案已结案",
+        )));
+    }
+    sqlx::query(
+        "UPDATE assistance_cases SET helper_id = $2, services = $3, updated_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(helper_id)
+    .bind(services)
+    .bind(ts(now))
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "case_update",
+        "assistance_cases",
+        id,
+        &format!("帮扶责任人#{} 服务: {services}", helper_id.unwrap_or(0)),
+    )
+    .await
+}
+
+/// Close a case by hand with an outcome (an open case in scope); audited.
+pub async fn close_case(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: i64,
+    on: &str,
+    outcome: &str,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let c = get_case(tx, scope, id).await?;
+    if c.closed_on.is_some() {
+        return Err(StoreError::Invalid(FieldError::new(
+            "case",
+            "closed",
+            "该帮扶档案已结案",
+        )));
+    }
+    let key = match (c.person_id, c.household_id) {
+        (Some(p), _) if c.kind == "person" => format!("p{p}"),
+        (_, Some(h)) => format!("h{h}"),
+        _ => String::new(),
+    };
+    close_case_of(tx, &key, on, outcome, actor, now).await
+}
+
+/// One contact with the person or household of a case.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ContactRecord {
+    pub on_date: String,
+    pub channel: String,
+    pub note: String,
+    pub by_name: String,
+}
+
+/// Record a contact (on an open case in scope); audited.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_contact(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: i64,
+    on: &str,
+    channel: &str,
+    note: &str,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let c = get_case(tx, scope, id).await?;
+    if c.closed_on.is_some() {
+        return Err(StoreError::Invalid(FieldError::new(
+            "case",
+            "closed",
+            "该帮扶档案已结案",
+        )));
+    }
+    sqlx::query(
+        "INSERT INTO case_contacts (case_id, on_date, channel, note, by_name, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(on)
+    .bind(channel)
+    .bind(note)
+    .bind(&actor.name)
+    .bind(ts(now))
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "case_contact",
+        "assistance_cases",
+        id,
+        &format!("联系 {on} {channel}"),
+    )
+    .await
+}
+
+/// The contacts of a case, newest first.
+pub async fn contacts_of(tx: &mut Tx, id: i64) -> Result<Vec<ContactRecord>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT on_date, channel, note, by_name FROM case_contacts WHERE case_id = $1 ORDER BY on_date DESC, id DESC",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            Ok::<_, sqlx::Error>(ContactRecord {
+                on_date: r.text("on_date")?,
+                channel: r.text("channel")?,
+                note: r.text("note")?,
+                by_name: r.text("by_name")?,
+            })
+        })
+        .collect::<Result<_, _>>()?)
+}
+
+/// Coverage of one village: who needs help (confirmed hard-to-employ people and open
+/// zero-employment households), how many have an open case, a named helper, and a contact on
+/// or after `since`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CoverageRow {
+    pub region: String,
+    pub need: i64,
+    pub with_case: i64,
+    pub with_helper: i64,
+    pub covered: i64,
+}
+
+/// Coverage per village in scope, computed from the needs, cases and contacts themselves.
+pub async fn coverage(
+    tx: &mut Tx,
+    scope: &Scope,
+    since: &str,
+) -> Result<Vec<CoverageRow>, StoreError> {
+    let mut w = region_scope(scope, "n.region", None);
+    let ph = w.arg(Arg::Text(since.into()));
+    let sql = format!(
+        "SELECT n.region, COUNT(*) AS need, \
+         SUM(CASE WHEN c.id IS NOT NULL THEN 1 ELSE 0 END) AS with_case, \
+         SUM(CASE WHEN c.helper_id IS NOT NULL THEN 1 ELSE 0 END) AS with_helper, \
+         SUM(CASE WHEN c.helper_id IS NOT NULL AND k.last_contact >= {ph} THEN 1 ELSE 0 END) AS covered \
+         FROM (SELECT p.residence_region AS region, 'p' || CAST(p.id AS TEXT) AS need_key \
+               FROM hte_status s JOIN persons p ON p.id = s.person_id WHERE s.state = 'confirmed' \
+               UNION ALL SELECT z.region, 'h' || CAST(z.household_id AS TEXT) FROM zero_households z \
+               WHERE z.cleared_on IS NULL) n \
+         LEFT JOIN assistance_cases c ON c.open_key = n.need_key \
+         LEFT JOIN (SELECT case_id, MAX(on_date) AS last_contact FROM case_contacts GROUP BY case_id) k \
+           ON k.case_id = c.id{} GROUP BY n.region ORDER BY n.region",
+        w.sql()
+    );
+    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            Ok::<_, sqlx::Error>(CoverageRow {
+                region: r.text("region")?,
+                need: r.int("need")?,
+                with_case: r.int("with_case")?,
+                with_helper: r.int("with_helper")?,
+                covered: r.int("covered")?,
+            })
+        })
+        .collect::<Result<_, _>>()?)
+}
