@@ -64,6 +64,12 @@ code_enum! {
         FundReport = ("fund_report", "查看资金绩效"),
         /// Public-welfare posts and placements
         WelfarePost = ("welfare_post", "管理公益性岗位与安置"),
+        /// See hard-to-employ people, zero-employment households, cases and coverage (scoped)
+        HelpRead = ("help_read", "查看帮扶对象"),
+        /// Work cases: helper, planned services, contacts, closing
+        HelpWork = ("help_work", "办理帮扶"),
+        /// Confirm or dismiss a proposed hard-to-employ status
+        HelpConfirm = ("help_confirm", "认定就业困难人员"),
     }
 }
 
@@ -93,6 +99,9 @@ const MATRIX: &[(Role, &[Permission])] = &[
             BudgetManage,
             FundReport,
             WelfarePost,
+            HelpRead,
+            HelpWork,
+            HelpConfirm,
         ],
     ),
     (
@@ -115,6 +124,9 @@ const MATRIX: &[(Role, &[Permission])] = &[
             BudgetManage,
             FundReport,
             WelfarePost,
+            HelpRead,
+            HelpWork,
+            HelpConfirm,
         ],
     ),
     (
@@ -133,6 +145,9 @@ const MATRIX: &[(Role, &[Permission])] = &[
             ApplicationSubmit,
             ApplicationReview,
             WelfarePost,
+            HelpRead,
+            HelpWork,
+            HelpConfirm,
         ],
     ),
     (
@@ -147,6 +162,8 @@ const MATRIX: &[(Role, &[Permission])] = &[
             OfferRead,
             ApplicationRead,
             ApplicationSubmit,
+            HelpRead,
+            HelpWork,
         ],
     ),
     // Targets and tasks arrive with the monitoring issue; the registry is not theirs.
@@ -179,6 +196,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             OfferRead,
             ApplicationRead,
             FundReport,
+            HelpRead,
         ],
     ),
 ];

@@ -122,6 +122,24 @@ impl From<leye_apply::ApplyError> for ApiError {
     }
 }
 
+impl From<leye_help::HelpError> for ApiError {
+    fn from(e: leye_help::HelpError) -> Self {
+        use leye_help::HelpError as E;
+        match e {
+            E::Store(s) => s.into(),
+            E::Field(f) => f.into(),
+            E::Policy(p) => {
+                tracing::error!(error = %p, "policy parameters");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "policy_parameters",
+                    format!("政策参数有误: {p}"),
+                )
+            }
+        }
+    }
+}
+
 /// A JSON body whose every failure is a specific Chinese 4xx.
 pub struct ApiJson<T>(pub T);
 

@@ -44,6 +44,47 @@ pub struct AppState {
     pub clock: Clock,
 }
 
+impl AppState {
+    /// Re-decide hard-to-employ status and zero-employment for a person's household inside the
+    /// transaction that changed them (see `leye-help`): every single-record edit calls this.
+    pub async fn after_person_change(
+        &self,
+        tx: &mut leye_store::Tx,
+        actor: &leye_store::Actor,
+        person_id: i64,
+    ) -> Result<(), error::ApiError> {
+        leye_help::refresh_person(
+            tx,
+            self.store.backend(),
+            person_id,
+            self.clock.today(),
+            actor,
+            self.clock.now(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The same after a household's facts or members changed.
+    pub async fn after_household_change(
+        &self,
+        tx: &mut leye_store::Tx,
+        actor: &leye_store::Actor,
+        household_id: i64,
+    ) -> Result<(), error::ApiError> {
+        leye_help::refresh_household(
+            tx,
+            self.store.backend(),
+            household_id,
+            self.clock.today(),
+            actor,
+            self.clock.now(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
 /// The whole application: API, UI, health check, security headers.
 pub fn app(state: AppState) -> Router {
     Router::new()

@@ -57,6 +57,7 @@ pub async fn create(
     let (scope, actor) = (&caller.scope, &caller.actor);
     let mut tx = app.store.begin().await?;
     let id = store::create_household(&mut tx, scope, actor, &facts, app.clock.now()).await?;
+    app.after_household_change(&mut tx, actor, id).await?;
     let rec = store::get_household(&mut tx, scope, id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json((&rec).into())))
@@ -90,6 +91,7 @@ pub async fn update(
     let (scope, actor) = (&caller.scope, &caller.actor);
     let mut tx = app.store.begin().await?;
     let rec = store::update_household(&mut tx, scope, actor, id, &facts, app.clock.now()).await?;
+    app.after_household_change(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(Json((&rec).into()))
 }

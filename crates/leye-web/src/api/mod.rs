@@ -3,6 +3,7 @@
 
 pub mod applications;
 mod enterprises;
+mod help;
 mod households;
 mod me;
 mod persons;
@@ -43,6 +44,8 @@ use utoipa::OpenApi;
         applications::approve, applications::reject,
         applications::budgets, applications::set_budget,
         applications::batches, applications::create_batches, applications::performance,
+        help::coverage, help::zero_households, help::hard_to_employ, help::confirm,
+        help::cases, help::add_contact,
     ),
     components(schemas(ErrorBody, leye_policy::Situation)),
     tags(
@@ -50,6 +53,7 @@ use utoipa::OpenApi;
         (name = "regions", description = "行政区划 (regions)"),
         (name = "policy", description = "政策规则引擎: 措施、情形判定、免申即享名单"),
         (name = "applications", description = "申请、审批(双人复核)、预算、资金发放与资金绩效"),
+        (name = "help", description = "困难群体帮扶: 就业困难人员认定、零就业家庭、帮扶档案与覆盖率"),
         (name = "system", description = "运行状态"),
     )
 )]
@@ -112,6 +116,12 @@ pub fn router() -> Router<AppState> {
             get(applications::batches).post(applications::create_batches),
         )
         .route("/funds/performance", get(applications::performance))
+        .route("/help/coverage", get(help::coverage))
+        .route("/help/zero-households", get(help::zero_households))
+        .route("/help/hard-to-employ", get(help::hard_to_employ))
+        .route("/help/hard-to-employ/{id}/confirm", post(help::confirm))
+        .route("/help/cases", get(help::cases))
+        .route("/help/cases/{id}/contacts", post(help::add_contact))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -131,6 +131,7 @@ pub async fn update(
     let (scope, actor) = (&caller.scope, &caller.actor);
     let mut tx = app.store.begin().await?;
     let rec = store::update_person(&mut tx, scope, actor, id, &facts, app.clock.now()).await?;
+    app.after_person_change(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(Json((&rec).into()))
 }
@@ -175,6 +176,7 @@ pub async fn add_event(
         app.clock.now(),
     )
     .await?;
+    app.after_person_change(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json((&rec).into())))
 }

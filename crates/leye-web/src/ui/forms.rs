@@ -410,6 +410,7 @@ pub async fn update_person(
     .await
     {
         Ok(_) => {
+            app.after_person_change(&mut tx, &caller.actor, id).await?;
             tx.commit().await?;
             Ok(Redirect::to(&format!("/persons/{id}")).into_response())
         }
@@ -785,6 +786,8 @@ async fn save_household(
     };
     match r {
         Ok(id) => {
+            app.after_household_change(&mut tx, &caller.actor, id)
+                .await?;
             tx.commit().await?;
             Ok(Ok(id))
         }

@@ -8,6 +8,7 @@ mod applications;
 pub use account::parse_new_user;
 pub mod chart;
 mod forms;
+mod help;
 pub(crate) mod imports;
 mod policy;
 mod welfare;
@@ -84,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .merge(imports::router())
         .merge(applications::router())
         .merge(welfare::router())
+        .merge(help::router())
         .fallback(page_not_found)
 }
 
@@ -125,6 +127,7 @@ pub struct Nav {
     pub budgets: bool,
     pub funds: bool,
     pub welfare: bool,
+    pub help: bool,
     /// `zh` or `en`
     pub lang: String,
 }
@@ -167,6 +170,7 @@ impl Nav {
             budgets: c.may(BudgetManage),
             funds: c.may(FundReport),
             welfare: c.may(WelfarePost),
+            help: c.may(HelpRead),
             lang: c.lang.clone(),
         }
     }

@@ -33,18 +33,20 @@ struct Side {
     batch: i64,
     /// A public-welfare placement of the person.
     placement: i64,
+    /// An assistance case of the person.
+    case: i64,
     /// Text that must not appear in an answer to someone who may not see this side.
     secret: String,
 }
 
-/// The application, its documents, its payment batch and a placement of one side.
+/// The application, its documents, its payment batch, a placement and an assistance case of one side.
 async fn cases(
     env: &Env,
     village: &str,
     person: i64,
     enterprise: i64,
     name: &str,
-) -> (i64, i64, i64, i64) {
+) -> (i64, i64, i64, i64, i64) {
     use leye_apply::{ActRequest, act};
     use leye_domain::application::AppAction;
     for event in [
@@ -199,8 +201,18 @@ async fn cases(
     )
     .await
     .unwrap();
+    let case = leye_store::open_case(
+        &mut tx,
+        &format!("p{person}"),
+        village,
+        "2026-11-01",
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
-    (application, attachment, batches[0].id, placement)
+    (application, attachment, batches[0].id, placement, case)
 }
 
 async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
@@ -250,13 +262,14 @@ async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
     let enterprise = serde_json::from_slice::<Value>(&e).unwrap()["id"]
         .as_i64()
         .unwrap();
-    let (application, attachment, batch, placement) =
+    let (application, attachment, batch, placement, case) =
         cases(env, village, person, enterprise, name).await;
     Side {
         application,
         attachment,
         batch,
         placement,
+        case,
         person,
         person_body: pb,
         household,
@@ -337,7 +350,11 @@ async fn request_for(
     subj: &Subject,
 ) -> (String, &'static str, Vec<u8>) {
     let id_for = |t: &str| {
-        if t.contains("/applications") {
+        if t.contains("/help/cases") {
+            target.case
+        } else if t.contains("/hte/") || t.contains("/hard-to-employ/") {
+            target.person
+        } else if t.contains("/applications") {
             target.application
         } else if t.contains("/payments/batches") {
             target.batch
@@ -545,6 +562,26 @@ async fn request_for(
             body.extend_from_slice(b"\r\n--XyZ--\r\n");
             ("multipart/form-data; boundary=XyZ", body)
         }
+        ("POST", "/persons/{id}/labour-events") => (
+            FORM,
+            form(&[
+                ("status", "unemployed".into()),
+                ("effective", "2026-11-01".into()),
+            ]),
+        ),
+        ("POST", "/help/cases/{id}/contacts") => (
+            FORM,
+            form(&[
+                ("on_date", "2026-11-20".into()),
+                ("channel", "phone".into()),
+                ("note", "电话回访".into()),
+            ]),
+        ),
+        ("POST", "/api/v1/help/cases/{id}/contacts") => {
+            j(json!({"on_date": "2026-11-20", "channel": "phone", "note": "电话回访"}))
+        }
+        ("POST", "/help/cases/{id}") => (FORM, form(&[("services", "training".into())])),
+        ("POST", "/help/hte/{id}/dismiss") => (FORM, form(&[("reason", "另有收入来源".into())])),
         ("POST", "/welfare/accrue") => (FORM, form(&[("month", "2026-11".into())])),
         ("POST", "/welfare/placements/{id}/end") => {
             (FORM, form(&[("ended_on", "2027-01-01".into())]))
@@ -601,6 +638,9 @@ fn targets_a_record(template: &str) -> bool {
         "/applications/{id}",
         "/payments/batches/{id}",
         "/welfare/placements/{id}",
+        "/help/cases/{id}",
+        "/help/hte/{id}",
+        "/hard-to-employ/{id}",
     ]
     .iter()
     .any(|p| template.contains(p))

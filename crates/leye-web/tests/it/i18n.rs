@@ -31,6 +31,9 @@ const PAGES: &[&str] = &[
     "/funds",
     "/welfare",
     "/welfare/placements/1",
+    "/help",
+    "/help/cases/1",
+    "/persons/1",
     "/no-such-page",
 ];
 
@@ -129,6 +132,16 @@ async fn fixture(env: &super::Env) {
             subsidy_end: "2026-12-31".into(),
             decision_json: "{}".into(),
         },
+        &sys,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    leye_store::open_case(
+        &mut tx,
+        &format!("p{person}"),
+        "330502102201",
+        "2026-11-01",
         &sys,
         leye_testkit::now(),
     )

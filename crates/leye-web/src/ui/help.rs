@@ -1,0 +1,555 @@
+//! 困难群体帮扶 pages: coverage by county and township, the zero-employment households with
+//! their clocks, hard-to-employ proposals to confirm, cases without a recent contact; one case
+//! with its helper, services and contacts; and the labour-event form on a person's page.
+
+use super::policy::url_escape;
+use super::{Nav, UiError, render};
+use crate::AppState;
+use crate::access::Caller;
+use crate::error::{ApiError, ApiQuery, IdPath};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use leye_domain::access::{Permission, Role};
+use leye_domain::{FieldError, Regions};
+use leye_help::{Channel, Service};
+use std::collections::HashMap;
+
+type Raw = HashMap<String, String>;
+
+pub fn router() -> Router<AppState> {
+    use axum::routing::{get, post};
+    Router::new()
+        .route("/help", get(page))
+        .route("/help/hte/{id}/confirm", post(confirm))
+        .route("/help/hte/{id}/dismiss", post(dismiss))
+        .route("/help/cases/{id}", get(case).post(update_case))
+        .route("/help/cases/{id}/contacts", post(add_contact))
+        .route("/help/cases/{id}/close", post(close_case))
+        .route("/persons/{id}/labour-events", post(labour_event))
+}
+
+/// A coverage line.
+pub struct CovRow {
+    pub region: String,
+    pub need: i64,
+    pub with_case: i64,
+    pub with_helper: i64,
+    pub covered: i64,
+    pub rate: String,
+}
+
+fn cov_rows(rows: &[leye_store::CoverageRow]) -> Vec<CovRow> {
+    let regions = Regions::huzhou();
+    rows.iter()
+        .map(|r| CovRow {
+            region: if r.region.is_empty() {
+                "合计".into()
+            } else {
+                regions.full_name(&r.region)
+            },
+            need: r.need,
+            with_case: r.with_case,
+            with_helper: r.with_helper,
+            covered: r.covered,
+            rate: if r.need == 0 {
+                "—".into()
+            } else {
+                format!("{:.1}%", r.covered as f64 * 100.0 / r.need as f64)
+            },
+        })
+        .collect()
+}
+
+/// A zero-employment household on the list.
+pub struct ZeroRow {
+    pub household_id: i64,
+    pub head: String,
+    pub region: String,
+    pub identified_on: String,
+    pub days: i64,
+    pub deadline: String,
+    pub overdue: bool,
+    pub case_id: Option<i64>,
+}
+
+/// A proposal or status.
+pub struct HteRow {
+    pub person_id: i64,
+    pub name: String,
+    pub region: String,
+    pub categories: String,
+    pub since: String,
+}
+
+/// A case needing a contact.
+pub struct CaseRow {
+    pub id: i64,
+    pub kind: &'static str,
+    pub name: String,
+    pub region: String,
+    pub helper: String,
+    pub last_contact: String,
+}
+
+#[derive(Template)]
+#[template(path = "help.html")]
+struct HelpPage {
+    nav: Nav,
+    total: Vec<CovRow>,
+    counties: Vec<CovRow>,
+    townships: Vec<CovRow>,
+    interval: i64,
+    zero: Vec<ZeroRow>,
+    proposals: Vec<HteRow>,
+    confirmed: usize,
+    due: Vec<CaseRow>,
+    may_confirm: bool,
+    message: String,
+    error: String,
+}
+
+fn kind_label(k: &str) -> &'static str {
+    if k == "household" {
+        "零就业家庭"
+    } else {
+        "就业困难人员"
+    }
+}
+
+async fn page_with(
+    app: &AppState,
+    caller: &Caller,
+    message: String,
+    error: String,
+) -> Result<Response, UiError> {
+    let today = app.clock.today();
+    let cov = leye_help::coverage(&app.store, &caller.scope, today)
+        .await
+        .map_err(ApiError::from)?;
+    let mut tx = app.store.begin_read().await?;
+    let zero = leye_store::list_zero(&mut tx, &caller.scope, true).await?;
+    let proposals = leye_store::list_hte(&mut tx, &caller.scope, Some("proposed")).await?;
+    let confirmed = leye_store::list_hte(&mut tx, &caller.scope, Some("confirmed"))
+        .await?
+        .len();
+    let cases = leye_store::list_cases(&mut tx, &caller.scope, true).await?;
+    tx.commit().await?;
+    let regions = Regions::huzhou();
+    let case_of = |key_household: i64| {
+        cases
+            .iter()
+            .find(|c| c.kind == "household" && c.household_id == Some(key_household))
+            .map(|c| c.id)
+    };
+    render(HelpPage {
+        nav: Nav::of(caller),
+        total: cov_rows(std::slice::from_ref(&cov.total)),
+        counties: cov_rows(&cov.by_county),
+        townships: cov_rows(&cov.by_township),
+        interval: cov.interval_days,
+        zero: zero
+            .iter()
+            .map(|z| {
+                let identified = z.identified_on.parse().unwrap_or(today);
+                ZeroRow {
+                    household_id: z.household_id,
+                    head: z.head_name.clone().unwrap_or_default(),
+                    region: regions.full_name(&z.region),
+                    identified_on: z.identified_on.clone(),
+                    days: (today - identified).num_days(),
+                    deadline: z.deadline.clone(),
+                    overdue: z.deadline.as_str() < today.to_string().as_str(),
+                    case_id: case_of(z.household_id),
+                }
+            })
+            .collect(),
+        proposals: proposals
+            .iter()
+            .map(|h| HteRow {
+                person_id: h.person_id,
+                name: h.person_name.clone(),
+                region: regions.full_name(&h.region),
+                categories: h.categories.replace(';', "、"),
+                since: h.proposed_on.clone(),
+            })
+            .collect(),
+        confirmed,
+        due: cases
+            .iter()
+            .filter(|c| {
+                c.helper_id.is_none()
+                    || c.last_contact
+                        .as_deref()
+                        .is_none_or(|d| d < cov.since.as_str())
+            })
+            .map(|c| CaseRow {
+                id: c.id,
+                kind: kind_label(&c.kind),
+                name: c.name.clone().unwrap_or_default(),
+                region: regions.full_name(&c.region),
+                helper: c.helper_name.clone().unwrap_or_default(),
+                last_contact: c.last_contact.clone().unwrap_or_default(),
+            })
+            .collect(),
+        may_confirm: caller.may(Permission::HelpConfirm),
+        message,
+        error,
+    })
+}
+
+async fn page(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<Raw>,
+) -> Result<Response, UiError> {
+    let msg = q.get("msg").cloned().unwrap_or_default();
+    page_with(&app, &caller, msg, String::new()).await
+}
+
+/// A refusal shown on the page it came from.
+async fn refused_on_help(
+    app: &AppState,
+    caller: &Caller,
+    e: ApiError,
+) -> Result<Response, UiError> {
+    if e.status != StatusCode::UNPROCESSABLE_ENTITY {
+        return Err(e.into());
+    }
+    let mut res = page_with(app, caller, String::new(), e.body.message.clone()).await?;
+    *res.status_mut() = e.status;
+    Ok(res)
+}
+
+async fn confirm(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Response, UiError> {
+    match leye_help::confirm(
+        &app.store,
+        &caller.scope,
+        &caller.actor,
+        app.clock.now(),
+        id,
+    )
+    .await
+    .map_err(ApiError::from)
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/help?msg={}",
+            url_escape("已确认为就业困难人员,并开立帮扶档案")
+        ))
+        .into_response()),
+        Err(e) => refused_on_help(&app, &caller, e).await,
+    }
+}
+
+async fn dismiss(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let reason = raw.get("reason").cloned().unwrap_or_default();
+    match leye_help::dismiss(
+        &app.store,
+        &caller.scope,
+        &caller.actor,
+        app.clock.now(),
+        id,
+        &reason,
+    )
+    .await
+    .map_err(ApiError::from)
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/help?msg={}", url_escape("已不予认定"))).into_response())
+        }
+        Err(e) => refused_on_help(&app, &caller, e).await,
+    }
+}
+
+/// One contact line.
+pub struct ContactRow {
+    pub on_date: String,
+    pub channel: &'static str,
+    pub note: String,
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "help_case.html")]
+struct CasePage {
+    nav: Nav,
+    c: leye_store::CaseRecord,
+    kind: &'static str,
+    region: String,
+    services: Vec<(&'static str, &'static str, bool)>,
+    helpers: Vec<(i64, String, bool)>,
+    channels: Vec<(&'static str, &'static str)>,
+    contacts: Vec<ContactRow>,
+    today: String,
+    may_work: bool,
+    message: String,
+    error: String,
+}
+
+/// Accounts in the caller's area who may be helpers (community, township and county staff).
+async fn helpers(tx: &mut leye_store::Tx, caller: &Caller) -> Result<Vec<(i64, String)>, UiError> {
+    let regions = Regions::huzhou();
+    Ok(leye_store::list_users(tx)
+        .await?
+        .into_iter()
+        .filter(|u| !u.disabled)
+        .filter(|u| {
+            matches!(
+                Role::from_code(&u.role),
+                Some(Role::VillageWorker | Role::TownshipOfficer | Role::CountyOfficer)
+            ) && u
+                .region_code
+                .as_deref()
+                .is_some_and(|r| caller.scope.covers_region(regions, r))
+        })
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+async fn case_page(
+    app: &AppState,
+    caller: &Caller,
+    id: i64,
+    message: String,
+    error: String,
+) -> Result<Response, UiError> {
+    let mut tx = app.store.begin_read().await?;
+    let c = leye_store::get_case(&mut tx, &caller.scope, id).await?;
+    let contacts = leye_store::contacts_of(&mut tx, id).await?;
+    let staff = helpers(&mut tx, caller).await?;
+    tx.commit().await?;
+    let chosen: Vec<&str> = c.services.split(';').collect();
+    render(CasePage {
+        nav: Nav::of(caller),
+        kind: kind_label(&c.kind),
+        region: Regions::huzhou().full_name(&c.region),
+        services: Service::ALL
+            .iter()
+            .map(|s| (s.code(), s.label_zh(), chosen.contains(&s.code())))
+            .collect(),
+        helpers: staff
+            .into_iter()
+            .map(|(uid, name)| (uid, name, c.helper_id == Some(uid)))
+            .collect(),
+        channels: Channel::ALL
+            .iter()
+            .map(|x| (x.code(), x.label_zh()))
+            .collect(),
+        contacts: contacts
+            .iter()
+            .map(|k| ContactRow {
+                on_date: k.on_date.clone(),
+                channel: Channel::from_code(&k.channel).map_or("", |x| x.label_zh()),
+                note: k.note.clone(),
+                by: k.by_name.clone(),
+            })
+            .collect(),
+        today: app.clock.today().to_string(),
+        may_work: caller.may(Permission::HelpWork) && c.closed_on.is_none(),
+        c,
+        message,
+        error,
+    })
+}
+
+async fn case(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    ApiQuery(q): ApiQuery<Raw>,
+) -> Result<Response, UiError> {
+    let msg = q.get("msg").cloned().unwrap_or_default();
+    case_page(&app, &caller, id, msg, String::new()).await
+}
+
+/// After a case step: back to the case with a message, or the case with the refusal.
+async fn after_step(
+    app: &AppState,
+    caller: &Caller,
+    id: i64,
+    r: Result<(), ApiError>,
+    done: &str,
+) -> Result<Response, UiError> {
+    match r {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/help/cases/{id}?msg={}", url_escape(done))).into_response())
+        }
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let mut res = case_page(app, caller, id, String::new(), e.body.message.clone()).await?;
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn update_case(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    axum_extra_form: axum::body::Bytes,
+) -> Result<Response, UiError> {
+    // Several `services` fields: read the form as pairs.
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&axum_extra_form).unwrap_or_default();
+    let r = async {
+        let services: Vec<String> = pairs
+            .iter()
+            .filter(|(k, _)| k == "services")
+            .map(|(_, v)| v.clone())
+            .collect();
+        let services = leye_help::parse_services(&services)?;
+        let helper = match pairs
+            .iter()
+            .find(|(k, _)| k == "helper_id")
+            .map(|(_, v)| v.trim())
+        {
+            None | Some("") => None,
+            Some(v) => Some(
+                v.parse::<i64>()
+                    .map_err(|_| FieldError::new("helper_id", "invalid_id", "请选择帮扶责任人"))?,
+            ),
+        };
+        let mut tx = app.store.begin().await?;
+        if let Some(h) = helper {
+            let ok = helpers(&mut tx, &caller)
+                .await
+                .map_err(|e| e.0)?
+                .iter()
+                .any(|(uid, _)| *uid == h);
+            if !ok {
+                return Err(FieldError::new(
+                    "helper_id",
+                    "invalid_helper",
+                    "帮扶责任人须为本辖区的社区、乡镇或区县工作人员",
+                )
+                .into());
+            }
+        }
+        leye_store::update_case(
+            &mut tx,
+            &caller.scope,
+            id,
+            helper,
+            &services,
+            &caller.actor,
+            app.clock.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    after_step(&app, &caller, id, r, "已保存帮扶责任人和帮扶计划").await
+}
+
+async fn add_contact(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let get = |k: &str| raw.get(k).cloned().unwrap_or_default();
+    let r = leye_help::contact(
+        &app.store,
+        &caller.scope,
+        &caller.actor,
+        app.clock.now(),
+        id,
+        &get("on_date"),
+        &get("channel"),
+        &get("note"),
+    )
+    .await
+    .map_err(ApiError::from);
+    after_step(&app, &caller, id, r, "已记录联系情况").await
+}
+
+async fn close_case(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let r = async {
+        let outcome = leye_domain::field::text(
+            "outcome",
+            "帮扶结果",
+            raw.get("outcome").map(String::as_str).unwrap_or(""),
+            200,
+        )?;
+        let mut tx = app.store.begin().await?;
+        leye_store::close_case(
+            &mut tx,
+            &caller.scope,
+            id,
+            &app.clock.today().to_string(),
+            &outcome,
+            &caller.actor,
+            app.clock.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    after_step(&app, &caller, id, r, "已结案").await
+}
+
+/// 登记就业状态变化 from a person's page: appended to the history, and the person's household
+/// re-decided in the same transaction.
+async fn labour_event(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let get = |k: &str| raw.get(k).cloned().unwrap_or_default();
+    let r = async {
+        let mut tx = app.store.begin().await?;
+        let person = leye_store::get_person(&mut tx, &caller.scope, id).await?;
+        let birth = person.birth_date.parse().unwrap_or(chrono::NaiveDate::MIN);
+        let input = leye_domain::labour::LabourEventInput {
+            status: get("status"),
+            effective: get("effective"),
+            enterprise_id: match get("enterprise_id").trim() {
+                "" => None,
+                v => Some(v.parse::<i64>().map_err(|_| {
+                    FieldError::new("enterprise_id", "invalid_id", "单位编号应为数字")
+                })?),
+            },
+            ..Default::default()
+        };
+        let event = input.parse(birth, app.clock.today())?;
+        leye_store::append_labour_event(
+            &mut tx,
+            &caller.scope,
+            &caller.actor,
+            id,
+            &event,
+            app.clock.today(),
+            app.clock.now(),
+        )
+        .await?;
+        app.after_person_change(&mut tx, &caller.actor, id).await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/persons/{id}")).into_response()),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => Err(UiError(e)),
+        Err(e) => Err(e.into()),
+    }
+}
