@@ -153,6 +153,10 @@ pub async fn apply_batch(
     let mut changes = Changes::default();
     let decisions =
         leye_policy::evaluate(&situation, today, Some(&["hard_to_employ".to_string()]))?;
+    let ids: Vec<i64> = batch.persons.iter().map(|p| p.id).collect();
+    let statuses = leye_store::hte_of_many(tx, &ids).await?;
+    let households: Vec<i64> = batch.households.iter().map(|h| h.id).collect();
+    let open_spells = leye_store::open_zero_of_many(tx, &households).await?;
     for d in &decisions {
         let Some(pid) = d
             .subject
@@ -161,8 +165,7 @@ pub async fn apply_batch(
         else {
             continue;
         };
-        let current = leye_store::hte_of(tx, pid).await?;
-        let state = current.as_ref().map(|c| c.state.as_str());
+        let state = statuses.get(&pid).map(|c| c.state.as_str());
         let json = serde_json::to_string(d).unwrap_or_default();
         let change = |state: &str, reason: String| HteChange {
             state: state.into(),
@@ -220,9 +223,8 @@ pub async fn apply_batch(
             .map(|c| c.person)
             .collect();
         let zero = leye_policy::rule::zero_employment(h, &members, today);
-        let open = leye_store::open_zero(tx, hid).await?;
-        match (zero, open) {
-            (Some(true), None) => {
+        match (zero, open_spells.contains(&hid)) {
+            (Some(true), false) => {
                 let region = batch
                     .persons
                     .iter()
@@ -237,7 +239,7 @@ pub async fn apply_batch(
                 leye_store::open_case(tx, &format!("h{hid}"), &region, &on, actor, now).await?;
                 changes.zero_entered += 1;
             }
-            (Some(false), Some(_)) => {
+            (Some(false), true) => {
                 let employed = members.iter().any(|m| m.employed == Some(true));
                 let reason = if employed {
                     "家庭成员已实现就业"

@@ -669,3 +669,47 @@ pub async fn coverage(
         })
         .collect::<Result<_, _>>()?)
 }
+
+/// The statuses of many persons at once (for whole-registry refreshes).
+pub async fn hte_of_many(
+    tx: &mut Tx,
+    person_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, HteRecord>, StoreError> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in person_ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        // Integers only: formatted from i64 values, never from input text.
+        let sql = format!(
+            "SELECT {HTE_COLS} FROM hte_status s JOIN persons p ON p.id = s.person_id WHERE s.person_id IN ({list})"
+        );
+        for r in q(sql, &[]).fetch_all(&mut **tx).await? {
+            let h = hte_from_row(&r)?;
+            out.insert(h.person_id, h);
+        }
+    }
+    Ok(out)
+}
+
+/// Which of these households have an open zero-employment spell.
+pub async fn open_zero_of_many(
+    tx: &mut Tx,
+    household_ids: &[i64],
+) -> Result<std::collections::HashSet<i64>, StoreError> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in household_ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!("SELECT open_key FROM zero_households WHERE open_key IN ({list})");
+        for r in q(sql, &[]).fetch_all(&mut **tx).await? {
+            out.insert(r.int("open_key")?);
+        }
+    }
+    Ok(out)
+}

@@ -9,6 +9,7 @@ use serde_json::json;
 use std::process::ExitCode;
 
 mod bench;
+mod help;
 mod pay;
 
 const DEFAULT_DB: &str = "./data/leye.db";
@@ -109,6 +110,11 @@ enum Command {
     Welfare {
         #[command(subcommand)]
         command: pay::WelfareCommand,
+    },
+    /// 困难群体帮扶 / Help for people who struggle
+    Support {
+        #[command(subcommand)]
+        command: help::HelpCommand,
     },
     /// 预算 / Budgets
     Budget {
@@ -387,6 +393,7 @@ fn main() -> ExitCode {
         Command::Pay { command } => run_async_code(pay::run(command)),
         Command::Budget { command } => run_async_code(pay::budget(command)),
         Command::Welfare { command } => run_async_code(pay::welfare(command)),
+        Command::Support { command } => run_async_code(help::run(command)),
         Command::Import { command } => import_command(command),
         Command::Export {
             command:
@@ -666,6 +673,25 @@ async fn import_file(entity: leye_io::Entity, args: ImportArgs) -> Result<ExitCo
     };
     if let Some(p) = &report_path {
         std::fs::write(p, r.to_csv()).with_context(|| format!("无法写入 {}", p.display()))?;
+    }
+    if r.created + r.updated > 0
+        && matches!(
+            entity,
+            leye_io::Entity::Persons | leye_io::Entity::Households
+        )
+    {
+        // A bulk change of people or households: re-decide the help lists.
+        let c = leye_help::refresh_all(
+            &store,
+            today(),
+            &leye_store::Actor::system("cli import"),
+            Utc::now(),
+        )
+        .await?;
+        eprintln!(
+            "困难群体认定已更新 / help lists refreshed: 新增待确认{}人, 零就业家庭新增{}户、清零{}户",
+            c.proposed, c.zero_entered, c.zero_cleared
+        );
     }
     for e in r.errors.iter().take(20) {
         eprintln!("第{}行 {}“{}”: {}", e.row, e.column, e.value, e.reason);
@@ -952,6 +978,17 @@ async fn demo(db: String, addr: String) -> Result<()> {
             r.saved.open
         );
         demo_budgets(&store).await?;
+        let c = leye_help::refresh_all(
+            &store,
+            today(),
+            &leye_store::Actor::system("演示数据"),
+            Utc::now(),
+        )
+        .await?;
+        println!(
+            "困难群体认定 / help lists: {} 名就业困难人员待确认, {} 户零就业家庭",
+            c.proposed, c.zero_entered
+        );
     } else {
         println!("数据库中已有数据,未重复载入演示城市 / database not empty, demo not reloaded");
     }

@@ -247,6 +247,17 @@ async fn upload(
         )
         .await
         .map_err(io_error)?;
+    if report.created + report.updated > 0 && matches!(e, Entity::Persons | Entity::Households) {
+        // A bulk change of people or households: re-decide the help lists.
+        leye_help::refresh_all(
+            &app.store,
+            app.clock.today(),
+            &caller.actor,
+            app.clock.now(),
+        )
+        .await
+        .map_err(ApiError::from)?;
+    }
     let report_href = format!("data:text/csv;charset=utf-8,{}", percent(&report.to_csv()));
     render(ResultPage {
         nav: Nav::of(&caller),

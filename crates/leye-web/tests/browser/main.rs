@@ -503,3 +503,192 @@ async fn subsidy_from_application_to_payment_in_chromium() {
     shots.take(&c, "fund-performance").await;
     c.close().await.unwrap();
 }
+
+/// A husband (56, registered unemployed) and his wife (employed) in one urban household.
+async fn couple(store: &leye_store::Store) -> (i64, i64) {
+    use leye_domain::Regions;
+    use leye_domain::household::{HouseholdInput, MemberInput};
+    use leye_domain::labour::LabourEventInput;
+    use leye_domain::person::PersonInput;
+    let sys = leye_store::Actor::system("test");
+    let scope = leye_domain::Scope::System;
+    let today = leye_testkit::today();
+    let mut tx = store.begin().await.unwrap();
+    let mut ids = Vec::new();
+    for (name, birth, seq, status, since) in [
+        ("张建国", "19700301", 51, "unemployed", "2025-06-01"),
+        ("李秀英", "19780501", 52, "employed", "2020-03-01"),
+    ] {
+        let facts = PersonInput {
+            name: name.into(),
+            id_number: id_number("330502", birth, seq),
+            residence_region: "330502102201".into(),
+            urban: true,
+            ..Default::default()
+        }
+        .parse(Regions::huzhou(), today)
+        .unwrap();
+        let b = facts.id_number.birth_date();
+        let id = leye_store::create_person(&mut tx, &scope, &sys, &facts, now())
+            .await
+            .unwrap();
+        let e = LabourEventInput {
+            status: status.into(),
+            effective: since.into(),
+            ..Default::default()
+        }
+        .parse(b, today)
+        .unwrap();
+        leye_store::append_labour_event(&mut tx, &scope, &sys, id, &e, today, now())
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let h = HouseholdInput {
+        region: "330502102201".into(),
+        urban: true,
+        business_income: false,
+        income_band: None,
+        members: vec![
+            MemberInput {
+                person_id: ids[0],
+                relation: "head".into(),
+            },
+            MemberInput {
+                person_id: ids[1],
+                relation: "spouse".into(),
+            },
+        ],
+    }
+    .parse(Regions::huzhou())
+    .unwrap();
+    let hid = leye_store::create_household(&mut tx, &scope, &sys, &h, now())
+        .await
+        .unwrap();
+    leye_help::refresh_household(&mut tx, store.backend(), hid, today, &sys, now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    (ids[0], ids[1])
+}
+
+/// A township officer records that a wife lost her job: the household is on the
+/// zero-employment list at once; the husband's hard-to-employ status is confirmed; a helper is
+/// named, a contact recorded and coverage rises; the wife finds work and the household leaves
+/// the list; the case is closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assistance_case_in_chromium() {
+    let db = TestDb::sqlite().await;
+    add_user(&db.store, "zhili", "township_officer", Some("330502102")).await;
+    add_user(&db.store, "cun", "village_worker", Some("330502102201")).await;
+    let (husband, wife) = couple(&db.store).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState {
+        store: db.store.clone(),
+        clock: Clock::Fixed(now()),
+    };
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .ok();
+    });
+    let (_driver, webdriver) = start_driver().await;
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&webdriver, profile.path()).await;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots-help");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut shots = Shots { dir, n: 0 };
+
+    login(&c, &base, "zhili", "pass1234").await;
+    wait_for(&c, "header .me").await;
+    c.goto(&format!("{base}/help")).await.unwrap();
+    assert!(
+        text_of(&c, "#zero-households")
+            .await
+            .contains("没有零就业家庭")
+    );
+    // The wife loses her job, recorded on her page.
+    c.goto(&format!("{base}/persons/{wife}")).await.unwrap();
+    choose(&c, "status", "unemployed").await;
+    fill(&c, "effective", "2026-11-20").await;
+    submit(&c, "#labour-event").await;
+    wait_for(&c, "p.actions").await;
+    shots.take(&c, "labour-event").await;
+    // At once on the list, with its clock; the husband proposed as hard to employ.
+    c.goto(&format!("{base}/help")).await.unwrap();
+    let zero = text_of(&c, "#zero-households").await;
+    assert!(
+        zero.contains("张建国") && zero.contains("2026-12-28"),
+        "{zero}"
+    );
+    let proposals = text_of(&c, "#proposals").await;
+    assert!(proposals.contains("张建国"), "{proposals}");
+    shots.take(&c, "help-lists").await;
+    submit(&c, &format!("form[action=\"/help/hte/{husband}/confirm\"]")).await;
+    assert!(text_of(&c, "p.notice").await.contains("已确认"));
+    let cov = text_of(&c, "#coverage tr.total").await;
+    assert!(cov.contains("0.0%"), "{cov}");
+    // His case: a helper, a plan, a contact.
+    c.find(Locator::XPath(
+        "//table[@id='due-cases']//tr[td[2][contains(., '就业困难人员')]]//a",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for(&c, "#case-plan").await;
+    c.find(Locator::Css(
+        "#case-plan select[name=helper_id] option:nth-child(2)",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.find(Locator::Css("#case-plan input[value=job_referral]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    submit(&c, "#case-plan").await;
+    assert!(text_of(&c, "p.notice").await.contains("已保存"));
+    fill(&c, "note", "上门了解求职意向,推荐保洁岗位").await;
+    submit(&c, "#case-contact").await;
+    assert!(text_of(&c, "#contacts").await.contains("推荐保洁岗位"));
+    shots.take(&c, "case").await;
+    let case_url = c.current_url().await.unwrap().to_string();
+    c.goto(&format!("{base}/help")).await.unwrap();
+    let cov = text_of(&c, "#coverage tr.total").await;
+    assert!(cov.contains("50.0%"), "{cov}");
+    shots.take(&c, "coverage").await;
+    // The wife finds work: the household leaves the list at once.
+    c.goto(&format!("{base}/persons/{wife}")).await.unwrap();
+    choose(&c, "status", "employed").await;
+    fill(&c, "effective", "2026-11-27").await;
+    submit(&c, "#labour-event").await;
+    wait_for(&c, "p.actions").await;
+    c.goto(&format!("{base}/help")).await.unwrap();
+    assert!(
+        text_of(&c, "#zero-households")
+            .await
+            .contains("没有零就业家庭")
+    );
+    // The husband's case is closed by hand with its outcome.
+    c.goto(&case_url).await.unwrap();
+    fill(&c, "outcome", "已推荐至社区保洁岗位").await;
+    submit(&c, "#case-close").await;
+    assert!(
+        text_of(&c, "#closed")
+            .await
+            .contains("已推荐至社区保洁岗位")
+    );
+    shots.take(&c, "case-closed").await;
+    c.close().await.unwrap();
+}
