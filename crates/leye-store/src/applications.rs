@@ -435,16 +435,11 @@ pub async fn list_applications(
 
 /// The transition log of one application, oldest first.
 pub async fn transitions_of(tx: &mut Tx, id: i64) -> Result<Vec<TransitionRecord>, StoreError> {
-    let rows = sqlx::query(
+    crate::sql::all(tx, sqlx::query(
         "SELECT from_state, to_state, action, by_name, at, reason, note FROM application_transitions \
          WHERE application_id = $1 ORDER BY id",
     )
-    .bind(id)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
+    .bind(id), |r| {
             Ok::<_, sqlx::Error>(TransitionRecord {
                 from_state: r.opt_text("from_state")?,
                 to_state: r.text("to_state")?,
@@ -454,8 +449,7 @@ pub async fn transitions_of(tx: &mut Tx, id: i64) -> Result<Vec<TransitionRecord
                 reason: r.opt_text("reason")?,
                 note: r.text("note")?,
             })
-        })
-        .collect::<Result<_, _>>()?)
+        }).await
 }
 
 /// Move an application from `c.from` to `c.to`. The update only applies if the state is still
@@ -627,28 +621,24 @@ pub async fn attachments_of(
     tx: &mut Tx,
     application_id: i64,
 ) -> Result<Vec<AttachmentMeta>, StoreError> {
-    let rows = sqlx::query(
+    crate::sql::all(tx, sqlx::query(
         "SELECT id, application_id, name, kind, size, sha256, uploaded_by, uploaded_at FROM attachments \
          WHERE application_id = $1 ORDER BY id",
     )
-    .bind(application_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            Ok::<_, sqlx::Error>(AttachmentMeta {
-                id: r.int("id")?,
-                application_id: r.int("application_id")?,
-                name: r.text("name")?,
-                kind: r.text("kind")?,
-                size: r.int("size")?,
-                sha256: r.text("sha256")?,
-                uploaded_by: r.text("uploaded_by")?,
-                uploaded_at: r.text("uploaded_at")?,
-            })
-        })
-        .collect::<Result<_, _>>()?)
+    .bind(application_id), attachment_from_row).await
+}
+
+fn attachment_from_row(r: &AnyRow) -> Result<AttachmentMeta, sqlx::Error> {
+    Ok(AttachmentMeta {
+        id: r.int("id")?,
+        application_id: r.int("application_id")?,
+        name: r.text("name")?,
+        kind: r.text("kind")?,
+        size: r.int("size")?,
+        sha256: r.text("sha256")?,
+        uploaded_by: r.text("uploaded_by")?,
+        uploaded_at: r.text("uploaded_at")?,
+    })
 }
 
 /// One attachment's content, if it belongs to `application_id`.
@@ -667,16 +657,7 @@ pub async fn attachment_content(
     .await?
     .ok_or(StoreError::NotFound { entity: "附件" })?;
     Ok((
-        AttachmentMeta {
-            id: r.int("id")?,
-            application_id: r.int("application_id")?,
-            name: r.text("name")?,
-            kind: r.text("kind")?,
-            size: r.int("size")?,
-            sha256: r.text("sha256")?,
-            uploaded_by: r.text("uploaded_by")?,
-            uploaded_at: r.text("uploaded_at")?,
-        },
+        attachment_from_row(&r)?,
         sqlx::Row::try_get::<Vec<u8>, _>(&r, "content")?,
     ))
 }
@@ -809,17 +790,14 @@ pub async fn list_budgets(tx: &mut Tx, scope: &Scope) -> Result<Vec<Budget>, Sto
          ORDER BY b.year DESC, b.district, b.measure",
         w.sql()
     );
-    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            Ok::<_, sqlx::Error>(Budget {
-                measure: r.text("measure")?,
-                district: r.text("district")?,
-                year: r.int("year")?,
-                amount_fen: r.int("amount_fen")?,
-                committed_fen: r.int("committed_fen")?,
-            })
+    crate::sql::all(tx, q(sql, &w.args), |r| {
+        Ok::<_, sqlx::Error>(Budget {
+            measure: r.text("measure")?,
+            district: r.text("district")?,
+            year: r.int("year")?,
+            amount_fen: r.int("amount_fen")?,
+            committed_fen: r.int("committed_fen")?,
         })
-        .collect::<Result<_, _>>()?)
+    })
+    .await
 }

@@ -144,8 +144,7 @@ pub async fn list_hte(
          ORDER BY s.proposed_on, s.person_id LIMIT 1000",
         w.sql()
     );
-    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
-    Ok(rows.iter().map(hte_from_row).collect::<Result<_, _>>()?)
+    crate::sql::all(tx, q(sql, &w.args), hte_from_row).await
 }
 
 /// One line of a person's status history.
@@ -159,23 +158,17 @@ pub struct HteEvent {
 
 /// A person's status history, oldest first.
 pub async fn hte_history(tx: &mut Tx, person_id: i64) -> Result<Vec<HteEvent>, StoreError> {
-    let rows = sqlx::query(
+    crate::sql::all(tx, sqlx::query(
         "SELECT on_date, state, reason, by_name FROM hte_events WHERE person_id = $1 ORDER BY id",
     )
-    .bind(person_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
+    .bind(person_id), |r| {
             Ok::<_, sqlx::Error>(HteEvent {
                 on_date: r.text("on_date")?,
                 state: r.text("state")?,
                 reason: r.text("reason")?,
                 by_name: r.text("by_name")?,
             })
-        })
-        .collect::<Result<_, _>>()?)
+        }).await
 }
 
 /// An open or cleared zero-employment spell.
@@ -292,8 +285,7 @@ pub async fn list_zero(
         "SELECT {ZERO_COLS} FROM zero_households z{} ORDER BY z.identified_on, z.id LIMIT 1000",
         w.sql()
     );
-    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
-    Ok(rows.iter().map(zero_from_row).collect::<Result<_, _>>()?)
+    crate::sql::all(tx, q(sql, &w.args), zero_from_row).await
 }
 
 /// An assistance case.
@@ -479,8 +471,7 @@ pub async fn list_cases(
         "SELECT {CASE_COLS} FROM {CASE_FROM}{} ORDER BY c.opened_on, c.id LIMIT 2000",
         w.sql()
     );
-    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
-    Ok(rows.iter().map(case_from_row).collect::<Result<_, _>>()?)
+    crate::sql::all(tx, q(sql, &w.args), case_from_row).await
 }
 
 /// Change a case's helper and planned services (an open case in scope); audited.
@@ -602,23 +593,17 @@ pub async fn add_contact(
 
 /// The contacts of a case, newest first.
 pub async fn contacts_of(tx: &mut Tx, id: i64) -> Result<Vec<ContactRecord>, StoreError> {
-    let rows = sqlx::query(
+    crate::sql::all(tx, sqlx::query(
         "SELECT on_date, channel, note, by_name FROM case_contacts WHERE case_id = $1 ORDER BY on_date DESC, id DESC",
     )
-    .bind(id)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
+    .bind(id), |r| {
             Ok::<_, sqlx::Error>(ContactRecord {
                 on_date: r.text("on_date")?,
                 channel: r.text("channel")?,
                 note: r.text("note")?,
                 by_name: r.text("by_name")?,
             })
-        })
-        .collect::<Result<_, _>>()?)
+        }).await
 }
 
 /// Coverage of one village: who needs help (confirmed hard-to-employ people and open
@@ -655,19 +640,16 @@ pub async fn coverage(
            ON k.case_id = c.id{} GROUP BY n.region ORDER BY n.region",
         w.sql()
     );
-    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            Ok::<_, sqlx::Error>(CoverageRow {
-                region: r.text("region")?,
-                need: r.int("need")?,
-                with_case: r.int("with_case")?,
-                with_helper: r.int("with_helper")?,
-                covered: r.int("covered")?,
-            })
+    crate::sql::all(tx, q(sql, &w.args), |r| {
+        Ok::<_, sqlx::Error>(CoverageRow {
+            region: r.text("region")?,
+            need: r.int("need")?,
+            with_case: r.int("with_case")?,
+            with_helper: r.int("with_helper")?,
+            covered: r.int("covered")?,
         })
-        .collect::<Result<_, _>>()?)
+    })
+    .await
 }
 
 /// The statuses of many persons at once (for whole-registry refreshes).

@@ -214,8 +214,7 @@ pub async fn list_batches(tx: &mut Tx, scope: &Scope) -> Result<Vec<BatchRecord>
         "SELECT {BATCH_COLS} FROM payment_batches b{} ORDER BY b.id DESC LIMIT 200",
         w.sql()
     );
-    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
-    Ok(rows.iter().map(batch_from_row).collect::<Result<_, _>>()?)
+    crate::sql::all(tx, q(sql, &w.args), batch_from_row).await
 }
 
 /// One batch in scope.
@@ -435,20 +434,17 @@ pub async fn fund_performance(
          GROUP BY a.measure, a.district, a.fund ORDER BY a.district, a.measure",
         w.sql()
     );
-    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            Ok::<_, sqlx::Error>(FundPerformance {
-                measure: r.text("measure")?,
-                district: r.text("district")?,
-                fund: r.text("fund")?,
-                payments: r.int("payments")?,
-                spent_fen: r.int("spent")?,
-                persons: r.int("persons")?,
-                enterprises: r.int("enterprises")?,
-                jobs: r.int("jobs")?,
-            })
+    crate::sql::all(tx, q(sql, &w.args), |r| {
+        Ok::<_, sqlx::Error>(FundPerformance {
+            measure: r.text("measure")?,
+            district: r.text("district")?,
+            fund: r.text("fund")?,
+            payments: r.int("payments")?,
+            spent_fen: r.int("spent")?,
+            persons: r.int("persons")?,
+            enterprises: r.int("enterprises")?,
+            jobs: r.int("jobs")?,
         })
-        .collect::<Result<_, _>>()?)
+    })
+    .await
 }

@@ -188,3 +188,13 @@ pub(crate) async fn page<T>(
         per_page: paging.per_page,
     })
 }
+
+/// Run a query and map every row: the `fetch_all` + `map` + `collect` every list repeats.
+pub(crate) async fn all<T>(
+    tx: &mut crate::Tx,
+    query: Query<'static, Any, AnyArguments>,
+    map: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<Vec<T>, crate::StoreError> {
+    let rows = query.fetch_all(&mut **tx).await?;
+    Ok(rows.iter().map(map).collect::<Result<_, _>>()?)
+}

@@ -156,8 +156,7 @@ pub async fn list_posts(tx: &mut Tx, scope: &Scope) -> Result<Vec<PostRecord>, S
         "SELECT {POST_COLS} FROM welfare_posts w JOIN enterprises e ON e.id = w.enterprise_id{} ORDER BY w.id",
         w.sql()
     );
-    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
-    Ok(rows.iter().map(post_from_row).collect::<Result<_, _>>()?)
+    crate::sql::all(tx, q(sql, &w.args), post_from_row).await
 }
 
 /// One post in scope.
@@ -184,11 +183,7 @@ pub async fn placements_of_person(
     let sql = format!(
         "SELECT {PLACEMENT_COLS} FROM {PLACEMENT_FROM} WHERE x.person_id = $1 ORDER BY x.placement_no"
     );
-    let rows = q(sql, &[Arg::Int(person_id)]).fetch_all(&mut **tx).await?;
-    Ok(rows
-        .iter()
-        .map(placement_from_row)
-        .collect::<Result<_, _>>()?)
+    crate::sql::all(tx, q(sql, &[Arg::Int(person_id)]), placement_from_row).await
 }
 
 /// Record a placement. Overlaps and a third placement are refused by the database too.
@@ -295,11 +290,7 @@ pub async fn running_placements(
         "SELECT {PLACEMENT_COLS} FROM {PLACEMENT_FROM}{} ORDER BY x.subsidy_end, x.id LIMIT 2000",
         w.sql()
     );
-    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
-    Ok(rows
-        .iter()
-        .map(placement_from_row)
-        .collect::<Result<_, _>>()?)
+    crate::sql::all(tx, q(sql, &w.args), placement_from_row).await
 }
 
 /// One placement in scope.
@@ -346,16 +337,13 @@ pub async fn placements_for_accrual(
         "SELECT {PLACEMENT_COLS}, w.enterprise_id, w.full_time, w.payee_account FROM {PLACEMENT_FROM}{} ORDER BY x.id",
         w.sql()
     );
-    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            Ok::<_, sqlx::Error>(AccrualRow {
-                placement: placement_from_row(r)?,
-                enterprise_id: r.int("enterprise_id")?,
-                full_time: r.flag("full_time")?,
-                payee_account: r.text("payee_account")?,
-            })
+    crate::sql::all(tx, q(sql, &w.args), |r| {
+        Ok::<_, sqlx::Error>(AccrualRow {
+            placement: placement_from_row(r)?,
+            enterprise_id: r.int("enterprise_id")?,
+            full_time: r.flag("full_time")?,
+            payee_account: r.text("payee_account")?,
         })
-        .collect::<Result<_, _>>()?)
+    })
+    .await
 }
