@@ -544,5 +544,92 @@ pub async fn contact(
     Ok(())
 }
 
+/// One member as the family page shows them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FamilyMember {
+    pub person_id: i64,
+    pub name: String,
+    /// Hard-to-employ status, if any
+    pub hte_state: Option<String>,
+    /// The member's open assistance case
+    pub case_id: Option<i64>,
+    /// Measures the engine finds them eligible for today: (measure id, name, amount in fen)
+    pub entitlements: Vec<(String, String, Option<i64>)>,
+}
+
+/// 家庭服务: everything about a household that help needs on one page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Family {
+    pub household_id: i64,
+    /// The open zero-employment spell
+    pub zero: Option<leye_store::ZeroRecord>,
+    /// The household's open case
+    pub case_id: Option<i64>,
+    /// 扩中家庭: an income band the city works to move into the middle
+    pub expand_middle: bool,
+    pub members: Vec<FamilyMember>,
+}
+
+/// The family view of a household in scope, decided as of `today`.
+pub async fn family(
+    store: &Store,
+    scope: &Scope,
+    household_id: i64,
+    today: NaiveDate,
+) -> Result<Family, HelpError> {
+    let mut tx = store.begin_read().await?;
+    let h = leye_store::get_household(&mut tx, scope, household_id).await?;
+    let batch =
+        leye_store::registry_of_household_in(&mut tx, store.backend(), household_id).await?;
+    let ids: Vec<i64> = h.members.iter().map(|m| m.person_id).collect();
+    let statuses = leye_store::hte_of_many(&mut tx, &ids).await?;
+    let zero = leye_store::open_zero(&mut tx, household_id).await?;
+    let cases = leye_store::list_cases(&mut tx, &Scope::System, true)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            c.household_id == Some(household_id) || c.person_id.is_some_and(|p| ids.contains(&p))
+        })
+        .collect::<Vec<_>>();
+    tx.commit().await?;
+    let bands = params::params()?.at("expand_middle_bands", today)?.value;
+    let situation = leye_sweep::situation_of(&batch, today);
+    let decisions = leye_policy::evaluate(&situation, today, None)?;
+    let members = h
+        .members
+        .iter()
+        .map(|m| FamilyMember {
+            person_id: m.person_id,
+            name: m.name.clone(),
+            hte_state: statuses.get(&m.person_id).map(|s| s.state.clone()),
+            case_id: cases
+                .iter()
+                .find(|c| c.kind == "person" && c.person_id == Some(m.person_id))
+                .map(|c| c.id),
+            entitlements: decisions
+                .iter()
+                .filter(|d| {
+                    d.status == Status::Eligible
+                        && leye_sweep::subject_ids(&d.subject).0 == Some(m.person_id)
+                })
+                .map(|d| {
+                    (
+                        d.measure.to_string(),
+                        leye_sweep::measure_name(d.measure).to_string(),
+                        d.amount.map(|a| a.fen()),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Family {
+        household_id,
+        zero,
+        case_id: cases.iter().find(|c| c.kind == "household").map(|c| c.id),
+        expand_middle: bands.split(';').any(|b| b == h.income_band),
+        members,
+    })
+}
+
 #[cfg(test)]
 mod tests;

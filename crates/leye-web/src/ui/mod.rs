@@ -491,6 +491,65 @@ struct HouseholdPage {
     nav: Nav,
     can_edit: bool,
     h: HouseholdView,
+    /// 家庭服务, for roles that see help
+    family: Option<FamilyShown>,
+}
+
+/// The family section of a household page.
+pub struct FamilyShown {
+    pub zero_since: String,
+    pub zero_deadline: String,
+    pub case_id: Option<i64>,
+    pub expand_middle: bool,
+    pub members: Vec<FamilyMemberShown>,
+}
+
+/// One member in the family section.
+pub struct FamilyMemberShown {
+    pub person_id: i64,
+    pub name: String,
+    pub hte: &'static str,
+    pub case_id: Option<i64>,
+    /// (measure id, label with amount)
+    pub entitlements: Vec<(String, String)>,
+}
+
+fn family_shown(f: leye_help::Family) -> FamilyShown {
+    FamilyShown {
+        zero_since: f
+            .zero
+            .as_ref()
+            .map(|z| z.identified_on.clone())
+            .unwrap_or_default(),
+        zero_deadline: f
+            .zero
+            .as_ref()
+            .map(|z| z.deadline.clone())
+            .unwrap_or_default(),
+        case_id: f.case_id,
+        expand_middle: f.expand_middle,
+        members: f
+            .members
+            .into_iter()
+            .map(|m| FamilyMemberShown {
+                person_id: m.person_id,
+                name: m.name,
+                hte: m.hte_state.as_deref().map_or("", leye_help::state_label),
+                case_id: m.case_id,
+                entitlements: m
+                    .entitlements
+                    .into_iter()
+                    .map(|(id, name, fen)| {
+                        let label = match fen {
+                            Some(f) => format!("{name}({}元)", leye_domain::Money::from_fen(f)),
+                            None => name,
+                        };
+                        (id, label)
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
 }
 
 async fn household(
@@ -502,10 +561,18 @@ async fn household(
     let mut tx = app.store.begin().await?;
     let h = store::get_household(&mut tx, scope, id).await?;
     tx.commit().await?;
+    let family = if caller.may(Permission::HelpRead) {
+        Some(family_shown(
+            leye_help::family(&app.store, scope, id, app.clock.today()).await?,
+        ))
+    } else {
+        None
+    };
     render(HouseholdPage {
         nav: Nav::of(&caller),
         can_edit: caller.may(Permission::HouseholdWrite),
         h: (&h).into(),
+        family,
     })
 }
 

@@ -34,6 +34,7 @@ const PAGES: &[&str] = &[
     "/help",
     "/help/cases/1",
     "/persons/1",
+    "/households/1",
     "/no-such-page",
 ];
 
@@ -90,6 +91,15 @@ async fn fixture(env: &super::Env) {
     )
     .await;
     assert!(s.is_success(), "{}", String::from_utf8_lossy(&a));
+    let (s, h) = super::call_as(
+        env,
+        &env.token,
+        Method::POST,
+        "/api/v1/households",
+        Some(serde_json::json!({"region": "330502102201", "members": [{"person_id": person, "relation": "head"}]})),
+    )
+    .await;
+    assert!(s.is_success(), "{}", String::from_utf8_lossy(&h));
     let store = &env.store;
     let sys = leye_store::Actor::system("test");
     let scope = leye_domain::Scope::System;
