@@ -544,6 +544,251 @@ pub async fn contact(
     Ok(())
 }
 
+leye_domain::code_enum! {
+    /// 特殊群体: the groups the plan names (二(三)3–6), each with its own view and measures.
+    Group {
+        Veteran = ("veteran", "退役军人"),
+        Disabled = ("disabled", "残疾人"),
+        Women = ("women", "妇女"),
+        Older = ("older", "大龄劳动者"),
+        Paired = ("paired", "对口帮扶地区劳动力"),
+        Surplus = ("surplus", "农村富余劳动力"),
+    }
+}
+
+impl Group {
+    /// The measures of the plan that serve this group (ids of `leye_policy::measures`).
+    pub fn measures(self) -> &'static [&'static str] {
+        match self {
+            Group::Veteran => &["startup_one_time", "startup_loan"],
+            Group::Disabled => &["disability_placement", "disability_quota", "hard_to_employ"],
+            Group::Women => &["startup_one_time", "startup_loan", "technician_class"],
+            Group::Older => &["hard_to_employ", "public_welfare_post"],
+            Group::Paired => &["paired_assistance"],
+            Group::Surplus => &[
+                "technician_class",
+                "flexible_worker_insurance",
+                "hard_to_employ",
+            ],
+        }
+    }
+
+    /// The registry condition for this group as of `today` (ages from parameters).
+    pub fn condition(self, today: NaiveDate) -> Result<leye_store::PersonGroup, HelpError> {
+        let p = params::params()?;
+        let years_ago = |n: i64| {
+            today
+                .with_year(today.year() - n as i32)
+                .unwrap_or(today)
+                .to_string()
+        };
+        // Working age: at least 16, and younger than 65 (the latest statutory retirement
+        // under the 2025 reform is 63; the group views err on the side of showing someone).
+        let (young, old) = (years_ago(16), years_ago(65));
+        Ok(match self {
+            Group::Veteran => leye_store::PersonGroup::Veteran,
+            Group::Disabled => leye_store::PersonGroup::Disabled,
+            Group::Women => leye_store::PersonGroup::Women {
+                born_after: old,
+                born_before: young,
+            },
+            Group::Older => leye_store::PersonGroup::Older {
+                female_before: years_ago(p.int_at("older_female_age", today)?.0),
+                male_before: years_ago(p.int_at("older_male_age", today)?.0),
+                born_after: old,
+            },
+            Group::Paired => {
+                let regions = leye_policy::measures::paired_assistance::params()?
+                    .at("regions", today)?
+                    .value;
+                leye_store::PersonGroup::Paired {
+                    prefixes: regions
+                        .split([',', ';'])
+                        .map(|r| r.trim().to_string())
+                        .filter(|r| !r.is_empty())
+                        .collect(),
+                }
+            }
+            Group::Surplus => leye_store::PersonGroup::Surplus {
+                born_after: old,
+                born_before: young,
+            },
+        })
+    }
+}
+
+/// Every group in scope with its counts.
+pub async fn groups(
+    store: &Store,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<Vec<(Group, leye_store::GroupCount)>, HelpError> {
+    let mut tx = store.begin_read().await?;
+    let mut out = Vec::new();
+    for g in Group::ALL {
+        out.push((
+            *g,
+            leye_store::group_count(&mut tx, scope, &g.condition(today)?).await?,
+        ));
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+leye_domain::code_enum! {
+    /// 驿站服务: what a station or gig market logs.
+    StationService {
+        JobReferral = ("job_referral", "岗位推荐"),
+        Training = ("training", "职业培训"),
+        WelfarePost = ("welfare_post", "公益性岗位安置"),
+        Startup = ("startup", "创业扶持"),
+        InsuranceSubsidy = ("insurance_subsidy", "社会保险补贴"),
+        Guidance = ("guidance", "职业指导"),
+        PolicyConsult = ("policy_consult", "政策咨询"),
+        GigMatching = ("gig_matching", "零工对接"),
+    }
+}
+
+leye_domain::code_enum! {
+    /// 服务场所: a doorstep service station or a gig market.
+    StationKind {
+        Station = ("station", "人社驿站"),
+        GigMarket = ("gig_market", "零工市场"),
+    }
+}
+
+/// Stations in scope and how well they cover its villages.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Stations {
+    pub stations: Vec<leye_store::StationRecord>,
+    /// Villages (村/社区) in scope
+    pub villages: usize,
+    /// Villages with a station or market of their own
+    pub with_own: usize,
+    /// Villages with one in the village or in their township
+    pub with_nearby: usize,
+}
+
+/// Stations in scope, with services of the last 30 days and village coverage.
+pub async fn stations(
+    store: &Store,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<Stations, HelpError> {
+    let since = today
+        .checked_sub_days(Days::new(30))
+        .unwrap_or(today)
+        .to_string();
+    let mut tx = store.begin_read().await?;
+    let list = leye_store::list_stations(&mut tx, scope, &since).await?;
+    tx.commit().await?;
+    let regions = Regions::huzhou();
+    let villages: Vec<_> = regions
+        .all()
+        .filter(|r| r.level == RegionLevel::Village && scope.covers_region(regions, &r.code))
+        .collect();
+    let places: std::collections::HashSet<&str> = list.iter().map(|s| s.region.as_str()).collect();
+    let with_own = villages
+        .iter()
+        .filter(|v| places.contains(v.code.as_str()))
+        .count();
+    let with_nearby = villages
+        .iter()
+        .filter(|v| {
+            places.contains(v.code.as_str())
+                || v.parent.as_deref().is_some_and(|p| places.contains(p))
+        })
+        .count();
+    Ok(Stations {
+        villages: villages.len(),
+        with_own,
+        with_nearby,
+        stations: list,
+    })
+}
+
+/// What a new station is, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct StationRequest {
+    pub name: String,
+    pub kind: String,
+    pub region: String,
+    pub address: String,
+    pub hours: String,
+}
+
+/// Register a station (its region must be a township or village in the caller's area).
+pub async fn create_station(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    req: &StationRequest,
+) -> Result<i64, HelpError> {
+    let name = leye_domain::field::text("name", "名称", &req.name, 100)?;
+    let kind = StationKind::parse_field("kind", "类型", &req.kind)?;
+    let region = Regions::huzhou()
+        .code(&req.region)
+        .map_err(|e| FieldError::new("region", "invalid_region", e.to_string()))?;
+    let address = leye_domain::field::text("address", "地址", &req.address, 200)?;
+    let hours = leye_domain::field::text("hours", "开放时间", &req.hours, 100)?;
+    let mut tx = store.begin().await?;
+    let id = leye_store::create_station(
+        &mut tx,
+        scope,
+        &leye_store::NewStation {
+            name,
+            kind: kind.code().into(),
+            region: region.as_str().into(),
+            address,
+            hours,
+        },
+        actor,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Log a service given at a station.
+#[allow(clippy::too_many_arguments)]
+pub async fn log_service(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    station_id: i64,
+    on: &str,
+    person_id: Option<i64>,
+    service: &str,
+    outcome: &str,
+) -> Result<(), HelpError> {
+    let today = leye_domain::time::local_date(now);
+    let day = leye_domain::cells::date("on_date", "服务日期", on)?
+        .ok_or_else(|| FieldError::new("on_date", "required", "请填写服务日期"))?;
+    if day > today {
+        return Err(FieldError::new("on_date", "future", "服务日期不能晚于今天").into());
+    }
+    let service = StationService::parse_field("service", "服务内容", service)?;
+    let outcome = leye_domain::field::text("outcome", "服务结果", outcome, 200)?;
+    let mut tx = store.begin().await?;
+    leye_store::log_service(
+        &mut tx,
+        scope,
+        station_id,
+        &day.to_string(),
+        person_id,
+        service.code(),
+        &outcome,
+        actor,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// One member as the family page shows them.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FamilyMember {

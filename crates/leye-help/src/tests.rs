@@ -294,3 +294,191 @@ fn services_parse_from_codes() {
     );
     assert!(parse_services(&["magic".into()]).is_err());
 }
+
+async fn groups_and_stations(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let mk = |name: &str, birth: &str, seq: u32, f: fn(&mut PersonInput)| {
+        let mut input = PersonInput {
+            name: name.into(),
+            id_number: id_number("330502", birth, seq),
+            residence_region: "330502102201".into(),
+            urban: true,
+            ..Default::default()
+        };
+        f(&mut input);
+        input.parse(Regions::huzhou(), today()).unwrap()
+    };
+    let people = [
+        mk("老兵", "19860101", 21, |p| p.veteran = true),
+        mk("退休老兵", "19500101", 23, |p| p.veteran = true),
+        mk("残疾女工", "19900101", 22, |p| {
+            p.disability_grade = Some(3)
+        }),
+        mk("农村青年", "19960101", 25, |p| p.urban = false),
+        mk("广元来湖", "19920101", 27, |p| {
+            p.hukou_region = Some("510802".into())
+        }),
+        mk("大龄女工", "19800101", 24, |_| {}),
+    ];
+    let mut ids = Vec::new();
+    for p in &people {
+        ids.push(
+            create_person(&mut tx, &Scope::System, &sys(), p, now())
+                .await
+                .unwrap(),
+        );
+    }
+    let b = |s: &str| s.parse::<NaiveDate>().unwrap();
+    event(&mut tx, ids[0], b("1986-01-01"), "employed", "2020-01-01").await;
+    event(&mut tx, ids[1], b("1950-01-01"), "retired", "2010-01-01").await;
+    event(&mut tx, ids[3], b("1996-01-01"), "unemployed", "2026-01-01").await;
+    tx.commit().await.unwrap();
+    let scope = Scope::Region("330502".into());
+    let counts: std::collections::HashMap<Group, GroupCount> =
+        super::groups(&store, &scope, today())
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+    assert_eq!(
+        counts[&Group::Veteran].total,
+        1,
+        "the retired veteran is not counted"
+    );
+    assert_eq!(counts[&Group::Veteran].employed, 1);
+    assert_eq!(counts[&Group::Disabled].total, 1);
+    assert_eq!(counts[&Group::Surplus].total, 1);
+    assert_eq!(counts[&Group::Surplus].unemployed, 1);
+    assert_eq!(counts[&Group::Paired].total, 1);
+    // Women 16-65: the disabled worker, the one from 广元 and the one born in 1980 (and the
+    // ID numbers' sex decides: odd sequence digits are men).
+    let mut tx = store.begin_read().await.unwrap();
+    let women = group_members(
+        &mut tx,
+        &scope,
+        &Group::Women.condition(today()).unwrap(),
+        50,
+    )
+    .await
+    .unwrap();
+    let older = group_members(
+        &mut tx,
+        &scope,
+        &Group::Older.condition(today()).unwrap(),
+        50,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let names = |v: &[GroupMember]| v.iter().map(|m| m.name.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&women),
+        ["残疾女工", "大龄女工"],
+        "{:?}",
+        names(&women)
+    );
+    assert_eq!(
+        names(&older),
+        ["大龄女工"],
+        "a woman of 46; the veteran is 40"
+    );
+
+    // Stations: one in a village, a gig market in its township; services logged.
+    let officer = Actor::system("经办人");
+    let village = super::create_station(
+        &store,
+        &scope,
+        &officer,
+        now(),
+        &StationRequest {
+            name: "织里东村人社驿站".into(),
+            kind: "station".into(),
+            region: "330502102201".into(),
+            address: "村委会一楼".into(),
+            hours: "周一至周五 8:30-17:00".into(),
+        },
+    )
+    .await
+    .unwrap();
+    super::create_station(
+        &store,
+        &scope,
+        &officer,
+        now(),
+        &StationRequest {
+            name: "织里零工市场".into(),
+            kind: "gig_market".into(),
+            region: "330502102".into(),
+            address: "大港路".into(),
+            hours: "每天 6:00-10:00".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let e = super::create_station(
+        &store,
+        &Scope::Region("330521".into()),
+        &officer,
+        now(),
+        &StationRequest {
+            name: "越界".into(),
+            kind: "station".into(),
+            region: "330502102201".into(),
+            address: "x".into(),
+            hours: "x".into(),
+        },
+    )
+    .await;
+    assert!(e.is_err(), "not in the caller's area");
+    super::log_service(
+        &store,
+        &scope,
+        &officer,
+        now(),
+        village,
+        "2026-11-28",
+        Some(ids[3]),
+        "job_referral",
+        "推荐至织里童装厂",
+    )
+    .await
+    .unwrap();
+    super::log_service(
+        &store,
+        &scope,
+        &officer,
+        now(),
+        village,
+        "2026-11-28",
+        None,
+        "policy_consult",
+        "咨询灵活就业社保补贴",
+    )
+    .await
+    .unwrap();
+    let e = super::log_service(
+        &store,
+        &scope,
+        &officer,
+        now(),
+        village,
+        "2026-11-28",
+        None,
+        "magic",
+        "x",
+    )
+    .await;
+    assert!(matches!(e, Err(HelpError::Field(f)) if f.field == "service"));
+    let st = super::stations(&store, &scope, today()).await.unwrap();
+    assert_eq!(st.stations.len(), 2);
+    assert_eq!(
+        st.stations.iter().map(|s| s.recent_services).sum::<i64>(),
+        2
+    );
+    assert_eq!(st.with_own, 1);
+    let in_township = Regions::huzhou().children("330502102").count();
+    assert_eq!(st.with_nearby, in_township);
+    assert!(st.villages > in_township, "the whole district is in scope");
+}
+
+both_backends!(groups_and_stations);

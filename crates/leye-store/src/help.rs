@@ -695,3 +695,288 @@ pub async fn open_zero_of_many(
     }
     Ok(out)
 }
+
+/// 特殊群体: a group of people the plan names, as a condition on the registry. Dates are
+/// birth-date bounds computed by the caller from its parameters.
+#[derive(Debug, Clone)]
+pub enum PersonGroup {
+    /// 退役军人
+    Veteran,
+    /// 残疾人 (certificate holders)
+    Disabled,
+    /// 妇女 of working age: born in `(born_after, born_before]`
+    Women {
+        born_after: String,
+        born_before: String,
+    },
+    /// 大龄劳动者: women born on or before `female_before`, men on or before `male_before`, and
+    /// born after `born_after` (not past working age)
+    Older {
+        female_before: String,
+        male_before: String,
+        born_after: String,
+    },
+    /// 对口帮扶地区劳动力: hukou in one of these region prefixes
+    Paired { prefixes: Vec<String> },
+    /// 农村富余劳动力: rural, of working age, not working
+    Surplus {
+        born_after: String,
+        born_before: String,
+    },
+}
+
+fn group_where(scope: &Scope, g: &PersonGroup) -> Where {
+    let mut w = region_scope(scope, "p.residence_region", Some("p.id = {}"));
+    w.and_raw("(p.labour_status IS NULL OR p.labour_status <> 'retired')");
+    match g {
+        PersonGroup::Veteran => w.and_raw("p.veteran = 1"),
+        PersonGroup::Disabled => w.and_raw("p.disability_grade IS NOT NULL"),
+        PersonGroup::Women {
+            born_after,
+            born_before,
+        } => {
+            w.and_raw("p.sex = 'F'");
+            w.and(Arg::Text(born_after.clone()), |ph| {
+                format!("p.birth_date > {ph}")
+            });
+            w.and(Arg::Text(born_before.clone()), |ph| {
+                format!("p.birth_date <= {ph}")
+            });
+        }
+        PersonGroup::Older {
+            female_before,
+            male_before,
+            born_after,
+        } => {
+            let f = w.arg(Arg::Text(female_before.clone()));
+            let m = w.arg(Arg::Text(male_before.clone()));
+            w.and_raw(&format!(
+                "((p.sex = 'F' AND p.birth_date <= {f}) OR (p.sex = 'M' AND p.birth_date <= {m}))"
+            ));
+            w.and(Arg::Text(born_after.clone()), |ph| {
+                format!("p.birth_date > {ph}")
+            });
+        }
+        PersonGroup::Paired { prefixes } => {
+            let mut parts = Vec::new();
+            for p in prefixes {
+                let ph = w.arg(Arg::Text(format!("{p}%")));
+                parts.push(format!("p.hukou_region LIKE {ph}"));
+            }
+            if parts.is_empty() {
+                w.and_raw("1 = 0");
+            } else {
+                w.and_raw(&format!("({})", parts.join(" OR ")));
+            }
+        }
+        PersonGroup::Surplus {
+            born_after,
+            born_before,
+        } => {
+            w.and_raw("p.urban = 0");
+            w.and_raw("p.labour_status IN ('unemployed', 'out_of_labour_force')");
+            w.and(Arg::Text(born_after.clone()), |ph| {
+                format!("p.birth_date > {ph}")
+            });
+            w.and(Arg::Text(born_before.clone()), |ph| {
+                format!("p.birth_date <= {ph}")
+            });
+        }
+    }
+    w
+}
+
+/// How many people of a group in scope: in all, registered unemployed, employed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct GroupCount {
+    pub total: i64,
+    pub unemployed: i64,
+    pub employed: i64,
+}
+
+/// Count a group in scope.
+pub async fn group_count(
+    tx: &mut Tx,
+    scope: &Scope,
+    g: &PersonGroup,
+) -> Result<GroupCount, StoreError> {
+    let w = group_where(scope, g);
+    let sql = format!(
+        "SELECT COUNT(*) AS n, \
+         COALESCE(SUM(CASE WHEN p.labour_status = 'unemployed' THEN 1 ELSE 0 END), 0) AS u, \
+         COALESCE(SUM(CASE WHEN p.labour_status = 'employed' THEN 1 ELSE 0 END), 0) AS e \
+         FROM persons p{}",
+        w.sql()
+    );
+    let r = q(sql, &w.args).fetch_one(&mut **tx).await?;
+    Ok(GroupCount {
+        total: r.int("n")?,
+        unemployed: r.int("u")?,
+        employed: r.int("e")?,
+    })
+}
+
+/// A person of a group, as the group view lists them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GroupMember {
+    pub person_id: i64,
+    pub name: String,
+    pub region: String,
+    pub birth_date: String,
+    pub labour_status: Option<String>,
+    pub hte_state: Option<String>,
+}
+
+/// The first `limit` people of a group in scope (not working first).
+pub async fn group_members(
+    tx: &mut Tx,
+    scope: &Scope,
+    g: &PersonGroup,
+    limit: i64,
+) -> Result<Vec<GroupMember>, StoreError> {
+    let mut w = group_where(scope, g);
+    let lim = w.arg(Arg::Int(limit.clamp(1, 1000)));
+    let sql = format!(
+        "SELECT p.id, p.name, p.residence_region, p.birth_date, p.labour_status, s.state AS hte_state \
+         FROM persons p LEFT JOIN hte_status s ON s.person_id = p.id{} \
+         ORDER BY CASE WHEN p.labour_status = 'employed' THEN 1 ELSE 0 END, p.id LIMIT {lim}",
+        w.sql()
+    );
+    crate::sql::all(tx, q(sql, &w.args), |r| {
+        Ok(GroupMember {
+            person_id: r.int("id")?,
+            name: r.text("name")?,
+            region: r.text("residence_region")?,
+            birth_date: r.text("birth_date")?,
+            labour_status: r.opt_text("labour_status")?,
+            hte_state: r.opt_text("hte_state")?,
+        })
+    })
+    .await
+}
+
+/// A service station (人社驿站) or gig market (零工市场).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StationRecord {
+    pub id: i64,
+    pub name: String,
+    /// station or gig_market
+    pub kind: String,
+    pub region: String,
+    pub address: String,
+    pub hours: String,
+    /// Services logged in the last 30 days (as of the date the caller asked for)
+    pub recent_services: i64,
+}
+
+/// A new station.
+#[derive(Debug, Clone)]
+pub struct NewStation {
+    pub name: String,
+    pub kind: String,
+    pub region: String,
+    pub address: String,
+    pub hours: String,
+}
+
+/// Register a station in the caller's area; audited.
+pub async fn create_station(
+    tx: &mut Tx,
+    scope: &Scope,
+    s: &NewStation,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, StoreError> {
+    crate::sql::ensure_covers(scope, &s.region)?;
+    let id = sqlx::query(
+        "INSERT INTO stations (name, kind, region, address, hours, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(&s.name)
+    .bind(&s.kind)
+    .bind(&s.region)
+    .bind(&s.address)
+    .bind(&s.hours)
+    .bind(ts(now))
+    .fetch_one(&mut **tx)
+    .await?
+    .int("id")?;
+    audit::record(tx, now, actor, "station_create", "stations", id, &s.name).await?;
+    Ok(id)
+}
+
+/// Stations in scope, with the services logged since `since`.
+pub async fn list_stations(
+    tx: &mut Tx,
+    scope: &Scope,
+    since: &str,
+) -> Result<Vec<StationRecord>, StoreError> {
+    let mut w = region_scope(scope, "t.region", None);
+    let ph = w.arg(Arg::Text(since.into()));
+    let sql = format!(
+        "SELECT t.id, t.name, t.kind, t.region, t.address, t.hours, \
+         (SELECT COUNT(*) FROM station_services v WHERE v.station_id = t.id AND v.on_date >= {ph}) AS recent \
+         FROM stations t{} ORDER BY t.region, t.id",
+        w.sql()
+    );
+    crate::sql::all(tx, q(sql, &w.args), |r| {
+        Ok(StationRecord {
+            id: r.int("id")?,
+            name: r.text("name")?,
+            kind: r.text("kind")?,
+            region: r.text("region")?,
+            address: r.text("address")?,
+            hours: r.text("hours")?,
+            recent_services: r.int("recent")?,
+        })
+    })
+    .await
+}
+
+/// Log a service a station gave (to a registered person or an unregistered visitor).
+#[allow(clippy::too_many_arguments)]
+pub async fn log_service(
+    tx: &mut Tx,
+    scope: &Scope,
+    station_id: i64,
+    on: &str,
+    person_id: Option<i64>,
+    service: &str,
+    outcome: &str,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let mut w = region_scope(scope, "t.region", None);
+    w.and(Arg::Int(station_id), |ph| format!("t.id = {ph}"));
+    let found = q(format!("SELECT t.id FROM stations t{}", w.sql()), &w.args)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if found.is_none() {
+        return Err(StoreError::NotFound { entity: "驿站" });
+    }
+    if let Some(p) = person_id {
+        crate::persons::get_person(tx, scope, p).await?;
+    }
+    sqlx::query(
+        "INSERT INTO station_services (station_id, on_date, person_id, service, outcome, by_name, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(station_id)
+    .bind(on)
+    .bind(person_id)
+    .bind(service)
+    .bind(outcome)
+    .bind(&actor.name)
+    .bind(ts(now))
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        now,
+        actor,
+        "station_service",
+        "stations",
+        station_id,
+        &format!("{on} {service}"),
+    )
+    .await
+}

@@ -76,3 +76,27 @@ CREATE TABLE case_contacts (
     at TEXT NOT NULL
 );
 CREATE INDEX case_contacts_case ON case_contacts(case_id, on_date);
+
+-- 家门口的人社驿站 and 零工市场: places, and the services they log.
+CREATE TABLE stations (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+    kind TEXT NOT NULL CHECK (kind IN ('station', 'gig_market')),
+    region TEXT NOT NULL REFERENCES regions(code),
+    address TEXT NOT NULL,
+    hours TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX stations_region ON stations(region);
+
+CREATE TABLE station_services (
+    id INTEGER PRIMARY KEY,
+    station_id INTEGER NOT NULL REFERENCES stations(id),
+    on_date TEXT NOT NULL,
+    person_id INTEGER REFERENCES persons(id),
+    service TEXT NOT NULL CHECK (service IN ('job_referral', 'training', 'welfare_post', 'startup', 'insurance_subsidy', 'guidance', 'policy_consult', 'gig_matching')),
+    outcome TEXT NOT NULL,
+    by_name TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX station_services_station ON station_services(station_id, on_date);
