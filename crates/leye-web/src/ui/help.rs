@@ -29,6 +29,9 @@ pub fn router() -> Router<AppState> {
         .route("/help/cases/{id}/contacts", post(add_contact))
         .route("/help/cases/{id}/close", post(close_case))
         .route("/persons/{id}/labour-events", post(labour_event))
+        .route("/help/groups", get(groups))
+        .route("/help/stations", get(stations).post(create_station))
+        .route("/help/stations/{id}/services", post(log_service))
 }
 
 /// A coverage line.
@@ -552,4 +555,253 @@ async fn labour_event(
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => Err(UiError(e)),
         Err(e) => Err(e.into()),
     }
+}
+
+/// One group on the groups page.
+pub struct GroupRow {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub total: i64,
+    pub unemployed: i64,
+    pub employed: i64,
+    pub measures: Vec<(&'static str, &'static str)>,
+}
+
+/// One person of the chosen group.
+pub struct GroupPerson {
+    pub id: i64,
+    pub name: String,
+    pub region: String,
+    pub birth: String,
+    pub status: &'static str,
+    pub hte: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "help_groups.html")]
+struct GroupsPage {
+    nav: Nav,
+    groups: Vec<GroupRow>,
+    chosen: &'static str,
+    members: Vec<GroupPerson>,
+}
+
+pub(super) async fn groups(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<Raw>,
+) -> Result<Response, UiError> {
+    let today = app.clock.today();
+    let counts = leye_help::groups(&app.store, &caller.scope, today)
+        .await
+        .map_err(ApiError::from)?;
+    let chosen = match q.get("group").map(String::as_str) {
+        None | Some("") => None,
+        Some(g) => Some(leye_help::Group::parse_field("group", "群体", g)?),
+    };
+    let mut members = Vec::new();
+    if let Some(g) = chosen {
+        let cond = g.condition(today).map_err(ApiError::from)?;
+        let mut tx = app.store.begin_read().await?;
+        members = leye_store::group_members(&mut tx, &caller.scope, &cond, 200).await?;
+        tx.commit().await?;
+    }
+    let regions = Regions::huzhou();
+    render(GroupsPage {
+        nav: Nav::of(&caller),
+        groups: counts
+            .iter()
+            .map(|(g, c)| GroupRow {
+                code: g.code(),
+                label: g.label_zh(),
+                total: c.total,
+                unemployed: c.unemployed,
+                employed: c.employed,
+                measures: g
+                    .measures()
+                    .iter()
+                    .filter_map(|m| leye_policy::measures::find(m).map(|x| (x.id, x.name)))
+                    .collect(),
+            })
+            .collect(),
+        chosen: chosen.map_or("", |g| g.label_zh()),
+        members: members
+            .iter()
+            .map(|m| GroupPerson {
+                id: m.person_id,
+                name: m.name.clone(),
+                region: regions.full_name(&m.region),
+                birth: m.birth_date.clone(),
+                status: m
+                    .labour_status
+                    .as_deref()
+                    .and_then(leye_domain::labour::LabourStatus::from_code)
+                    .map_or("未登记", |s| s.label_zh()),
+                hte: m.hte_state.as_deref().map_or("", leye_help::state_label),
+            })
+            .collect(),
+    })
+}
+
+/// One station.
+pub struct StationRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: &'static str,
+    pub region: String,
+    pub address: String,
+    pub hours: String,
+    pub recent: i64,
+}
+
+#[derive(Template)]
+#[template(path = "help_stations.html")]
+struct StationsPage {
+    nav: Nav,
+    stations: Vec<StationRow>,
+    villages: usize,
+    with_own: usize,
+    with_nearby: usize,
+    kinds: Vec<(&'static str, &'static str)>,
+    services: Vec<(&'static str, &'static str)>,
+    today: String,
+    may_create: bool,
+    may_log: bool,
+    message: String,
+    error: String,
+}
+
+async fn stations_page(
+    app: &AppState,
+    caller: &Caller,
+    message: String,
+    error: String,
+) -> Result<Response, UiError> {
+    let st = leye_help::stations(&app.store, &caller.scope, app.clock.today())
+        .await
+        .map_err(ApiError::from)?;
+    let regions = Regions::huzhou();
+    render(StationsPage {
+        nav: Nav::of(caller),
+        stations: st
+            .stations
+            .iter()
+            .map(|s| StationRow {
+                id: s.id,
+                name: s.name.clone(),
+                kind: leye_help::StationKind::from_code(&s.kind).map_or("", |k| k.label_zh()),
+                region: regions.full_name(&s.region),
+                address: s.address.clone(),
+                hours: s.hours.clone(),
+                recent: s.recent_services,
+            })
+            .collect(),
+        villages: st.villages,
+        with_own: st.with_own,
+        with_nearby: st.with_nearby,
+        kinds: leye_help::StationKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label_zh()))
+            .collect(),
+        services: leye_help::StationService::ALL
+            .iter()
+            .map(|k| (k.code(), k.label_zh()))
+            .collect(),
+        today: app.clock.today().to_string(),
+        may_create: caller.may(Permission::HelpConfirm),
+        may_log: caller.may(Permission::HelpWork),
+        message,
+        error,
+    })
+}
+
+pub(super) async fn stations(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<Raw>,
+) -> Result<Response, UiError> {
+    let msg = q.get("msg").cloned().unwrap_or_default();
+    stations_page(&app, &caller, msg, String::new()).await
+}
+
+async fn station_step(
+    app: &AppState,
+    caller: &Caller,
+    r: Result<(), ApiError>,
+    done: &str,
+) -> Result<Response, UiError> {
+    match r {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/help/stations?msg={}", url_escape(done))).into_response())
+        }
+        Err(e)
+            if e.status == StatusCode::UNPROCESSABLE_ENTITY
+                || e.status == StatusCode::FORBIDDEN =>
+        {
+            let status = e.status;
+            let mut res = stations_page(app, caller, String::new(), e.body.message.clone()).await?;
+            *res.status_mut() = status;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(super) async fn create_station(
+    State(app): State<AppState>,
+    caller: Caller,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let get = |k: &str| raw.get(k).cloned().unwrap_or_default();
+    let req = leye_help::StationRequest {
+        name: get("name"),
+        kind: get("kind"),
+        region: get("region"),
+        address: get("address"),
+        hours: get("hours"),
+    };
+    let r = leye_help::create_station(
+        &app.store,
+        &caller.scope,
+        &caller.actor,
+        app.clock.now(),
+        &req,
+    )
+    .await
+    .map(|_| ())
+    .map_err(ApiError::from);
+    station_step(&app, &caller, r, "已登记驿站").await
+}
+
+pub(super) async fn log_service(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let get = |k: &str| raw.get(k).cloned().unwrap_or_default();
+    let r = async {
+        let person = match get("person_id").trim() {
+            "" => None,
+            v => Some(
+                v.parse::<i64>()
+                    .map_err(|_| FieldError::new("person_id", "invalid_id", "人员编号应为数字"))?,
+            ),
+        };
+        leye_help::log_service(
+            &app.store,
+            &caller.scope,
+            &caller.actor,
+            app.clock.now(),
+            id,
+            &get("on_date"),
+            person,
+            &get("service"),
+            &get("outcome"),
+        )
+        .await
+        .map_err(ApiError::from)
+    }
+    .await;
+    station_step(&app, &caller, r, "已记录服务").await
 }

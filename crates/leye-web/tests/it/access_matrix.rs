@@ -35,6 +35,8 @@ struct Side {
     placement: i64,
     /// An assistance case of the person.
     case: i64,
+    /// A service station in the village.
+    station: i64,
     /// Text that must not appear in an answer to someone who may not see this side.
     secret: String,
 }
@@ -46,7 +48,7 @@ async fn cases(
     person: i64,
     enterprise: i64,
     name: &str,
-) -> (i64, i64, i64, i64, i64) {
+) -> (i64, i64, i64, i64, i64, i64) {
     use leye_apply::{ActRequest, act};
     use leye_domain::application::AppAction;
     for event in [
@@ -211,8 +213,30 @@ async fn cases(
     )
     .await
     .unwrap();
+    let station = leye_store::create_station(
+        &mut tx,
+        &scope,
+        &leye_store::NewStation {
+            name: format!("{name}驿站"),
+            kind: "station".into(),
+            region: village.into(),
+            address: "村委会".into(),
+            hours: "工作日".into(),
+        },
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
-    (application, attachment, batches[0].id, placement, case)
+    (
+        application,
+        attachment,
+        batches[0].id,
+        placement,
+        case,
+        station,
+    )
 }
 
 async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
@@ -262,7 +286,7 @@ async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
     let enterprise = serde_json::from_slice::<Value>(&e).unwrap()["id"]
         .as_i64()
         .unwrap();
-    let (application, attachment, batch, placement, case) =
+    let (application, attachment, batch, placement, case, station) =
         cases(env, village, person, enterprise, name).await;
     Side {
         application,
@@ -270,6 +294,7 @@ async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
         batch,
         placement,
         case,
+        station,
         person,
         person_body: pb,
         household,
@@ -352,6 +377,8 @@ async fn request_for(
     let id_for = |t: &str| {
         if t.contains("/help/cases") {
             target.case
+        } else if t.contains("/help/stations") {
+            target.station
         } else if t.contains("/hte/") || t.contains("/hard-to-employ/") {
             target.person
         } else if t.contains("/applications") {
@@ -580,6 +607,30 @@ async fn request_for(
         ("POST", "/api/v1/help/cases/{id}/contacts") => {
             j(json!({"on_date": "2026-11-20", "channel": "phone", "note": "电话回访"}))
         }
+        ("POST", "/help/stations") => (
+            FORM,
+            form(&[
+                ("name", "新驿站".into()),
+                ("kind", "station".into()),
+                (
+                    "region",
+                    target.person_body["residence_region"]
+                        .as_str()
+                        .unwrap_or("")
+                        .into(),
+                ),
+                ("address", "村委会".into()),
+                ("hours", "工作日".into()),
+            ]),
+        ),
+        ("POST", "/help/stations/{id}/services") => (
+            FORM,
+            form(&[
+                ("on_date", "2026-11-20".into()),
+                ("service", "policy_consult".into()),
+                ("outcome", "政策咨询".into()),
+            ]),
+        ),
         ("POST", "/help/cases/{id}") => (FORM, form(&[("services", "training".into())])),
         ("POST", "/help/hte/{id}/dismiss") => (FORM, form(&[("reason", "另有收入来源".into())])),
         ("POST", "/welfare/accrue") => (FORM, form(&[("month", "2026-11".into())])),
@@ -639,6 +690,7 @@ fn targets_a_record(template: &str) -> bool {
         "/payments/batches/{id}",
         "/welfare/placements/{id}",
         "/help/cases/{id}",
+        "/help/stations/{id}",
         "/help/hte/{id}",
         "/hard-to-employ/{id}",
     ]

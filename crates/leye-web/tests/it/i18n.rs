@@ -33,6 +33,8 @@ const PAGES: &[&str] = &[
     "/welfare/placements/1",
     "/help",
     "/help/cases/1",
+    "/help/groups?group=older",
+    "/help/stations",
     "/persons/1",
     "/households/1",
     "/no-such-page",
@@ -141,6 +143,21 @@ async fn fixture(env: &super::Env) {
             start_on: "2024-01-01".into(),
             subsidy_end: "2026-12-31".into(),
             decision_json: "{}".into(),
+        },
+        &sys,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    leye_store::create_station(
+        &mut tx,
+        &scope,
+        &leye_store::NewStation {
+            name: "驿站".into(),
+            kind: "gig_market".into(),
+            region: "330502102201".into(),
+            address: "村委会".into(),
+            hours: "工作日".into(),
         },
         &sys,
         leye_testkit::now(),
