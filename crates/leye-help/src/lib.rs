@@ -183,6 +183,14 @@ pub async fn apply_batch(
                     "登记信息符合认定条件,待经办人员确认".into(),
                 ))
             }
+            (Status::Eligible, Some("proposed"))
+                if statuses
+                    .get(&pid)
+                    .is_some_and(|c| c.categories != categories(d)) =>
+            {
+                leye_store::refresh_hte_categories(tx, pid, &categories(d), &json, now).await?;
+                None
+            }
             (Status::NotEligible, Some("proposed")) => {
                 changes.dismissed += 1;
                 Some(change("dismissed", why_not(d)))
@@ -787,6 +795,25 @@ pub async fn log_service(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// 扩中家庭 in scope: (all, with someone at work, the first 100).
+pub async fn expand_middle(
+    store: &Store,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<(i64, i64, Vec<leye_store::ExpandMiddleRow>), HelpError> {
+    let bands: Vec<String> = params::params()?
+        .at("expand_middle_bands", today)?
+        .value
+        .split(';')
+        .map(|b| b.trim().to_string())
+        .filter(|b| !b.is_empty())
+        .collect();
+    let mut tx = store.begin_read().await?;
+    let r = leye_store::expand_middle_households(&mut tx, scope, &bands, 100).await?;
+    tx.commit().await?;
+    Ok(r)
 }
 
 /// One member as the family page shows them.

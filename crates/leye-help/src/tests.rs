@@ -101,6 +101,14 @@ async fn lifecycle(store: Store) {
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!((c.zero_entered, c.proposed), (1, 2), "{c:?}");
+    let mut tx = store.begin_read().await.unwrap();
+    let his = hte_of(&mut tx, husband).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    assert!(
+        his.categories.contains("零就业家庭成员"),
+        "{}",
+        his.categories
+    );
     assert_eq!(
         hte_state(&store, husband).await.as_deref(),
         Some("proposed")
@@ -382,6 +390,28 @@ async fn groups_and_stations(store: Store) {
         ["大龄女工"],
         "a woman of 46; the veteran is 40"
     );
+
+    // 扩中家庭: a low-income household whose member works is tracked, with its worker counted.
+    let mut tx = store.begin().await.unwrap();
+    let h = HouseholdInput {
+        region: "330502102201".into(),
+        urban: true,
+        business_income: false,
+        income_band: Some("low".into()),
+        members: vec![MemberInput {
+            person_id: ids[0],
+            relation: "head".into(),
+        }],
+    }
+    .parse(Regions::huzhou())
+    .unwrap();
+    create_household(&mut tx, &Scope::System, &sys(), &h, now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let (n, working, rows) = expand_middle(&store, &scope, today()).await.unwrap();
+    assert_eq!((n, working), (1, 1));
+    assert_eq!((rows[0].members, rows[0].employed), (1, 1));
 
     // Stations: one in a village, a gig market in its township; services logged.
     let officer = Actor::system("经办人");

@@ -980,3 +980,93 @@ pub async fn log_service(
     )
     .await
 }
+
+/// A household tracked to move into the middle-income band (扩中家庭).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExpandMiddleRow {
+    pub household_id: i64,
+    pub head_name: Option<String>,
+    pub region: String,
+    pub income_band: String,
+    pub members: i64,
+    pub employed: i64,
+}
+
+/// 扩中家庭 in scope: households in `bands`, with how many members work; the count of all such
+/// households, and the first `limit` (those with nobody at work first).
+pub async fn expand_middle_households(
+    tx: &mut Tx,
+    scope: &Scope,
+    bands: &[String],
+    limit: i64,
+) -> Result<(i64, i64, Vec<ExpandMiddleRow>), StoreError> {
+    let mut w = region_scope(scope, "h.region", None);
+    let mut parts = Vec::new();
+    for b in bands {
+        parts.push(w.arg(Arg::Text(b.clone())));
+    }
+    if parts.is_empty() {
+        w.and_raw("1 = 0");
+    } else {
+        w.and_raw(&format!("h.income_band IN ({})", parts.join(", ")));
+    }
+    let from = format!(
+        "FROM (SELECT h.id, h.region, h.income_band, \
+         (SELECT COUNT(*) FROM household_members m WHERE m.household_id = h.id) AS members, \
+         (SELECT COUNT(*) FROM household_members m JOIN persons p ON p.id = m.person_id \
+          WHERE m.household_id = h.id AND p.labour_status = 'employed') AS employed, \
+         (SELECT p.name FROM household_members m JOIN persons p ON p.id = m.person_id \
+          WHERE m.household_id = h.id AND m.relation = 'head') AS head_name \
+         FROM households h{}) x",
+        w.sql()
+    );
+    let totals = q(
+        format!(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN x.employed > 0 THEN 1 ELSE 0 END), 0) AS w {from}"
+        ),
+        &w.args,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let lim = w.arg(Arg::Int(limit.clamp(1, 1000)));
+    let rows = crate::sql::all(
+        tx,
+        q(
+            format!("SELECT x.* {from} ORDER BY CASE WHEN x.employed > 0 THEN 1 ELSE 0 END, x.id LIMIT {lim}"),
+            &w.args,
+        ),
+        |r| {
+            Ok(ExpandMiddleRow {
+                household_id: r.int("id")?,
+                head_name: r.opt_text("head_name")?,
+                region: r.text("region")?,
+                income_band: r.text("income_band")?,
+                members: r.int("members")?,
+                employed: r.int("employed")?,
+            })
+        },
+    )
+    .await?;
+    Ok((totals.int("n")?, totals.int("w")?, rows))
+}
+
+/// Keep a proposal's categories and decision current (the status itself does not change).
+pub async fn refresh_hte_categories(
+    tx: &mut Tx,
+    person_id: i64,
+    categories: &str,
+    decision_json: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE hte_status SET categories = $2, decision_json = $3, updated_at = $4 \
+         WHERE person_id = $1 AND state = 'proposed'",
+    )
+    .bind(person_id)
+    .bind(categories)
+    .bind(decision_json)
+    .bind(ts(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

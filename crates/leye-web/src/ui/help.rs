@@ -577,6 +577,16 @@ pub struct GroupPerson {
     pub hte: &'static str,
 }
 
+/// A 扩中 household.
+pub struct ExpandRow {
+    pub household_id: i64,
+    pub head: String,
+    pub region: String,
+    pub band: &'static str,
+    pub members: i64,
+    pub employed: i64,
+}
+
 #[derive(Template)]
 #[template(path = "help_groups.html")]
 struct GroupsPage {
@@ -584,6 +594,9 @@ struct GroupsPage {
     groups: Vec<GroupRow>,
     chosen: &'static str,
     members: Vec<GroupPerson>,
+    expand_total: i64,
+    expand_working: i64,
+    expand: Vec<ExpandRow>,
 }
 
 pub(super) async fn groups(
@@ -606,9 +619,27 @@ pub(super) async fn groups(
         members = leye_store::group_members(&mut tx, &caller.scope, &cond, 200).await?;
         tx.commit().await?;
     }
+    let (expand_total, expand_working, expand) =
+        leye_help::expand_middle(&app.store, &caller.scope, today)
+            .await
+            .map_err(ApiError::from)?;
     let regions = Regions::huzhou();
     render(GroupsPage {
         nav: Nav::of(&caller),
+        expand_total,
+        expand_working,
+        expand: expand
+            .iter()
+            .map(|h| ExpandRow {
+                household_id: h.household_id,
+                head: h.head_name.clone().unwrap_or_default(),
+                region: regions.full_name(&h.region),
+                band: leye_domain::household::IncomeBand::from_code(&h.income_band)
+                    .map_or("", |b| b.label_zh()),
+                members: h.members,
+                employed: h.employed,
+            })
+            .collect(),
         groups: counts
             .iter()
             .map(|(g, c)| GroupRow {

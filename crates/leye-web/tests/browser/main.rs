@@ -628,6 +628,17 @@ async fn assistance_case_in_chromium() {
     );
     let proposals = text_of(&c, "#proposals").await;
     assert!(proposals.contains("张建国"), "{proposals}");
+    // His categories follow: older, and now a member of a zero-employment household.
+    let his = c
+        .find(Locator::XPath(
+            "//table[@id='proposals']//tr[td[1][contains(., '张建国')]]",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(his.contains("零就业家庭成员"), "{his}");
     shots.take(&c, "help-lists").await;
     submit(&c, &format!("form[action=\"/help/hte/{husband}/confirm\"]")).await;
     assert!(text_of(&c, "p.notice").await.contains("已确认"));
