@@ -167,6 +167,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/applications", Perm(ApplicationRead)),
     ("GET", "/applications/new", Perm(ApplicationSubmit)),
     ("POST", "/applications/new", Perm(ApplicationSubmit)),
+    // The handler also requires 审批 for bulk approval.
+    ("POST", "/applications/bulk", Perm(ApplicationReview)),
     ("GET", "/applications/{id}", Perm(ApplicationRead)),
     ("POST", "/applications/{id}/submit", Perm(ApplicationSubmit)),
     ("POST", "/applications/{id}/review", Perm(ApplicationReview)),

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/applications", get(list))
         .route("/applications/new", get(new_form).post(create))
+        .route("/applications/bulk", post(bulk))
         .route("/applications/{id}", get(detail))
         .route("/applications/{id}/submit", post(submit))
         .route("/applications/{id}/review", post(review))
@@ -118,6 +119,10 @@ struct ListPage {
     measure: String,
     overdue: bool,
     may_submit: bool,
+    may_review: bool,
+    may_decide: bool,
+    message: String,
+    errors: Vec<String>,
 }
 
 fn measure_choices() -> Vec<(String, String)> {
@@ -135,6 +140,16 @@ async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<ApplicationQuery>,
 ) -> Result<Response, UiError> {
+    list_page(&app, &caller, &q, String::new(), Vec::new()).await
+}
+
+async fn list_page(
+    app: &AppState,
+    caller: &Caller,
+    q: &ApplicationQuery,
+    message: String,
+    errors: Vec<String>,
+) -> Result<Response, UiError> {
     let f = q.filter(app.clock.today())?;
     let mut tx = app.store.begin_read().await?;
     let page = leye_store::list_applications(
@@ -149,7 +164,7 @@ async fn list(
     let mut states = vec![("", "全部状态")];
     states.extend(St::ALL.iter().map(|s| (s.code(), s.label_zh())));
     render(ListPage {
-        nav: Nav::of(&caller),
+        nav: Nav::of(caller),
         rows: page.items.iter().map(|a| row(a, &today)).collect(),
         total: page.total,
         page: page.page,
@@ -160,7 +175,83 @@ async fn list(
         measure: q.measure.clone().unwrap_or_default(),
         overdue: q.overdue.unwrap_or(false),
         may_submit: caller.may(Permission::ApplicationSubmit),
+        may_review: caller.may(Permission::ApplicationReview),
+        may_decide: caller.may(Permission::ApplicationDecide),
+        message,
+        errors,
     })
+}
+
+/// 批量办理: the same step on every ticked application, each in its own transaction with every
+/// check of a single step; what was refused is listed with its reason.
+async fn bulk(
+    State(app): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<Response, UiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let action = match pairs
+        .iter()
+        .find(|(k, _)| k == "action")
+        .map(|(_, v)| v.as_str())
+    {
+        Some("start_review") if caller.may(Permission::ApplicationReview) => AppAction::StartReview,
+        Some("approve") if caller.may(Permission::ApplicationDecide) => AppAction::Approve,
+        Some("start_review" | "approve") => {
+            return Err(UiError(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "您的角色不能办理此操作",
+            )));
+        }
+        _ => {
+            return Err(UiError(ApiError::from(leye_domain::FieldError::new(
+                "action",
+                "invalid_choice",
+                "请选择批量办理的操作",
+            ))));
+        }
+    };
+    let ids: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "ids")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let req = leye_apply::ActRequest {
+        action,
+        reason: None,
+        note: String::new(),
+    };
+    let (mut done, mut errors) = (0, Vec::new());
+    for id in &ids {
+        match leye_apply::act(
+            &app.store,
+            &caller.scope,
+            &caller.actor,
+            app.clock.now(),
+            *id,
+            &req,
+        )
+        .await
+        .map_err(ApiError::from)
+        {
+            Ok(_) => done += 1,
+            Err(e) if e.status.is_client_error() => {
+                errors.push(format!("申请#{id}: {}", e.body.message));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let message = if ids.is_empty() {
+        "没有勾选任何申请".to_string()
+    } else {
+        format!(
+            "{}: 成功{done}笔,未办理{}笔",
+            action.label_zh(),
+            errors.len()
+        )
+    };
+    list_page(&app, &caller, &ApplicationQuery::default(), message, errors).await
 }
 
 #[derive(Template)]

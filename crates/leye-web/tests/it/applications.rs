@@ -341,3 +341,84 @@ async fn breaking_the_rules_through_the_api(store: Store) {
 }
 
 both_backends!(breaking_the_rules_through_the_api);
+
+async fn bulk_steps_check_every_item(store: Store) {
+    let env = env(store.clone()).await;
+    let hires = leye_synth::hires::graduate_hires(
+        &store,
+        "330502102",
+        "330502102201",
+        2,
+        2,
+        leye_testkit::today(),
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    let a = user_with_token(
+        &store,
+        "bsub",
+        "township_officer",
+        Some("330502102"),
+        None,
+        None,
+    )
+    .await;
+    let b = user_with_token(
+        &store,
+        "brev",
+        "township_officer",
+        Some("330502102"),
+        None,
+        None,
+    )
+    .await;
+    let c = user_with_token(&store, "bdec", "county_officer", Some("330502"), None, None).await;
+    let mut ids = Vec::new();
+    for p in &hires.persons {
+        let body = json!({"measure": "job_expansion", "person_id": p, "enterprise_id": hires.firm,
+                          "payee_name": "某公司", "payee_account": "6222021234567890"});
+        let (s, v) = call(&env, &a, Method::POST, "/api/v1/applications", Some(body)).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    // Enough budget for one of the two.
+    let (s, _) = call(&env, &c, Method::POST, "/api/v1/budgets",
+        Some(json!({"measure": "job_expansion", "district": "330502", "year": 2026, "amount_yuan": "1500"}))).await;
+    assert_eq!(s, StatusCode::OK);
+    let form = |action: &str| {
+        let mut pairs = vec![("action".to_string(), action.to_string())];
+        pairs.extend(ids.iter().map(|i| ("ids".to_string(), i.to_string())));
+        serde_urlencoded::to_string(pairs).unwrap().into_bytes()
+    };
+    let post = |token: &str, body: Vec<u8>| {
+        axum::http::Request::builder()
+            .method("POST")
+            .uri("/applications/bulk")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    // The submitter may not review their own: both refused, each with its reason.
+    let (s, page, _) = super::send(&env.app, post(&a, form("start_review"))).await;
+    let page = String::from_utf8_lossy(&page).to_string();
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("成功0笔,未办理2笔") && page.contains("双人复核"),
+        "{page}"
+    );
+    let (_, page, _) = super::send(&env.app, post(&b, form("start_review"))).await;
+    assert!(String::from_utf8_lossy(&page).contains("成功2笔"));
+    // A township officer may not approve in bulk either.
+    let (s, _, _) = super::send(&env.app, post(&b, form("approve"))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, page, _) = super::send(&env.app, post(&c, form("approve"))).await;
+    let page = String::from_utf8_lossy(&page).to_string();
+    assert!(
+        page.contains("成功1笔,未办理1笔") && page.contains("预算不足"),
+        "{page}"
+    );
+}
+
+both_backends!(bulk_steps_check_every_item);
