@@ -78,13 +78,93 @@ fn flatten(cs: &[Condition], depth: usize, marks: bool, out: &mut Vec<Row>) {
     }
 }
 
+/// Chinese names of facts the rules use that the self-check form does not ask for.
+const FACT_LABELS: &[(&str, &str)] = &[
+    ("age", "年龄"),
+    ("assistance", "低保状态"),
+    ("benefit_consecutive_months", "连续领取失业保险金月数"),
+    ("disability_home_posts", "残疾人之家岗位数"),
+    ("disability_kind", "残疾类别"),
+    ("disabled_staff", "安排残疾人数"),
+    ("education", "文化程度"),
+    ("end", "结束日期"),
+    ("first_approval", "首次核定日期"),
+    ("first_job_after_school", "离校后首次就业"),
+    ("full_time", "全日制"),
+    ("graduated_years_ago", "毕业年限"),
+    ("hard_to_employ", "就业困难人员"),
+    ("harmonious_award_date", "和谐劳动关系评定日期"),
+    ("higher_education_graduate", "高校毕业生"),
+    ("hire_date", "招用日期"),
+    ("hired_from_registered_unemployment", "招用时为登记失业人员"),
+    ("is_student", "在校学生"),
+    ("monthly_pay_fen", "月工资"),
+    ("monthly_pay_yuan", "月工资(元)"),
+    ("months", "月数"),
+    ("parameter", "参数"),
+    ("partner_college_students", "合作院校学生数"),
+    ("placement_number", "第几次安置"),
+    ("prior_placements", "此前安置次数"),
+    ("registered_unemployed_months", "登记失业月数"),
+    ("replacement_group", "属于可再次安置群体"),
+    ("special_worker", "特殊工种"),
+    ("staff", "职工人数"),
+    ("start", "开始日期"),
+    ("started_business", "已创业"),
+    ("statutory_retirement", "法定退休日期"),
+    ("traineeship_base", "见习基地"),
+    ("unemployed_since_graduation", "离校后未就业"),
+];
+
 /// Chinese names of the facts the rules use (for explanations and "missing" lists).
 fn fact_label(name: &str) -> String {
     CHECK_FIELDS
         .iter()
+        .map(|f| (f.0, f.1))
+        .chain(FACT_LABELS.iter().copied())
         .find(|f| f.0 == name)
         .map(|f| f.1.to_string())
         .unwrap_or_else(|| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every fact a rule records has a Chinese name, so explanations never show a code.
+    #[test]
+    fn every_fact_has_a_label() {
+        let src = [
+            include_str!("../../../leye-policy/src/measures/common.rs"),
+            include_str!("../../../leye-policy/src/measures/disability.rs"),
+            include_str!("../../../leye-policy/src/measures/graduate_employment.rs"),
+            include_str!("../../../leye-policy/src/measures/hard_to_employ.rs"),
+            include_str!("../../../leye-policy/src/measures/harmonious.rs"),
+            include_str!("../../../leye-policy/src/measures/insurance.rs"),
+            include_str!("../../../leye-policy/src/measures/job_expansion.rs"),
+            include_str!("../../../leye-policy/src/measures/paired_assistance.rs"),
+            include_str!("../../../leye-policy/src/measures/public_welfare_post.rs"),
+            include_str!("../../../leye-policy/src/measures/researcher_leave.rs"),
+            include_str!("../../../leye-policy/src/measures/skills.rs"),
+            include_str!("../../../leye-policy/src/measures/startup.rs"),
+            include_str!("../../../leye-policy/src/measures/traineeship.rs"),
+            include_str!("../../../leye-policy/src/rule.rs"),
+        ];
+        let re = regex_lite::Regex::new(r#"(?:\.fact|m\.need)\(\s*"([a-z_]+)""#).unwrap();
+        let mut missing = Vec::new();
+        for s in src {
+            for c in re.captures_iter(s) {
+                let name = &c[1];
+                if super::fact_label(name) == name {
+                    missing.push(name.to_string());
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(
+            missing.is_empty(),
+            "facts without a Chinese name: {missing:?}"
+        );
+    }
 }
 
 #[derive(Template)]
