@@ -714,3 +714,82 @@ async fn welfare_flow(store: Store) {
 }
 
 both_backends!(welfare_flow);
+
+/// Two approvals at the same moment against a budget that covers one: exactly one wins, on
+/// both backends (SQLite serialises writers; on PostgreSQL the conditional UPDATE does).
+async fn concurrent_approvals_never_overspend(store: Store) {
+    let hires = leye_synth::hires::graduate_hires(
+        &store,
+        "330521101",
+        "330521101201",
+        2,
+        3,
+        today(),
+        now(),
+    )
+    .await
+    .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let (a, b) = (user(&mut tx, "race_a").await, user(&mut tx, "race_b").await);
+    let deciders = [user(&mut tx, "race_c").await, user(&mut tx, "race_d").await];
+    set_budget(
+        &mut tx,
+        &Scope::System,
+        &Budget {
+            measure: "job_expansion".into(),
+            district: "330521".into(),
+            year: 2026,
+            amount_fen: 150_000,
+            committed_fen: 0,
+        },
+        &sys(),
+        now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut ids = Vec::new();
+    for p in &hires.persons {
+        let id = apply(&store, &Scope::System, &a, now(), &request(*p, hires.firm))
+            .await
+            .unwrap();
+        act(
+            &store,
+            &Scope::System,
+            &b,
+            now(),
+            id,
+            &step(AppAction::StartReview),
+        )
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    let approve = step(AppAction::Approve);
+    let (r1, r2) = tokio::join!(
+        act(
+            &store,
+            &Scope::System,
+            &deciders[0],
+            now(),
+            ids[0],
+            &approve
+        ),
+        act(
+            &store,
+            &Scope::System,
+            &deciders[1],
+            now(),
+            ids[1],
+            &approve
+        ),
+    );
+    let wins = [r1.is_ok(), r2.is_ok()].iter().filter(|x| **x).count();
+    assert_eq!(wins, 1, "{r1:?} {r2:?}");
+    let mut tx = store.begin_read().await.unwrap();
+    let budgets = list_budgets(&mut tx, &Scope::System).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(budgets[0].committed_fen, 150_000);
+}
+
+both_backends!(concurrent_approvals_never_overspend);
