@@ -141,10 +141,11 @@ pub async fn apply(
             req.person_id,
             req.enterprise_id,
             None,
-            if actor.user_id.is_some() {
-                "officer"
-            } else {
-                "self"
+            // Job seekers and employers apply for themselves; officers on someone's behalf.
+            match scope {
+                Scope::Person(_) | Scope::Enterprise(_) => "self",
+                _ if actor.user_id.is_some() => "officer",
+                _ => "system",
             },
         ),
     };

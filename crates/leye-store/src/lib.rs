@@ -12,6 +12,7 @@
 
 mod applications;
 mod audit;
+mod backup;
 mod bulk;
 mod enterprises;
 mod error;
@@ -32,6 +33,7 @@ pub use audit::{
     AuditBreak, AuditEntry, AuditFilter, audit_entries, record as record_audit, search_audit,
     verify_audit,
 };
+pub use backup::{Fingerprint, TABLES};
 pub use bulk::{BulkLoad, BulkTable, Cell};
 pub use enterprises::*;
 pub use error::StoreError;

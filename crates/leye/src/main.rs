@@ -8,6 +8,7 @@ use leye_domain::{CreditCode, IdNumber, Sex, YearMonth};
 use serde_json::json;
 use std::process::ExitCode;
 
+mod backup;
 mod bench;
 mod help;
 mod pay;
@@ -120,6 +121,22 @@ enum Command {
     Budget {
         #[command(subcommand)]
         command: pay::BudgetCommand,
+    },
+    /// 备份数据库(SQLite 在线备份;PostgreSQL 用 pg_dump),并保存校验信息 / Back up the database
+    Backup {
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+        /// 备份文件 / Backup file
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// 从备份恢复到新的 SQLite 文件或空的 PostgreSQL 库,并校验 / Restore into a new database and verify
+    Restore {
+        /// 备份文件 / Backup file
+        file: std::path::PathBuf,
+        /// 目标数据库 / Target database
+        #[arg(long)]
+        db: String,
     },
     /// 审计日志 / Audit log
     Audit {
@@ -394,6 +411,8 @@ fn main() -> ExitCode {
         Command::Budget { command } => run_async_code(pay::budget(command)),
         Command::Welfare { command } => run_async_code(pay::welfare(command)),
         Command::Support { command } => run_async_code(help::run(command)),
+        Command::Backup { db, out } => run_async_code(backup::backup(db, out)),
+        Command::Restore { file, db } => run_async_code(backup::restore(file, db)),
         Command::Import { command } => import_command(command),
         Command::Export {
             command:

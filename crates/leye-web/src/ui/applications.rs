@@ -428,6 +428,7 @@ async fn detail_page(
     let channel = match a.channel.as_str() {
         "offer" => "免申即享名单",
         "self" => "本人申请",
+        "system" => "系统生成",
         _ => "经办人员代办",
     };
     let facts = vec![

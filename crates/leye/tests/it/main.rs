@@ -375,4 +375,5 @@ fn import_killed_mid_write_is_completed_by_rerunning() {
     );
 }
 
+mod backup;
 mod pay;
