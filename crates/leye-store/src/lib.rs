@@ -21,6 +21,7 @@ mod households;
 mod offers;
 mod payments;
 mod persons;
+mod rights;
 mod sql;
 mod users;
 mod welfare;
@@ -42,6 +43,7 @@ pub use households::*;
 pub use offers::*;
 pub use payments::*;
 pub use persons::*;
+pub use rights::*;
 pub use users::*;
 pub use welfare::*;
 

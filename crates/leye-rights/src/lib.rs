@@ -1,0 +1,582 @@
+//! Labour rights (劳动者权益), plan 二(六).
+//!
+//! - **Wage arrears** (欠薪, 二(六)3): cases from complaints, the hotline, inspection or early
+//!   warning, each on a route (mediation, inspection enforcement, arbitration, joint punishment,
+//!   transfer to the police) whose deadline is a parameter; overdue cases; repeat offenders.
+//! - **安薪指数** per township and month: no official formula was found, so this is a local,
+//!   transparent composite — weights, caps and the accountability threshold are parameters
+//!   (`data/parameters/rights.toml`, marked "local definition"), [`index`] is a pure function
+//!   of its inputs, and the page shows the method next to the ranking.
+//! - **Labour disputes** (劳动争议): mediation (15 days) and arbitration (45 days from acceptance,
+//!   extendable once by at most 15), outcomes, the share settled by mediation.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use leye_domain::region::RegionLevel;
+use leye_domain::{FieldError, Money, Regions, Scope};
+use leye_policy::PolicyError;
+use leye_store::{Actor, ArrearsRecord, NewArrears, NewDispute, Store, StoreError};
+use std::collections::HashMap;
+use thiserror::Error;
+
+mod params {
+    leye_policy::param_file!("rights.toml");
+}
+
+/// Why a labour-rights step failed.
+#[derive(Debug, Error)]
+pub enum RightsError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error("{}", .0.message)]
+    Field(FieldError),
+}
+
+impl From<FieldError> for RightsError {
+    fn from(e: FieldError) -> Self {
+        RightsError::Field(e)
+    }
+}
+
+impl From<leye_store::DbError> for RightsError {
+    fn from(e: leye_store::DbError) -> Self {
+        RightsError::Store(e.into())
+    }
+}
+
+leye_domain::code_enum! {
+    /// 处置途径: how an arrears case is pursued.
+    Route {
+        Mediation = ("mediation", "调解"),
+        Inspection = ("inspection", "劳动保障监察执法"),
+        Arbitration = ("arbitration", "仲裁"),
+        JointPunishment = ("joint_punishment", "失信联合惩戒"),
+        Police = ("police", "移送公安(拒不支付劳动报酬)"),
+    }
+}
+
+leye_domain::code_enum! {
+    /// 行业主管部门 ("管行业管欠薪").
+    Department {
+        Construction = ("construction", "住房和城乡建设"),
+        Transport = ("transport", "交通运输"),
+        Water = ("water", "水利"),
+        Other = ("other", "其他"),
+    }
+}
+
+leye_domain::code_enum! {
+    /// 线索来源.
+    Source {
+        Complaint = ("complaint", "投诉"),
+        Hotline = ("hotline", "热线"),
+        Inspection = ("inspection", "监察检查"),
+        Warning = ("warning", "预警发现"),
+    }
+}
+
+leye_domain::code_enum! {
+    /// 争议类别.
+    DisputeKind {
+        Mediation = ("mediation", "调解"),
+        Arbitration = ("arbitration", "仲裁"),
+    }
+}
+
+leye_domain::code_enum! {
+    /// 争议结果.
+    Outcome {
+        Mediated = ("mediated", "调解结案"),
+        Award = ("award", "裁决"),
+        Withdrawn = ("withdrawn", "撤回"),
+        Dismissed = ("dismissed", "不予受理或驳回"),
+    }
+}
+
+fn days_param(name: &str, on: NaiveDate) -> Result<i64, RightsError> {
+    Ok(params::params()?.int_at(name, on)?.0)
+}
+
+fn plus(d: NaiveDate, days: i64) -> NaiveDate {
+    d.checked_add_days(Days::new(days.max(0) as u64))
+        .unwrap_or(d)
+}
+
+/// The deadline of an arrears case opened on `opened` on `route`.
+pub fn arrears_deadline(route: Route, opened: NaiveDate) -> Result<NaiveDate, RightsError> {
+    let name = format!("arrears_deadline_{}_days", route.code());
+    Ok(plus(opened, days_param(&name, opened)?))
+}
+
+/// What an officer types for a new case.
+#[derive(Debug, Clone, Default)]
+pub struct ArrearsRequest {
+    pub employer_name: String,
+    pub project: String,
+    pub department: String,
+    pub source: String,
+    pub region: String,
+    pub workers: String,
+    pub claimed_yuan: String,
+    pub route: String,
+    pub opened_on: String,
+}
+
+fn date_field(field: &str, label: &str, raw: &str) -> Result<NaiveDate, FieldError> {
+    leye_domain::cells::date(field, label, raw)?
+        .ok_or_else(|| FieldError::new(field, "required", format!("请填写{label}")))
+}
+
+/// Record an arrears case: every field checked, the deadline from its route.
+pub async fn open_arrears(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    r: &ArrearsRequest,
+) -> Result<i64, RightsError> {
+    let today = leye_domain::time::local_date(now);
+    let employer_name =
+        leye_domain::field::text("employer_name", "欠薪单位", &r.employer_name, 100)?;
+    let department = Department::parse_field("department", "行业主管部门", &r.department)?;
+    let source = Source::parse_field("source", "线索来源", &r.source)?;
+    let route = Route::parse_field("route", "处置途径", &r.route)?;
+    let regions = Regions::huzhou();
+    let region = regions
+        .code(&r.region)
+        .map_err(|e| FieldError::new("region", "invalid_region", e.to_string()))?;
+    if regions
+        .get(region.as_str())
+        .is_none_or(|x| x.level != RegionLevel::Township)
+    {
+        return Err(
+            FieldError::new("region", "not_township", "请填写乡镇(街道)的9位区划代码").into(),
+        );
+    }
+    let workers = r
+        .workers
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0 && *n <= 100_000)
+        .ok_or_else(|| {
+            FieldError::new("workers", "invalid_count", "涉及人数应为1至100000的整数")
+        })?;
+    let claimed = Money::parse_yuan(&r.claimed_yuan)
+        .ok()
+        .filter(|m| m.fen() > 0)
+        .ok_or_else(|| {
+            FieldError::new(
+                "claimed_yuan",
+                "invalid_money",
+                format!("涉及金额“{}”无效", r.claimed_yuan.trim()),
+            )
+        })?;
+    let opened = date_field("opened_on", "立案日期", &r.opened_on)?;
+    if opened > today {
+        return Err(FieldError::new("opened_on", "future", "立案日期不能晚于今天").into());
+    }
+    let due = arrears_deadline(route, opened)?;
+    let mut tx = store.begin().await?;
+    let id = leye_store::create_arrears(
+        &mut tx,
+        scope,
+        &NewArrears {
+            employer_name,
+            enterprise_id: None,
+            project: r.project.trim().chars().take(100).collect(),
+            department: department.code().into(),
+            source: source.code().into(),
+            region: region.as_str().into(),
+            workers,
+            claimed_fen: claimed.fen(),
+            route: route.code().into(),
+            opened_on: opened.to_string(),
+            due_on: due.to_string(),
+        },
+        actor,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// What the 安薪指数 of one township is computed from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IndexInputs {
+    pub township: String,
+    /// Workers of the township's enterprises that month (headcount)
+    pub workers: i64,
+    /// Cases opened that month
+    pub cases: i64,
+    pub amount_fen: i64,
+    /// Cases found by early warning, that month
+    pub warned: i64,
+    /// Cases of the last 12 months whose deadline has passed by the month's end
+    pub due: i64,
+    /// ... of which closed by their deadline
+    pub on_time: i64,
+    /// Employers with two or more cases in the last 12 months
+    pub repeat_employers: i64,
+}
+
+/// The weights, caps and threshold of the index (parameters).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct IndexMethod {
+    pub w_cases: i64,
+    pub w_amount: i64,
+    pub w_timely: i64,
+    pub w_repeat: i64,
+    pub w_warning: i64,
+    pub cases_cap: i64,
+    pub amount_cap_fen: i64,
+    pub repeat_cap: i64,
+    pub talk_threshold: i64,
+}
+
+impl IndexMethod {
+    /// The method in force on `on`.
+    pub fn on(on: NaiveDate) -> Result<Self, RightsError> {
+        let p = params::params()?;
+        let v = |n: &str| p.int_at(n, on).map(|x| x.0);
+        Ok(Self {
+            w_cases: v("index_weight_cases")?,
+            w_amount: v("index_weight_amount")?,
+            w_timely: v("index_weight_timely")?,
+            w_repeat: v("index_weight_repeat")?,
+            w_warning: v("index_weight_warning")?,
+            cases_cap: v("index_cases_cap")?,
+            amount_cap_fen: v("index_amount_cap_fen")?,
+            repeat_cap: v("index_repeat_cap")?,
+            talk_threshold: v("index_talk_threshold")?,
+        })
+    }
+}
+
+/// One township's index with its parts (each 0–100, higher is better).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IndexRow {
+    pub inputs: IndexInputs,
+    pub cases_part: f64,
+    pub amount_part: f64,
+    pub timely_part: f64,
+    pub repeat_part: f64,
+    pub warning_part: f64,
+    pub score: f64,
+    /// Below the threshold: listed for an accountability talk (约谈)
+    pub talk: bool,
+}
+
+/// The index of one township: a weighted mean of five parts, each 0–100.
+pub fn index(i: &IndexInputs, m: &IndexMethod) -> IndexRow {
+    let ratio_part = |x: f64, cap: f64| 100.0 * (1.0 - (x / cap.max(1e-9)).min(1.0)).max(0.0);
+    let per_10k = |x: i64| x as f64 * 10_000.0 / i.workers.max(1) as f64;
+    let cases_part = ratio_part(per_10k(i.cases), m.cases_cap as f64);
+    let amount_part = ratio_part(per_10k(i.amount_fen), m.amount_cap_fen as f64);
+    let timely_part = if i.due == 0 {
+        100.0
+    } else {
+        100.0 * i.on_time as f64 / i.due as f64
+    };
+    let repeat_part = ratio_part(i.repeat_employers as f64, m.repeat_cap as f64);
+    let warning_part = if i.cases == 0 {
+        100.0
+    } else {
+        100.0 * i.warned as f64 / i.cases as f64
+    };
+    let weights = (m.w_cases + m.w_amount + m.w_timely + m.w_repeat + m.w_warning).max(1) as f64;
+    let raw = (cases_part * m.w_cases as f64
+        + amount_part * m.w_amount as f64
+        + timely_part * m.w_timely as f64
+        + repeat_part * m.w_repeat as f64
+        + warning_part * m.w_warning as f64)
+        / weights;
+    let round = |x: f64| (x * 10.0).round() / 10.0;
+    let score = round(raw);
+    IndexRow {
+        inputs: i.clone(),
+        cases_part: round(cases_part),
+        amount_part: round(amount_part),
+        timely_part: round(timely_part),
+        repeat_part: round(repeat_part),
+        warning_part: round(warning_part),
+        score,
+        talk: score < m.talk_threshold as f64,
+    }
+}
+
+fn township_of(region: &str) -> Option<String> {
+    Regions::huzhou()
+        .path(region)
+        .into_iter()
+        .find(|r| r.level == RegionLevel::Township)
+        .map(|r| r.code.to_string())
+}
+
+/// Gather the inputs of every township in scope for `month` from cases and headcount.
+pub fn inputs_for(
+    townships: &[String],
+    month_first: NaiveDate,
+    month_last: NaiveDate,
+    cases: &[ArrearsRecord],
+    headcount: &[(String, i64)],
+) -> Vec<IndexInputs> {
+    let mut by: HashMap<String, IndexInputs> = townships
+        .iter()
+        .map(|t| {
+            (
+                t.clone(),
+                IndexInputs {
+                    township: t.clone(),
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    for (region, n) in headcount {
+        if let Some(i) = township_of(region).and_then(|t| by.get_mut(&t)) {
+            i.workers += n;
+        }
+    }
+    let (first, last) = (month_first.to_string(), month_last.to_string());
+    let mut per_employer: HashMap<(String, String), i64> = HashMap::new();
+    for c in cases {
+        let Some(i) = by.get_mut(&c.region) else {
+            continue;
+        };
+        if c.opened_on >= first && c.opened_on <= last {
+            i.cases += 1;
+            i.amount_fen += c.claimed_fen;
+            if c.source == "warning" {
+                i.warned += 1;
+            }
+        }
+        if c.due_on <= last {
+            i.due += 1;
+            if c.closed_on
+                .as_deref()
+                .is_some_and(|d| d <= c.due_on.as_str())
+            {
+                i.on_time += 1;
+            }
+        }
+        *per_employer
+            .entry((c.region.clone(), c.employer_name.clone()))
+            .or_default() += 1;
+    }
+    for ((region, _), n) in per_employer {
+        if n >= 2
+            && let Some(i) = by.get_mut(&region)
+        {
+            i.repeat_employers += 1;
+        }
+    }
+    let mut out: Vec<IndexInputs> = by.into_values().collect();
+    out.sort_by(|a, b| a.township.cmp(&b.township));
+    out
+}
+
+/// The 安薪指数 ranking of the townships in scope for `month` (`first` = its first day): the
+/// month's cases, and the 12 months up to it for timeliness and repeat offenders.
+pub async fn ranking(
+    store: &Store,
+    scope: &Scope,
+    first: NaiveDate,
+) -> Result<(IndexMethod, Vec<IndexRow>), RightsError> {
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first);
+    let last = next.pred_opt().unwrap_or(first);
+    let year_back = first
+        .checked_sub_months(chrono::Months::new(11))
+        .unwrap_or(first);
+    let regions = Regions::huzhou();
+    let townships: Vec<String> = regions
+        .all()
+        .filter(|r| r.level == RegionLevel::Township && scope.covers_region(regions, &r.code))
+        .map(|r| r.code.to_string())
+        .collect();
+    let mut tx = store.begin_read().await?;
+    let cases =
+        leye_store::arrears_between(&mut tx, scope, &year_back.to_string(), &last.to_string())
+            .await?;
+    let month = format!("{:04}-{:02}", first.year(), first.month());
+    let headcount = leye_store::headcount_by_region(&mut tx, scope, &month).await?;
+    tx.commit().await?;
+    let method = IndexMethod::on(first)?;
+    let mut rows: Vec<IndexRow> = inputs_for(&townships, first, last, &cases, &headcount)
+        .iter()
+        .map(|i| index(i, &method))
+        .collect();
+    rows.sort_by(|a, b| {
+        b.score
+            .partial_cmp(&a.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.inputs.township.cmp(&b.inputs.township))
+    });
+    Ok((method, rows))
+}
+
+/// Employers with two or more cases in the 12 months up to `today`, most cases first.
+pub async fn repeat_offenders(
+    store: &Store,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<Vec<(String, i64, i64)>, RightsError> {
+    let from = today
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(today);
+    let mut tx = store.begin_read().await?;
+    let cases =
+        leye_store::arrears_between(&mut tx, scope, &from.to_string(), &today.to_string()).await?;
+    tx.commit().await?;
+    let mut by: HashMap<String, (i64, i64)> = HashMap::new();
+    for c in &cases {
+        let e = by.entry(c.employer_name.clone()).or_default();
+        e.0 += 1;
+        e.1 += c.claimed_fen;
+    }
+    let mut out: Vec<(String, i64, i64)> = by
+        .into_iter()
+        .filter(|(_, (n, _))| *n >= 2)
+        .map(|(k, (n, f))| (k, n, f))
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(out)
+}
+
+/// Record a dispute; its deadline from the statute (mediation 15 days, arbitration 45).
+#[allow(clippy::too_many_arguments)]
+pub async fn open_dispute(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    kind: &str,
+    region: &str,
+    employer_name: &str,
+    claim_yuan: &str,
+    accepted_on: &str,
+) -> Result<i64, RightsError> {
+    let today = leye_domain::time::local_date(now);
+    let kind = DisputeKind::parse_field("kind", "争议类别", kind)?;
+    let region = Regions::huzhou()
+        .code(region)
+        .map_err(|e| FieldError::new("region", "invalid_region", e.to_string()))?;
+    let employer_name = leye_domain::field::text("employer_name", "用人单位", employer_name, 100)?;
+    let claim = Money::parse_yuan(claim_yuan).map_err(|e| {
+        FieldError::new("claim_yuan", "invalid_money", format!("请求金额无效: {e}"))
+    })?;
+    let accepted = date_field("accepted_on", "受理日期", accepted_on)?;
+    if accepted > today {
+        return Err(FieldError::new("accepted_on", "future", "受理日期不能晚于今天").into());
+    }
+    let days = days_param(
+        match kind {
+            DisputeKind::Mediation => "mediation_days",
+            DisputeKind::Arbitration => "arbitration_days",
+        },
+        accepted,
+    )?;
+    let mut tx = store.begin().await?;
+    let id = leye_store::create_dispute(
+        &mut tx,
+        scope,
+        &NewDispute {
+            kind: kind.code().into(),
+            region: region.as_str().into(),
+            employer_name,
+            claim_fen: claim.fen(),
+            accepted_on: accepted.to_string(),
+            due_on: plus(accepted, days).to_string(),
+        },
+        actor,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Extend an arbitration once, by at most the statutory number of days.
+pub async fn extend_dispute(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    days: i64,
+) -> Result<(), RightsError> {
+    let mut tx = store.begin().await?;
+    let d = leye_store::get_dispute(&mut tx, scope, id).await?;
+    let accepted: NaiveDate = d.accepted_on.parse().unwrap_or(NaiveDate::MIN);
+    let max = days_param("arbitration_extension_days", accepted)?;
+    if d.kind != "arbitration" {
+        return Err(FieldError::new("days", "not_arbitration", "只有仲裁案件可以延期").into());
+    }
+    if d.extended {
+        return Err(FieldError::new("days", "already_extended", "该仲裁案件已延期过一次").into());
+    }
+    if d.closed_on.is_some() {
+        return Err(FieldError::new("days", "closed", "该案件已结案").into());
+    }
+    if days < 1 || days > max {
+        return Err(FieldError::new(
+            "days",
+            "too_long",
+            format!("延长期限应为1至{max}日(劳动争议调解仲裁法 第四十三条)"),
+        )
+        .into());
+    }
+    let due: NaiveDate = d.due_on.parse().unwrap_or(accepted);
+    leye_store::update_dispute(
+        &mut tx,
+        id,
+        &plus(due, days).to_string(),
+        true,
+        None,
+        actor,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Close a dispute with its outcome.
+pub async fn close_dispute(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    outcome: &str,
+) -> Result<(), RightsError> {
+    let outcome = Outcome::parse_field("outcome", "结果", outcome)?;
+    let today = leye_domain::time::local_date(now).to_string();
+    let mut tx = store.begin().await?;
+    let d = leye_store::get_dispute(&mut tx, scope, id).await?;
+    if d.closed_on.is_some() {
+        return Err(FieldError::new("outcome", "closed", "该案件已结案").into());
+    }
+    if today < d.accepted_on {
+        return Err(FieldError::new("outcome", "before_accepted", "结案日期早于受理日期").into());
+    }
+    leye_store::update_dispute(
+        &mut tx,
+        id,
+        &d.due_on,
+        d.extended,
+        Some((&today, outcome.code())),
+        actor,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
