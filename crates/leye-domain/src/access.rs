@@ -70,6 +70,10 @@ code_enum! {
         HelpWork = ("help_work", "办理帮扶"),
         /// Confirm or dismiss a proposed hard-to-employ status
         HelpConfirm = ("help_confirm", "认定就业困难人员"),
+        /// See wage arrears, disputes and the 安薪指数 (scoped)
+        RightsRead = ("rights_read", "查看劳动者权益"),
+        /// Record and close arrears cases and disputes
+        RightsWrite = ("rights_write", "办理欠薪和劳动争议案件"),
     }
 }
 
@@ -102,6 +106,8 @@ const MATRIX: &[(Role, &[Permission])] = &[
             HelpRead,
             HelpWork,
             HelpConfirm,
+            RightsRead,
+            RightsWrite,
         ],
     ),
     (
@@ -127,6 +133,8 @@ const MATRIX: &[(Role, &[Permission])] = &[
             HelpRead,
             HelpWork,
             HelpConfirm,
+            RightsRead,
+            RightsWrite,
         ],
     ),
     (
@@ -148,6 +156,8 @@ const MATRIX: &[(Role, &[Permission])] = &[
             HelpRead,
             HelpWork,
             HelpConfirm,
+            RightsRead,
+            RightsWrite,
         ],
     ),
     (
@@ -197,6 +207,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             ApplicationRead,
             FundReport,
             HelpRead,
+            RightsRead,
         ],
     ),
 ];

@@ -11,6 +11,7 @@ mod forms;
 mod help;
 pub(crate) mod imports;
 mod policy;
+mod rights;
 mod welfare;
 
 use crate::AppState;
@@ -86,6 +87,7 @@ pub fn router() -> Router<AppState> {
         .merge(applications::router())
         .merge(welfare::router())
         .merge(help::router())
+        .merge(rights::router())
         .fallback(page_not_found)
 }
 
@@ -128,6 +130,7 @@ pub struct Nav {
     pub funds: bool,
     pub welfare: bool,
     pub help: bool,
+    pub rights: bool,
     /// `zh` or `en`
     pub lang: String,
 }
@@ -171,6 +174,7 @@ impl Nav {
             funds: c.may(FundReport),
             welfare: c.may(WelfarePost),
             help: c.may(HelpRead),
+            rights: c.may(RightsRead),
             lang: c.lang.clone(),
         }
     }

@@ -35,6 +35,7 @@ const PAGES: &[&str] = &[
     "/help/cases/1",
     "/help/groups?group=older",
     "/help/stations",
+    "/rights",
     "/persons/1",
     "/households/1",
     "/no-such-page",
@@ -143,6 +144,43 @@ async fn fixture(env: &super::Env) {
             start_on: "2024-01-01".into(),
             subsidy_end: "2026-12-31".into(),
             decision_json: "{}".into(),
+        },
+        &sys,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    leye_store::create_arrears(
+        &mut tx,
+        &scope,
+        &leye_store::NewArrears {
+            employer_name: "某建筑公司".into(),
+            enterprise_id: None,
+            project: "某项目".into(),
+            department: "construction".into(),
+            source: "complaint".into(),
+            region: "330502102".into(),
+            workers: 3,
+            claimed_fen: 3_000_000,
+            route: "mediation".into(),
+            opened_on: "2026-10-01".into(),
+            due_on: "2026-10-16".into(),
+        },
+        &sys,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    leye_store::create_dispute(
+        &mut tx,
+        &scope,
+        &leye_store::NewDispute {
+            kind: "arbitration".into(),
+            region: "330502102".into(),
+            employer_name: "某制造公司".into(),
+            claim_fen: 1_000_000,
+            accepted_on: "2026-11-01".into(),
+            due_on: "2026-12-16".into(),
         },
         &sys,
         leye_testkit::now(),

@@ -1,0 +1,407 @@
+//! 劳动者权益 pages: the 安薪指数 ranking by township with its method, wage arrears cases
+//! (new, open with deadlines, closing), repeat offenders, labour disputes.
+
+use super::policy::url_escape;
+use super::{Nav, UiError, render};
+use crate::AppState;
+use crate::access::Caller;
+use crate::error::{ApiError, ApiQuery, IdPath};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use leye_domain::access::Permission;
+use leye_domain::{FieldError, Money, Regions};
+use leye_rights::{Department, DisputeKind, Outcome, Route, Source};
+use std::collections::HashMap;
+
+type Raw = HashMap<String, String>;
+
+pub fn router() -> Router<AppState> {
+    use axum::routing::{get, post};
+    Router::new()
+        .route("/rights", get(page))
+        .route("/rights/arrears", post(new_arrears))
+        .route("/rights/arrears/{id}/close", post(close_arrears))
+        .route("/rights/disputes", post(new_dispute))
+        .route("/rights/disputes/{id}/extend", post(extend))
+        .route("/rights/disputes/{id}/close", post(close_dispute))
+}
+
+impl From<leye_rights::RightsError> for ApiError {
+    fn from(e: leye_rights::RightsError) -> Self {
+        match e {
+            leye_rights::RightsError::Store(s) => s.into(),
+            leye_rights::RightsError::Field(f) => f.into(),
+            leye_rights::RightsError::Policy(p) => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "policy_parameters",
+                format!("参数有误: {p}"),
+            ),
+        }
+    }
+}
+
+/// One township in the ranking.
+pub struct IndexRowShown {
+    pub rank: usize,
+    pub township: String,
+    pub workers: i64,
+    pub cases: i64,
+    pub amount: String,
+    pub score: String,
+    pub parts: String,
+    pub talk: bool,
+}
+
+/// One open arrears case.
+pub struct ArrearsShown {
+    pub id: i64,
+    pub employer: String,
+    pub project: String,
+    pub department: &'static str,
+    pub township: String,
+    pub workers: i64,
+    pub claimed: String,
+    pub route: &'static str,
+    pub opened: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+/// One dispute.
+pub struct DisputeShown {
+    pub id: i64,
+    pub kind: &'static str,
+    pub arbitration: bool,
+    pub employer: String,
+    pub claim: String,
+    pub accepted: String,
+    pub due: String,
+    pub extended: bool,
+    pub overdue: bool,
+    pub outcome: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "rights.html")]
+struct RightsPage {
+    nav: Nav,
+    month: String,
+    method: leye_rights::IndexMethod,
+    ranking: Vec<IndexRowShown>,
+    open: Vec<ArrearsShown>,
+    repeat: Vec<(String, i64, String)>,
+    disputes: Vec<DisputeShown>,
+    mediated_share: String,
+    routes: Vec<(&'static str, &'static str)>,
+    departments: Vec<(&'static str, &'static str)>,
+    sources: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    outcomes: Vec<(&'static str, &'static str)>,
+    today: String,
+    may_write: bool,
+    message: String,
+    error: String,
+}
+
+fn choices<T: Copy>(
+    all: &[T],
+    f: impl Fn(T) -> (&'static str, &'static str),
+) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|x| f(*x)).collect()
+}
+
+async fn page_with(
+    app: &AppState,
+    caller: &Caller,
+    month: Option<&str>,
+    message: String,
+    error: String,
+) -> Result<Response, UiError> {
+    let today = app.clock.today();
+    let first = match month.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => leye_domain::YearMonth::parse(m)
+            .map_err(|_| {
+                FieldError::new(
+                    "month",
+                    "invalid_month",
+                    format!("月份“{m}”无效,应为YYYY-MM"),
+                )
+            })?
+            .first_day(),
+        None => today.with_day(1).unwrap_or(today),
+    };
+    let (method, rows) = leye_rights::ranking(&app.store, &caller.scope, first)
+        .await
+        .map_err(ApiError::from)?;
+    let repeat = leye_rights::repeat_offenders(&app.store, &caller.scope, today)
+        .await
+        .map_err(ApiError::from)?;
+    let year_back = today
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(today);
+    let mut tx = app.store.begin_read().await?;
+    let open = leye_store::open_arrears(&mut tx, &caller.scope).await?;
+    let disputes = leye_store::disputes_between(
+        &mut tx,
+        &caller.scope,
+        &year_back.to_string(),
+        &today.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    let regions = Regions::huzhou();
+    let t = today.to_string();
+    let closed: Vec<_> = disputes.iter().filter(|d| d.outcome.is_some()).collect();
+    let mediated = closed
+        .iter()
+        .filter(|d| d.outcome.as_deref() == Some("mediated"))
+        .count();
+    render(RightsPage {
+        nav: Nav::of(caller),
+        month: format!("{:04}-{:02}", first.year(), first.month()),
+        method,
+        ranking: rows
+            .iter()
+            .enumerate()
+            .map(|(k, r)| IndexRowShown {
+                rank: k + 1,
+                township: regions.full_name(&r.inputs.township),
+                workers: r.inputs.workers,
+                cases: r.inputs.cases,
+                amount: format!("{}元", Money::from_fen(r.inputs.amount_fen)),
+                score: format!("{:.1}", r.score),
+                parts: format!(
+                    "{:.0} / {:.0} / {:.0} / {:.0} / {:.0}",
+                    r.cases_part, r.amount_part, r.timely_part, r.repeat_part, r.warning_part
+                ),
+                talk: r.talk,
+            })
+            .collect(),
+        open: open
+            .iter()
+            .map(|c| ArrearsShown {
+                id: c.id,
+                employer: c.employer_name.clone(),
+                project: c.project.clone(),
+                department: Department::from_code(&c.department).map_or("", |d| d.label_zh()),
+                township: regions.full_name(&c.region),
+                workers: c.workers,
+                claimed: format!("{}元", Money::from_fen(c.claimed_fen)),
+                route: Route::from_code(&c.route).map_or("", |r| r.label_zh()),
+                opened: c.opened_on.clone(),
+                due: c.due_on.clone(),
+                overdue: c.due_on < t,
+            })
+            .collect(),
+        repeat: repeat
+            .into_iter()
+            .map(|(e, n, f)| (e, n, format!("{}元", Money::from_fen(f))))
+            .collect(),
+        disputes: disputes
+            .iter()
+            .map(|d| DisputeShown {
+                id: d.id,
+                kind: DisputeKind::from_code(&d.kind).map_or("", |k| k.label_zh()),
+                arbitration: d.kind == "arbitration",
+                employer: d.employer_name.clone(),
+                claim: format!("{}元", Money::from_fen(d.claim_fen)),
+                accepted: d.accepted_on.clone(),
+                due: d.due_on.clone(),
+                extended: d.extended,
+                overdue: d.closed_on.is_none() && d.due_on < t,
+                outcome: d
+                    .outcome
+                    .as_deref()
+                    .and_then(Outcome::from_code)
+                    .map_or("", |o| o.label_zh()),
+            })
+            .collect(),
+        mediated_share: if closed.is_empty() {
+            "—".into()
+        } else {
+            format!("{:.1}%", mediated as f64 * 100.0 / closed.len() as f64)
+        },
+        routes: choices(Route::ALL, |x| (x.code(), x.label_zh())),
+        departments: choices(Department::ALL, |x| (x.code(), x.label_zh())),
+        sources: choices(Source::ALL, |x| (x.code(), x.label_zh())),
+        kinds: choices(DisputeKind::ALL, |x| (x.code(), x.label_zh())),
+        outcomes: choices(Outcome::ALL, |x| (x.code(), x.label_zh())),
+        today: t,
+        may_write: caller.may(Permission::RightsWrite),
+        message,
+        error,
+    })
+}
+
+async fn page(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<Raw>,
+) -> Result<Response, UiError> {
+    let msg = q.get("msg").cloned().unwrap_or_default();
+    page_with(
+        &app,
+        &caller,
+        q.get("month").map(String::as_str),
+        msg,
+        String::new(),
+    )
+    .await
+}
+
+async fn after(
+    app: &AppState,
+    caller: &Caller,
+    r: Result<(), ApiError>,
+    done: &str,
+) -> Result<Response, UiError> {
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/rights?msg={}", url_escape(done))).into_response()),
+        Err(e)
+            if e.status == StatusCode::UNPROCESSABLE_ENTITY
+                || e.status == StatusCode::FORBIDDEN =>
+        {
+            let status = e.status;
+            let mut res =
+                page_with(app, caller, None, String::new(), e.body.message.clone()).await?;
+            *res.status_mut() = status;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn new_arrears(
+    State(app): State<AppState>,
+    caller: Caller,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let get = |k: &str| raw.get(k).cloned().unwrap_or_default();
+    let req = leye_rights::ArrearsRequest {
+        employer_name: get("employer_name"),
+        project: get("project"),
+        department: get("department"),
+        source: get("source"),
+        region: get("region"),
+        workers: get("workers"),
+        claimed_yuan: get("claimed_yuan"),
+        route: get("route"),
+        opened_on: get("opened_on"),
+    };
+    let r = leye_rights::open_arrears(
+        &app.store,
+        &caller.scope,
+        &caller.actor,
+        app.clock.now(),
+        &req,
+    )
+    .await
+    .map(|_| ())
+    .map_err(ApiError::from);
+    after(&app, &caller, r, "已登记欠薪案件").await
+}
+
+async fn close_arrears(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let get = |k: &str| raw.get(k).cloned().unwrap_or_default();
+    let r = async {
+        let recovered = Money::parse_yuan(&get("recovered_yuan")).map_err(|e| {
+            FieldError::new(
+                "recovered_yuan",
+                "invalid_money",
+                format!("追回金额无效: {e}"),
+            )
+        })?;
+        let on = leye_domain::cells::date("closed_on", "办结日期", &get("closed_on"))?
+            .ok_or_else(|| FieldError::new("closed_on", "required", "请填写办结日期"))?;
+        let mut tx = app.store.begin().await?;
+        leye_store::close_arrears(
+            &mut tx,
+            &caller.scope,
+            id,
+            &on.to_string(),
+            recovered.fen(),
+            &caller.actor,
+            app.clock.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    after(&app, &caller, r, "已办结").await
+}
+
+async fn new_dispute(
+    State(app): State<AppState>,
+    caller: Caller,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let get = |k: &str| raw.get(k).cloned().unwrap_or_default();
+    let r = leye_rights::open_dispute(
+        &app.store,
+        &caller.scope,
+        &caller.actor,
+        app.clock.now(),
+        &get("kind"),
+        &get("region"),
+        &get("employer_name"),
+        &get("claim_yuan"),
+        &get("accepted_on"),
+    )
+    .await
+    .map(|_| ())
+    .map_err(ApiError::from);
+    after(&app, &caller, r, "已登记劳动争议案件").await
+}
+
+async fn extend(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let days = raw
+        .get("days")
+        .map(|d| d.trim().parse::<i64>().unwrap_or(0))
+        .unwrap_or(0);
+    let r = leye_rights::extend_dispute(
+        &app.store,
+        &caller.scope,
+        &caller.actor,
+        app.clock.now(),
+        id,
+        days,
+    )
+    .await
+    .map_err(ApiError::from);
+    after(&app, &caller, r, "已延期").await
+}
+
+async fn close_dispute(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let outcome = raw.get("outcome").cloned().unwrap_or_default();
+    let r = leye_rights::close_dispute(
+        &app.store,
+        &caller.scope,
+        &caller.actor,
+        app.clock.now(),
+        id,
+        &outcome,
+    )
+    .await
+    .map_err(ApiError::from);
+    after(&app, &caller, r, "已结案").await
+}
