@@ -578,5 +578,154 @@ pub async fn close_dispute(
     Ok(())
 }
 
+/// One cell of the wage guidance prices (工资指导价位): an occupation at a skill level.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GuidanceCell {
+    pub occupation: String,
+    pub level: String,
+    pub samples: usize,
+    /// P10, P25, P50, P75, P90 in fen; `None` when suppressed for too few samples
+    pub percentiles: Option<[i64; 5]>,
+}
+
+/// The `p`-th percentile (0–100) of sorted values, by linear interpolation between closest
+/// ranks (Excel's PERCENTILE.INC), rounded to the fen.
+pub fn percentile(sorted: &[i64], p: f64) -> Option<i64> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let rank = (p / 100.0).clamp(0.0, 1.0) * (n - 1) as f64;
+    let lo = rank.floor() as usize;
+    let hi = rank.ceil() as usize;
+    let frac = rank - lo as f64;
+    Some((sorted[lo] as f64 + (sorted[hi] - sorted[lo]) as f64 * frac).round() as i64)
+}
+
+/// The guidance prices of one year's samples; cells under the minimum sample are suppressed.
+pub fn guidance(samples: &[(String, String, i64)], min_sample: usize) -> Vec<GuidanceCell> {
+    let mut by: std::collections::BTreeMap<(String, String), Vec<i64>> = Default::default();
+    for (o, l, v) in samples {
+        by.entry((o.clone(), l.clone())).or_default().push(*v);
+    }
+    by.into_iter()
+        .map(|((occupation, level), mut v)| {
+            v.sort_unstable();
+            let samples = v.len();
+            let percentiles = (samples >= min_sample.max(1))
+                .then(|| [10.0, 25.0, 50.0, 75.0, 90.0].map(|p| percentile(&v, p).unwrap_or(0)));
+            GuidanceCell {
+                occupation,
+                level,
+                samples,
+                percentiles,
+            }
+        })
+        .collect()
+}
+
+/// The published prices of a year, with the minimum sample in force.
+pub async fn guidance_of(
+    store: &Store,
+    year: i64,
+) -> Result<(usize, Vec<GuidanceCell>), RightsError> {
+    let on = NaiveDate::from_ymd_opt(year as i32, 12, 31).unwrap_or(NaiveDate::MIN);
+    let min = days_param(
+        "wage_guidance_min_sample",
+        on.max(NaiveDate::from_ymd_opt(2024, 8, 1).unwrap_or(on)),
+    )?;
+    let mut tx = store.begin_read().await?;
+    let samples = leye_store::wage_samples(&mut tx, year).await?;
+    tx.commit().await?;
+    Ok((min as usize, guidance(&samples, min as usize)))
+}
+
+/// Headers of the wage survey file.
+pub const WAGE_HEADERS: [&str; 5] = ["年度", "职业", "技能等级", "月工资(元)", "统一社会信用代码"];
+
+/// Import a year's wage survey (CSV or XLSX): every row checked, all or nothing; the rows
+/// replace that year's survey. Returns (year, rows).
+pub async fn import_wages(
+    store: &Store,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    name: &str,
+    bytes: &[u8],
+) -> Result<(i64, usize), RightsError> {
+    let bad = |row: usize, m: String| FieldError::new("file", "bad_row", format!("第{row}行: {m}"));
+    let table = leye_io_read(name, bytes)?;
+    let col = |h: &str| table.headers.iter().position(|x| x.trim() == h);
+    let (Some(y), Some(o), Some(l), Some(w)) =
+        (col("年度"), col("职业"), col("技能等级"), col("月工资(元)"))
+    else {
+        return Err(FieldError::new(
+            "file",
+            "missing_columns",
+            "缺少必填列: 年度、职业、技能等级、月工资(元)",
+        )
+        .into());
+    };
+    let cc = col("统一社会信用代码");
+    let mut rows = Vec::new();
+    let mut year: Option<i64> = None;
+    for r in &table.rows {
+        let cell = |c: usize| {
+            r.cells
+                .get(c)
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let ry = cell(y)
+            .parse::<i64>()
+            .ok()
+            .filter(|v| (2000..=2100).contains(v))
+            .ok_or_else(|| bad(r.number, format!("年度“{}”无效", cell(y))))?;
+        if year.is_some_and(|x| x != ry) {
+            return Err(bad(r.number, "一个文件只能包含一个年度".into()).into());
+        }
+        year = Some(ry);
+        let occupation = cell(o);
+        let level = cell(l);
+        if occupation.is_empty() || occupation.chars().count() > 100 {
+            return Err(bad(r.number, "职业为空或过长".into()).into());
+        }
+        if level.is_empty() || level.chars().count() > 50 {
+            return Err(bad(r.number, "技能等级为空或过长".into()).into());
+        }
+        let pay = Money::parse_yuan(&cell(w))
+            .ok()
+            .filter(|m| m.fen() > 0 && m.fen() <= 100_000_000)
+            .ok_or_else(|| bad(r.number, format!("月工资“{}”无效", cell(w))))?;
+        let credit_code = match cc.map(cell).filter(|c| !c.is_empty()) {
+            Some(c) => Some(
+                leye_domain::CreditCode::parse(&c)
+                    .map_err(|e| bad(r.number, format!("统一社会信用代码: {e}")))?
+                    .as_str()
+                    .to_string(),
+            ),
+            None => None,
+        };
+        rows.push(leye_store::WageRow {
+            year: ry,
+            occupation,
+            level,
+            monthly_fen: pay.fen(),
+            credit_code,
+        });
+    }
+    let Some(year) = year else {
+        return Err(FieldError::new("file", "empty", "文件中没有数据行").into());
+    };
+    let mut tx = store.begin().await?;
+    leye_store::replace_wage_survey(&mut tx, year, &rows, actor, now).await?;
+    tx.commit().await?;
+    Ok((year, rows.len()))
+}
+
+fn leye_io_read(name: &str, bytes: &[u8]) -> Result<leye_io::table::Table, RightsError> {
+    leye_io::table::read(name, bytes, &WAGE_HEADERS)
+        .map_err(|e| FieldError::new("file", "bad_file", e.to_string()).into())
+}
+
 #[cfg(test)]
 mod tests;

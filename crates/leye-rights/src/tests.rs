@@ -270,3 +270,64 @@ async fn cases_and_disputes(store: Store) {
 }
 
 both_backends!(cases_and_disputes);
+
+#[test]
+fn percentiles_match_excel() {
+    // PERCENTILE.INC({1,2,3,4}, 0.25) = 1.75; PERCENTILE.INC({15,20,35,40,50}, 0.4) = 29.
+    assert_eq!(percentile(&[100, 200, 300, 400], 25.0), Some(175));
+    assert_eq!(
+        percentile(&[1500, 2000, 3500, 4000, 5000], 40.0),
+        Some(2900)
+    );
+    assert_eq!(percentile(&[7], 90.0), Some(7));
+    assert_eq!(percentile(&[], 50.0), None);
+}
+
+proptest! {
+    #[test]
+    fn percentiles_are_ordered_and_bounded(mut v in proptest::collection::vec(1i64..10_000_000, 1..200)) {
+        v.sort_unstable();
+        let ps: Vec<i64> = [10.0, 25.0, 50.0, 75.0, 90.0].iter().map(|p| percentile(&v, *p).unwrap()).collect();
+        prop_assert!(ps.windows(2).all(|w| w[0] <= w[1]));
+        prop_assert!(ps[0] >= v[0] && ps[4] <= v[v.len() - 1]);
+        if v.len() % 2 == 1 {
+            prop_assert_eq!(ps[2], v[v.len() / 2]);
+        }
+    }
+}
+
+async fn wage_guidance(store: Store) {
+    let actor = Actor::system("统计员");
+    let mut csv = String::from("年度,职业,技能等级,月工资(元)\n");
+    for k in 0..12 {
+        csv.push_str(&format!("2025,焊工,四级,{}\n", 5000 + k * 100));
+    }
+    for k in 0..3 {
+        csv.push_str(&format!("2025,调香师,一级,{}\n", 20000 + k * 1000));
+    }
+    let (year, n) = import_wages(&store, &actor, now(), "w.csv", csv.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!((year, n), (2025, 15));
+    let (min, cells) = guidance_of(&store, 2025).await.unwrap();
+    assert_eq!(min, 10);
+    let welder = cells.iter().find(|c| c.occupation == "焊工").unwrap();
+    assert_eq!(welder.samples, 12);
+    // 5000..6100 by 100: P50 = 5550, P10 = 5110, P90 = 5990.
+    let p = welder.percentiles.unwrap();
+    assert_eq!((p[0], p[2], p[4]), (511_000, 555_000, 599_000));
+    let rare = cells.iter().find(|c| c.occupation == "调香师").unwrap();
+    assert_eq!((rare.samples, rare.percentiles), (3, None), "suppressed");
+    // A bad row refuses the file and changes nothing; a re-import replaces the year.
+    let bad = "年度,职业,技能等级,月工资(元)\n2025,焊工,四级,5000\n2025,焊工,四级,很多\n";
+    let e = import_wages(&store, &actor, now(), "w.csv", bad.as_bytes()).await;
+    assert!(matches!(e, Err(RightsError::Field(f)) if f.message.contains("第3行")));
+    assert_eq!(guidance_of(&store, 2025).await.unwrap().1.len(), 2);
+    let again = "年度,职业,技能等级,月工资(元)\n2025,焊工,四级,5000\n";
+    import_wages(&store, &actor, now(), "w.csv", again.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(guidance_of(&store, 2025).await.unwrap().1[0].samples, 1);
+}
+
+both_backends!(wage_guidance);

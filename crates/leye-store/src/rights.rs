@@ -367,3 +367,70 @@ pub async fn disputes_between(
     );
     crate::sql::all(tx, q(sql, &w.args), dispute_from_row).await
 }
+
+/// One wage survey row, checked by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WageRow {
+    pub year: i64,
+    pub occupation: String,
+    pub level: String,
+    pub monthly_fen: i64,
+    pub credit_code: Option<String>,
+}
+
+/// Replace a year's survey with these rows (one transaction; a re-import of the same file
+/// gives the same table); audited.
+pub async fn replace_wage_survey(
+    tx: &mut Tx,
+    year: i64,
+    rows: &[WageRow],
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM wage_survey WHERE year = $1")
+        .bind(year)
+        .execute(&mut **tx)
+        .await?;
+    let at = ts(now);
+    for r in rows {
+        sqlx::query(
+            "INSERT INTO wage_survey (year, occupation, level, monthly_fen, credit_code, imported_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(r.year)
+        .bind(&r.occupation)
+        .bind(&r.level)
+        .bind(r.monthly_fen)
+        .bind(r.credit_code.as_deref())
+        .bind(&at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    audit::record(
+        tx,
+        now,
+        actor,
+        "wage_survey_import",
+        "wage_survey",
+        0,
+        &format!("{year}年企业薪酬调查 {}行", rows.len()),
+    )
+    .await
+}
+
+/// The survey samples of a year: (occupation, level, monthly pay in fen).
+pub async fn wage_samples(
+    tx: &mut Tx,
+    year: i64,
+) -> Result<Vec<(String, String, i64)>, StoreError> {
+    crate::sql::all(
+        tx,
+        q(
+            "SELECT occupation, level, monthly_fen FROM wage_survey WHERE year = $1 ORDER BY occupation, level"
+                .into(),
+            &[Arg::Int(year)],
+        ),
+        |r| Ok((r.text("occupation")?, r.text("level")?, r.int("monthly_fen")?)),
+    )
+    .await
+}

@@ -40,3 +40,16 @@ CREATE TABLE disputes (
     CHECK ((closed_on IS NULL AND outcome IS NULL) OR (closed_on IS NOT NULL AND outcome IS NOT NULL))
 );
 CREATE INDEX disputes_region ON disputes(region, accepted_on);
+
+-- 企业薪酬调查 (enterprise wage survey) rows, from which the yearly wage guidance prices
+-- (工资指导价位) are computed.
+CREATE TABLE wage_survey (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    occupation TEXT NOT NULL CHECK (length(occupation) BETWEEN 1 AND 100),
+    level TEXT NOT NULL CHECK (length(level) BETWEEN 1 AND 50),
+    monthly_fen INTEGER NOT NULL CHECK (monthly_fen > 0),
+    credit_code TEXT,
+    imported_at TEXT NOT NULL
+);
+CREATE INDEX wage_survey_year ON wage_survey(year, occupation, level);
