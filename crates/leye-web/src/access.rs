@@ -218,6 +218,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/rights/disputes", Perm(RightsWrite)),
     ("POST", "/rights/disputes/{id}/extend", Perm(RightsWrite)),
     ("POST", "/rights/disputes/{id}/close", Perm(RightsWrite)),
+    ("GET", "/rights/wages", Perm(RightsRead)),
+    ("POST", "/rights/wages/import", Perm(RightsWrite)),
     ("GET", "/help", Perm(HelpRead)),
     ("GET", "/help/groups", Perm(HelpRead)),
     ("GET", "/help/stations", Perm(HelpRead)),

@@ -28,6 +28,11 @@ pub fn router() -> Router<AppState> {
         .route("/rights/disputes", post(new_dispute))
         .route("/rights/disputes/{id}/extend", post(extend))
         .route("/rights/disputes/{id}/close", post(close_dispute))
+        .route("/rights/wages", get(wages))
+        .route(
+            "/rights/wages/import",
+            post(import_wages).layer(axum::extract::DefaultBodyLimit::max(50 * 1024 * 1024)),
+        )
 }
 
 impl From<leye_rights::RightsError> for ApiError {
@@ -404,4 +409,114 @@ async fn close_dispute(
     .await
     .map_err(ApiError::from);
     after(&app, &caller, r, "已结案").await
+}
+
+/// One cell of the published prices.
+pub struct CellShown {
+    pub occupation: String,
+    pub level: String,
+    pub samples: usize,
+    pub values: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "rights_wages.html")]
+struct WagesPage {
+    nav: Nav,
+    year: i64,
+    min_sample: usize,
+    cells: Vec<CellShown>,
+    may_write: bool,
+    message: String,
+    error: String,
+}
+
+async fn wages_page(
+    app: &AppState,
+    caller: &Caller,
+    year: i64,
+    message: String,
+    error: String,
+) -> Result<Response, UiError> {
+    let (min_sample, cells) = leye_rights::guidance_of(&app.store, year)
+        .await
+        .map_err(ApiError::from)?;
+    render(WagesPage {
+        nav: Nav::of(caller),
+        year,
+        min_sample,
+        cells: cells
+            .into_iter()
+            .map(|c| CellShown {
+                values: match c.percentiles {
+                    Some(p) => p.iter().map(|f| Money::from_fen(*f).to_string()).collect(),
+                    None => Vec::new(),
+                },
+                occupation: c.occupation,
+                level: c.level,
+                samples: c.samples,
+            })
+            .collect(),
+        may_write: caller.may(Permission::RightsWrite),
+        message,
+        error,
+    })
+}
+
+pub(super) async fn wages(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<Raw>,
+) -> Result<Response, UiError> {
+    let year = match q.get("year").map(|y| y.trim()).filter(|y| !y.is_empty()) {
+        Some(y) => y
+            .parse::<i64>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or_else(|| FieldError::new("year", "invalid_year", format!("年度“{y}”无效")))?,
+        None => i64::from(app.clock.today().year() - 1),
+    };
+    let msg = q.get("msg").cloned().unwrap_or_default();
+    wages_page(&app, &caller, year, msg, String::new()).await
+}
+
+pub(super) async fn import_wages(
+    State(app): State<AppState>,
+    caller: Caller,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, UiError> {
+    let mut file = None;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("上传文件").to_string();
+            match field.bytes().await {
+                Ok(b) => file = Some((name, b.to_vec())),
+                Err(_) => break,
+            }
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return Err(UiError(ApiError::from(FieldError::new(
+            "file",
+            "required",
+            "请选择企业薪酬调查文件(上传中断或文件过大时请重试)",
+        ))));
+    };
+    match leye_rights::import_wages(&app.store, &caller.actor, app.clock.now(), &name, &bytes)
+        .await
+        .map_err(ApiError::from)
+    {
+        Ok((year, n)) => {
+            let msg = url_escape(&format!("已导入{year}年企业薪酬调查{n}行"));
+            Ok(Redirect::to(&format!("/rights/wages?year={year}&msg={msg}")).into_response())
+        }
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let year = i64::from(app.clock.today().year() - 1);
+            let mut res =
+                wages_page(&app, &caller, year, String::new(), e.body.message.clone()).await?;
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

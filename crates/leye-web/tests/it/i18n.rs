@@ -36,6 +36,7 @@ const PAGES: &[&str] = &[
     "/help/groups?group=older",
     "/help/stations",
     "/rights",
+    "/rights/wages?year=2025",
     "/persons/1",
     "/households/1",
     "/no-such-page",
