@@ -159,16 +159,21 @@ async fn add_user(store: &leye_store::Store, username: &str, role: &str, region:
     tx.commit().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn officer_journey_in_chromium() {
-    let db = TestDb::sqlite().await;
-    add_user(&db.store, "admin", "city_admin", None).await;
-    add_user(&db.store, "deqing", "county_officer", Some("330521")).await;
+/// The server on a free loopback port, a Chromium session and a screenshot folder.
+struct Session {
+    c: Client,
+    base: String,
+    shots: Shots,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+async fn session(store: &leye_store::Store, clock: Clock, shots: &str) -> Session {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {
-        store: db.store.clone(),
-        clock: Clock::System,
+        store: store.clone(),
+        clock,
     };
     tokio::spawn(async move {
         axum::serve(
@@ -178,13 +183,33 @@ async fn officer_journey_in_chromium() {
         .await
         .ok();
     });
-    let (_driver, webdriver) = start_driver().await;
+    let (driver, webdriver) = start_driver().await;
     let profile = tempfile::tempdir().unwrap();
     let c = browser(&webdriver, profile.path()).await;
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(shots);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let mut shots = Shots { dir, n: 0 };
+    Session {
+        c,
+        base,
+        shots: Shots { dir, n: 0 },
+        _driver: driver,
+        _profile: profile,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officer_journey_in_chromium() {
+    let db = TestDb::sqlite().await;
+    add_user(&db.store, "admin", "city_admin", None).await;
+    add_user(&db.store, "deqing", "county_officer", Some("330521")).await;
+    let Session {
+        c,
+        base,
+        mut shots,
+        _driver,
+        _profile,
+    } = session(&db.store, Clock::System, "browser-screenshots").await;
 
     // Anonymous: sent to the login page.
     c.goto(&base).await.unwrap();
@@ -375,27 +400,18 @@ async fn subsidy_from_application_to_payment_in_chromium() {
     .await
     .unwrap();
     let (person, firm) = (hires.persons[0], hires.firm);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState {
-        store: db.store.clone(),
-        clock: Clock::Fixed(now()),
-    };
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app(state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .ok();
-    });
-    let (_driver, webdriver) = start_driver().await;
-    let profile = tempfile::tempdir().unwrap();
-    let c = browser(&webdriver, profile.path()).await;
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots-payments");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut shots = Shots { dir, n: 0 };
+    let Session {
+        c,
+        base,
+        mut shots,
+        _driver,
+        _profile,
+    } = session(
+        &db.store,
+        Clock::Fixed(now()),
+        "browser-screenshots-payments",
+    )
+    .await;
 
     // The township officer applies on the graduate's behalf: decided at once, with reasons.
     login(&c, &base, "zhili", "pass1234").await;
@@ -582,27 +598,13 @@ async fn assistance_case_in_chromium() {
     add_user(&db.store, "zhili", "township_officer", Some("330502102")).await;
     add_user(&db.store, "cun", "village_worker", Some("330502102201")).await;
     let (husband, wife) = couple(&db.store).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState {
-        store: db.store.clone(),
-        clock: Clock::Fixed(now()),
-    };
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app(state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .ok();
-    });
-    let (_driver, webdriver) = start_driver().await;
-    let profile = tempfile::tempdir().unwrap();
-    let c = browser(&webdriver, profile.path()).await;
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots-help");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut shots = Shots { dir, n: 0 };
+    let Session {
+        c,
+        base,
+        mut shots,
+        _driver,
+        _profile,
+    } = session(&db.store, Clock::Fixed(now()), "browser-screenshots-help").await;
 
     login(&c, &base, "zhili", "pass1234").await;
     wait_for(&c, "header .me").await;
