@@ -140,6 +140,20 @@ impl From<leye_help::HelpError> for ApiError {
     }
 }
 
+impl From<leye_rights::RightsError> for ApiError {
+    fn from(e: leye_rights::RightsError) -> Self {
+        match e {
+            leye_rights::RightsError::Store(s) => s.into(),
+            leye_rights::RightsError::Field(f) => f.into(),
+            leye_rights::RightsError::Policy(p) => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "policy_parameters",
+                format!("参数有误: {p}"),
+            ),
+        }
+    }
+}
+
 /// A JSON body whose every failure is a specific Chinese 4xx.
 pub struct ApiJson<T>(pub T);
 

@@ -9,6 +9,7 @@ mod me;
 mod persons;
 pub mod policy;
 mod regions;
+mod rights;
 
 pub use enterprises::EnterpriseQuery;
 pub use households::HouseholdQuery;
@@ -46,6 +47,7 @@ use utoipa::OpenApi;
         applications::batches, applications::create_batches, applications::performance,
         help::coverage, help::zero_households, help::hard_to_employ, help::confirm,
         help::cases, help::add_contact,
+        rights::index, rights::arrears, rights::create_arrears, rights::disputes, rights::wages,
     ),
     components(schemas(ErrorBody, leye_policy::Situation)),
     tags(
@@ -54,6 +56,7 @@ use utoipa::OpenApi;
         (name = "policy", description = "政策规则引擎: 措施、情形判定、免申即享名单"),
         (name = "applications", description = "申请、审批(双人复核)、预算、资金发放与资金绩效"),
         (name = "help", description = "困难群体帮扶: 就业困难人员认定、零就业家庭、帮扶档案与覆盖率"),
+        (name = "rights", description = "劳动者权益: 欠薪、安薪指数、劳动争议、工资指导价位"),
         (name = "system", description = "运行状态"),
     )
 )]
@@ -116,6 +119,13 @@ pub fn router() -> Router<AppState> {
             get(applications::batches).post(applications::create_batches),
         )
         .route("/funds/performance", get(applications::performance))
+        .route("/rights/index", get(rights::index))
+        .route(
+            "/rights/arrears",
+            get(rights::arrears).post(rights::create_arrears),
+        )
+        .route("/rights/disputes", get(rights::disputes))
+        .route("/rights/wages", get(rights::wages))
         .route("/help/coverage", get(help::coverage))
         .route("/help/zero-households", get(help::zero_households))
         .route("/help/hard-to-employ", get(help::hard_to_employ))

@@ -35,20 +35,6 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-impl From<leye_rights::RightsError> for ApiError {
-    fn from(e: leye_rights::RightsError) -> Self {
-        match e {
-            leye_rights::RightsError::Store(s) => s.into(),
-            leye_rights::RightsError::Field(f) => f.into(),
-            leye_rights::RightsError::Policy(p) => ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "policy_parameters",
-                format!("参数有误: {p}"),
-            ),
-        }
-    }
-}
-
 /// One township in the ranking.
 pub struct IndexRowShown {
     pub rank: usize,
