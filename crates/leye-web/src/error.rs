@@ -87,6 +87,21 @@ impl From<StoreError> for ApiError {
                 "forbidden",
                 format!("无权在“{region}”登记或修改数据"),
             ),
+            StoreError::Db(
+                e @ (leye_store::DbError::PoolTimedOut
+                | leye_store::DbError::PoolClosed
+                | leye_store::DbError::Io(_)
+                | leye_store::DbError::Tls(_)),
+            ) => {
+                // The database cannot be reached: say so, and that it is temporary (the pool
+                // reconnects by itself once the database is back).
+                tracing::error!(error = %e, "database unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    "数据库暂时无法连接,请稍后重试;已输入的内容不会丢失,刷新页面即可重新提交",
+                )
+            }
             other => {
                 // Not caused by input: log the detail, show a plain message.
                 tracing::error!(error = %other, "store error");
@@ -322,5 +337,24 @@ mod tests {
         );
         let e = parse_json::<T>(b"[]").unwrap_err();
         assert_eq!(e.status.as_u16(), 422);
+    }
+}
+
+#[cfg(test)]
+mod db_tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_a_503_not_a_500() {
+        for e in [
+            leye_store::DbError::PoolTimedOut,
+            leye_store::DbError::PoolClosed,
+        ] {
+            let a = ApiError::from(StoreError::Db(e));
+            assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(a.body.code, "database_unavailable");
+        }
+        let a = ApiError::from(StoreError::Db(leye_store::DbError::RowNotFound));
+        assert_eq!(a.status, StatusCode::INTERNAL_SERVER_ERROR);
     }
 }
