@@ -842,6 +842,57 @@ pub struct Family {
     pub members: Vec<FamilyMember>,
 }
 
+/// What the engine finds a person eligible for: (measure id, name, amount in fen).
+fn entitlements_of(decisions: &[Decision], person_id: i64) -> Vec<(String, String, Option<i64>)> {
+    decisions
+        .iter()
+        .filter(|d| {
+            d.status == Status::Eligible && leye_sweep::subject_ids(&d.subject).0 == Some(person_id)
+        })
+        .map(|d| {
+            (
+                d.measure.to_string(),
+                leye_sweep::measure_name(d.measure).to_string(),
+                d.amount.map(|a| a.fen()),
+            )
+        })
+        .collect()
+}
+
+/// Help as a person's page shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PersonHelp {
+    pub hte: Option<leye_store::HteRecord>,
+    pub case_id: Option<i64>,
+    pub entitlements: Vec<(String, String, Option<i64>)>,
+}
+
+/// A person's hard-to-employ status, open case and what the engine finds them eligible for
+/// today (the person must be in scope).
+pub async fn person_help(
+    store: &Store,
+    scope: &Scope,
+    person_id: i64,
+    today: NaiveDate,
+) -> Result<PersonHelp, HelpError> {
+    let mut tx = store.begin_read().await?;
+    leye_store::get_person(&mut tx, scope, person_id).await?;
+    let hte = leye_store::hte_of(&mut tx, person_id).await?;
+    let batch = leye_store::registry_of_person_in(&mut tx, store.backend(), person_id).await?;
+    let case_id = leye_store::list_cases(&mut tx, &Scope::Person(person_id), true)
+        .await?
+        .into_iter()
+        .find(|c| c.kind == "person")
+        .map(|c| c.id);
+    tx.commit().await?;
+    let decisions = leye_policy::evaluate(&leye_sweep::situation_of(&batch, today), today, None)?;
+    Ok(PersonHelp {
+        hte,
+        case_id,
+        entitlements: entitlements_of(&decisions, person_id),
+    })
+}
+
 /// The family view of a household in scope, decided as of `today`.
 pub async fn family(
     store: &Store,
@@ -878,20 +929,7 @@ pub async fn family(
                 .iter()
                 .find(|c| c.kind == "person" && c.person_id == Some(m.person_id))
                 .map(|c| c.id),
-            entitlements: decisions
-                .iter()
-                .filter(|d| {
-                    d.status == Status::Eligible
-                        && leye_sweep::subject_ids(&d.subject).0 == Some(m.person_id)
-                })
-                .map(|d| {
-                    (
-                        d.measure.to_string(),
-                        leye_sweep::measure_name(d.measure).to_string(),
-                        d.amount.map(|a| a.fen()),
-                    )
-                })
-                .collect(),
+            entitlements: entitlements_of(&decisions, m.person_id),
         })
         .collect();
     Ok(Family {

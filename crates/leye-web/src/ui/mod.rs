@@ -428,6 +428,19 @@ struct PersonPage {
     can_reveal: bool,
     p: PersonView,
     events: Vec<LabourEventView>,
+    /// 帮扶与政策, for roles that see help
+    help: Option<PersonHelpShown>,
+}
+
+/// The help section of a person's page.
+pub struct PersonHelpShown {
+    pub hte: &'static str,
+    pub hte_reason: String,
+    pub case_id: Option<i64>,
+    /// (measure id, label with amount)
+    pub entitlements: Vec<(String, String)>,
+    /// Entitlements link to a new application (else to the measure's guide)
+    pub may_apply: bool,
 }
 
 async fn person(
@@ -440,12 +453,38 @@ async fn person(
     let p = store::get_person(&mut tx, scope, id).await?;
     let events = store::labour_history(&mut tx, scope, id).await?;
     tx.commit().await?;
+    let help = if caller.may(Permission::HelpRead) {
+        let h = leye_help::person_help(&app.store, scope, id, app.clock.today()).await?;
+        Some(PersonHelpShown {
+            hte: h
+                .hte
+                .as_ref()
+                .map_or("", |x| leye_help::state_label(&x.state)),
+            hte_reason: h.hte.map(|x| x.reason).unwrap_or_default(),
+            case_id: h.case_id,
+            may_apply: caller.may(Permission::ApplicationSubmit),
+            entitlements: h
+                .entitlements
+                .into_iter()
+                .map(|(mid, name, fen)| {
+                    let label = match fen {
+                        Some(f) => format!("{name}({}元)", leye_domain::Money::from_fen(f)),
+                        None => name,
+                    };
+                    (mid, label)
+                })
+                .collect(),
+        })
+    } else {
+        None
+    };
     render(PersonPage {
         nav: Nav::of(&caller),
         can_edit: caller.may(Permission::PersonWrite),
         can_reveal: caller.may(Permission::PersonReveal),
         p: (&p).into(),
         events: events.iter().map(LabourEventView::from).collect(),
+        help,
     })
 }
 

@@ -646,6 +646,14 @@ async fn assistance_case_in_chromium() {
     assert!(text_of(&c, "p.notice").await.contains("已确认"));
     let cov = text_of(&c, "#coverage tr.total").await;
     assert!(cov.contains("0.0%"), "{cov}");
+    // His page shows his status, his case and what he may have today.
+    c.goto(&format!("{base}/persons/{husband}")).await.unwrap();
+    let mine = text_of(&c, "#person-help").await;
+    assert!(
+        mine.contains("已认定") && mine.contains("帮扶档案"),
+        "{mine}"
+    );
+    c.goto(&format!("{base}/help")).await.unwrap();
     // His case: a helper, a plan, a contact.
     c.find(Locator::XPath(
         "//table[@id='due-cases']//tr[td[2][contains(., '就业困难人员')]]//a",
