@@ -64,6 +64,12 @@ fn excel_epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or(NaiveDate::MIN)
 }
 
+/// A date that must be given (a form field): as [`date`], and empty is "请填写…".
+pub fn required_date(field: &str, label: &str, raw: &str) -> Result<NaiveDate, FieldError> {
+    date(field, label, raw)?
+        .ok_or_else(|| FieldError::new(field, "required", format!("请填写{label}")))
+}
+
 /// A date cell: `2024-07-01`, `2024/7/1`, `2024.7.1`, `2024年7月1日`, `20240701`, or an Excel
 /// serial number (`45474`, `45474.0`). Empty gives `None`.
 pub fn date(field: &str, label: &str, raw: &str) -> Result<Option<NaiveDate>, FieldError> {

@@ -529,8 +529,7 @@ pub async fn contact(
     note: &str,
 ) -> Result<(), HelpError> {
     let today = leye_domain::time::local_date(now);
-    let day = leye_domain::cells::date("on_date", "联系日期", on)?
-        .ok_or_else(|| FieldError::new("on_date", "required", "请填写联系日期"))?;
+    let day = leye_domain::cells::required_date("on_date", "联系日期", on)?;
     if day > today {
         return Err(FieldError::new("on_date", "future", "联系日期不能晚于今天").into());
     }
@@ -773,8 +772,7 @@ pub async fn log_service(
     outcome: &str,
 ) -> Result<(), HelpError> {
     let today = leye_domain::time::local_date(now);
-    let day = leye_domain::cells::date("on_date", "服务日期", on)?
-        .ok_or_else(|| FieldError::new("on_date", "required", "请填写服务日期"))?;
+    let day = leye_domain::cells::required_date("on_date", "服务日期", on)?;
     if day > today {
         return Err(FieldError::new("on_date", "future", "服务日期不能晚于今天").into());
     }

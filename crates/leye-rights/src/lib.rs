@@ -123,11 +123,6 @@ pub struct ArrearsRequest {
     pub opened_on: String,
 }
 
-fn date_field(field: &str, label: &str, raw: &str) -> Result<NaiveDate, FieldError> {
-    leye_domain::cells::date(field, label, raw)?
-        .ok_or_else(|| FieldError::new(field, "required", format!("请填写{label}")))
-}
-
 /// Record an arrears case: every field checked, the deadline from its route.
 pub async fn open_arrears(
     store: &Store,
@@ -173,7 +168,7 @@ pub async fn open_arrears(
                 format!("涉及金额“{}”无效", r.claimed_yuan.trim()),
             )
         })?;
-    let opened = date_field("opened_on", "立案日期", &r.opened_on)?;
+    let opened = leye_domain::cells::required_date("opened_on", "立案日期", &r.opened_on)?;
     if opened > today {
         return Err(FieldError::new("opened_on", "future", "立案日期不能晚于今天").into());
     }
@@ -469,7 +464,7 @@ pub async fn open_dispute(
     let claim = Money::parse_yuan(claim_yuan).map_err(|e| {
         FieldError::new("claim_yuan", "invalid_money", format!("请求金额无效: {e}"))
     })?;
-    let accepted = date_field("accepted_on", "受理日期", accepted_on)?;
+    let accepted = leye_domain::cells::required_date("accepted_on", "受理日期", accepted_on)?;
     if accepted > today {
         return Err(FieldError::new("accepted_on", "future", "受理日期不能晚于今天").into());
     }

@@ -115,6 +115,18 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// Parameter files are embedded and checked by tests, so this is never the caller's fault.
+impl From<leye_policy::PolicyError> for ApiError {
+    fn from(e: leye_policy::PolicyError) -> Self {
+        tracing::error!(error = %e, "policy parameters");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "policy_parameters",
+            format!("政策参数有误: {e}"),
+        )
+    }
+}
+
 impl From<leye_apply::ApplyError> for ApiError {
     fn from(e: leye_apply::ApplyError) -> Self {
         use leye_apply::ApplyError as E;
@@ -125,14 +137,7 @@ impl From<leye_apply::ApplyError> for ApiError {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_file", e.to_string())
                     .with_field("file")
             }
-            E::Policy(p) => {
-                tracing::error!(error = %p, "policy parameters");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "policy_parameters",
-                    format!("政策参数有误: {p}"),
-                )
-            }
+            E::Policy(p) => p.into(),
         }
     }
 }
@@ -143,14 +148,7 @@ impl From<leye_help::HelpError> for ApiError {
         match e {
             E::Store(s) => s.into(),
             E::Field(f) => f.into(),
-            E::Policy(p) => {
-                tracing::error!(error = %p, "policy parameters");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "policy_parameters",
-                    format!("政策参数有误: {p}"),
-                )
-            }
+            E::Policy(p) => p.into(),
         }
     }
 }
@@ -160,11 +158,7 @@ impl From<leye_rights::RightsError> for ApiError {
         match e {
             leye_rights::RightsError::Store(s) => s.into(),
             leye_rights::RightsError::Field(f) => f.into(),
-            leye_rights::RightsError::Policy(p) => ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "policy_parameters",
-                format!("参数有误: {p}"),
-            ),
+            leye_rights::RightsError::Policy(p) => p.into(),
         }
     }
 }

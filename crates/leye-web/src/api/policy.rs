@@ -15,17 +15,8 @@ use utoipa::IntoParams;
 #[utoipa::path(get, path = "/api/v1/policy/measures", tag = "policy",
     responses((status = 200, description = "措施列表(含参数及来源)", body = serde_json::Value)))]
 pub async fn measures() -> Result<Json<serde_json::Value>, ApiError> {
-    let m = leye_policy::measures().map_err(internal)?;
+    let m = leye_policy::measures().map_err(ApiError::from)?;
     Ok(Json(serde_json::to_value(m).unwrap_or_default()))
-}
-
-fn internal(e: leye_policy::PolicyError) -> ApiError {
-    tracing::error!(error = %e, "policy parameters");
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "policy_parameters",
-        format!("政策参数有误: {e}"),
-    )
 }
 
 /// Evaluation options.
@@ -91,7 +82,8 @@ pub async fn evaluate(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (on, only) = eval_options(&q, app.clock.today())?;
     let situation = Situation::from_json(&body)?;
-    let decisions = leye_policy::evaluate(&situation, on, only.as_deref()).map_err(internal)?;
+    let decisions =
+        leye_policy::evaluate(&situation, on, only.as_deref()).map_err(ApiError::from)?;
     Ok(Json(
         serde_json::json!({ "date": on, "decisions": decisions }),
     ))

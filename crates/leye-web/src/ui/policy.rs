@@ -191,11 +191,7 @@ async fn index(MaybeCaller(caller): MaybeCaller, headers: HeaderMap) -> Result<R
 }
 
 fn policy_error(e: leye_policy::PolicyError) -> UiError {
-    UiError(ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "policy_parameters",
-        format!("政策参数有误: {e}"),
-    ))
+    UiError(e.into())
 }
 
 #[derive(Template)]

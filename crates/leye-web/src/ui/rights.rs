@@ -311,8 +311,7 @@ async fn close_arrears(
                 format!("追回金额无效: {e}"),
             )
         })?;
-        let on = leye_domain::cells::date("closed_on", "办结日期", &get("closed_on"))?
-            .ok_or_else(|| FieldError::new("closed_on", "required", "请填写办结日期"))?;
+        let on = leye_domain::cells::required_date("closed_on", "办结日期", &get("closed_on"))?;
         let mut tx = app.store.begin().await?;
         leye_store::close_arrears(
             &mut tx,

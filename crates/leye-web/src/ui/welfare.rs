@@ -174,8 +174,7 @@ fn id_field(raw: &Raw, k: &str, label: &str) -> Result<i64, FieldError> {
 
 fn date_field(raw: &Raw, k: &str, label: &str) -> Result<chrono::NaiveDate, FieldError> {
     let v = raw.get(k).map(|s| s.trim()).unwrap_or("");
-    leye_domain::cells::date(k, label, v)?
-        .ok_or_else(|| FieldError::new(k, "required", format!("请填写{label}")))
+    leye_domain::cells::required_date(k, label, v)
 }
 
 async fn create_post(
