@@ -16,6 +16,7 @@ pub mod enums;
 pub mod field;
 pub mod household;
 pub mod id_number;
+pub mod jobs;
 pub mod json;
 pub mod labour;
 pub mod money;

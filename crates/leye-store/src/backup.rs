@@ -36,6 +36,17 @@ pub const TABLES: &[&str] = &[
     "case_contacts",
     "stations",
     "station_services",
+    "arrears_cases",
+    "disputes",
+    "wage_survey",
+    "occupations",
+    "change_seq",
+    "postings",
+    "job_seekers",
+    "job_applications",
+    "notifications",
+    "outbox",
+    "sms_log",
 ];
 
 /// What a database holds, in brief: rows per table and the audit chain's last hash.

@@ -18,6 +18,7 @@ mod enterprises;
 mod error;
 mod help;
 mod households;
+mod jobs;
 mod offers;
 mod payments;
 mod persons;
@@ -40,6 +41,7 @@ pub use enterprises::*;
 pub use error::StoreError;
 pub use help::*;
 pub use households::*;
+pub use jobs::*;
 pub use offers::*;
 pub use payments::*;
 pub use persons::*;
@@ -171,7 +173,19 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&mut *conn).await?,
         }
         drop(conn);
-        self.sync_regions(Regions::huzhou()).await
+        self.sync_regions(Regions::huzhou()).await?;
+        // The shipped taxonomy seeds the table; imported rows are never overwritten by it.
+        let mut tx = self.begin().await?;
+        jobs::upsert_occupations(
+            &mut tx,
+            leye_domain::jobs::builtin_occupations(),
+            true,
+            &Actor::system("migrate"),
+            chrono::Utc::now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Start a transaction that may write. On SQLite it takes the write lock at once
