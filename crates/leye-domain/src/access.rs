@@ -74,6 +74,13 @@ code_enum! {
         RightsRead = ("rights_read", "查看劳动者权益"),
         /// Record and close arrears cases and disputes
         RightsWrite = ("rights_write", "办理欠薪和劳动争议案件"),
+        /// Publish and close job postings, move applicants on (an employer: its own)
+        PostingWrite = ("posting_write", "发布和管理招聘岗位"),
+        /// See the best seekers for a posting (scoped to the registry one may read)
+        MatchRead = ("match_read", "查看人岗匹配"),
+        /// Keep a job-seeker profile, apply to postings, read the push inbox (a job seeker: their
+        /// own; an officer: on behalf of a person in their area)
+        SeekerProfile = ("seeker_profile", "求职登记与投递"),
     }
 }
 
@@ -108,6 +115,9 @@ const MATRIX: &[(Role, &[Permission])] = &[
             HelpConfirm,
             RightsRead,
             RightsWrite,
+            PostingWrite,
+            MatchRead,
+            SeekerProfile,
         ],
     ),
     (
@@ -135,6 +145,9 @@ const MATRIX: &[(Role, &[Permission])] = &[
             HelpConfirm,
             RightsRead,
             RightsWrite,
+            PostingWrite,
+            MatchRead,
+            SeekerProfile,
         ],
     ),
     (
@@ -158,6 +171,9 @@ const MATRIX: &[(Role, &[Permission])] = &[
             HelpConfirm,
             RightsRead,
             RightsWrite,
+            PostingWrite,
+            MatchRead,
+            SeekerProfile,
         ],
     ),
     (
@@ -174,6 +190,9 @@ const MATRIX: &[(Role, &[Permission])] = &[
             ApplicationSubmit,
             HelpRead,
             HelpWork,
+            PostingWrite,
+            MatchRead,
+            SeekerProfile,
         ],
     ),
     // Targets and tasks arrive with the monitoring issue; the registry is not theirs.
@@ -185,6 +204,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             EnterpriseWrite,
             ApplicationRead,
             ApplicationSubmit,
+            PostingWrite,
         ],
     ),
     (
@@ -194,6 +214,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             HouseholdRead,
             ApplicationRead,
             ApplicationSubmit,
+            SeekerProfile,
         ],
     ),
     (

@@ -163,6 +163,27 @@ impl From<leye_rights::RightsError> for ApiError {
     }
 }
 
+impl From<leye_jobs::JobsError> for ApiError {
+    fn from(e: leye_jobs::JobsError) -> Self {
+        match e {
+            leye_jobs::JobsError::Store(s) => s.into(),
+            leye_jobs::JobsError::Policy(p) => p.into(),
+            leye_jobs::JobsError::Fields(mut f) if !f.is_empty() => f.swap_remove(0).into(),
+            leye_jobs::JobsError::Fields(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "输入有误")
+            }
+            leye_jobs::JobsError::Index(why) => {
+                tracing::error!(%why, "search index");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "search_unavailable",
+                    "岗位检索暂时不可用,请稍后再试",
+                )
+            }
+        }
+    }
+}
+
 /// A JSON body whose every failure is a specific Chinese 4xx.
 pub struct ApiJson<T>(pub T);
 

@@ -42,9 +42,126 @@ impl Clock {
 pub struct AppState {
     pub store: Store,
     pub clock: Clock,
+    /// The job-search index of this process (rebuilt from the database, kept fresh by
+    /// [`Jobs::catch_up`]).
+    pub jobs: std::sync::Arc<Jobs>,
+}
+
+/// The search index and what it needs, shared by every request of a server.
+pub struct Jobs {
+    pub index: leye_jobs::index::SearchIndex,
+    names: tokio::sync::RwLock<Option<leye_jobs::index::OccupationNames>>,
+    checked: std::sync::Mutex<Option<std::time::Instant>>,
+    refresh: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for Jobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Jobs")
+            .field("seq", &self.index.seq())
+            .finish()
+    }
+}
+
+impl Jobs {
+    /// An empty in-memory index; the first [`Jobs::catch_up`] loads every live posting.
+    pub fn new() -> Result<Self, leye_jobs::JobsError> {
+        Ok(Self {
+            index: leye_jobs::index::SearchIndex::in_ram()?,
+            names: tokio::sync::RwLock::new(None),
+            checked: std::sync::Mutex::new(None),
+            refresh: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// Occupation code → name (loaded once; [`Jobs::forget_names`] after an import).
+    pub async fn names(
+        &self,
+        store: &Store,
+    ) -> Result<leye_jobs::index::OccupationNames, leye_jobs::JobsError> {
+        if let Some(n) = self.names.read().await.as_ref() {
+            return Ok(n.clone());
+        }
+        let n = leye_jobs::occupation_names(store).await?;
+        self.index.add_suggestions(n.values().cloned());
+        *self.names.write().await = Some(n.clone());
+        Ok(n)
+    }
+
+    /// Forget the cached occupation names (the taxonomy changed).
+    pub async fn forget_names(&self) {
+        *self.names.write().await = None;
+    }
+
+    /// Apply the postings changed since the index last looked. `force` after this process
+    /// wrote one; otherwise at most every 200 ms, so that a posting saved by another server
+    /// is searchable well within a second.
+    pub async fn catch_up(
+        &self,
+        store: &Store,
+        today: NaiveDate,
+        force: bool,
+    ) -> Result<(), leye_jobs::JobsError> {
+        let due = {
+            let mut c = self
+                .checked
+                .lock()
+                .map_err(|_| leye_jobs::JobsError::Index("锁异常".into()))?;
+            let due =
+                force || c.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(200));
+            if due {
+                *c = Some(std::time::Instant::now());
+            }
+            due
+        };
+        if !due {
+            return Ok(());
+        }
+        let _one = self.refresh.lock().await;
+        let names = self.names(store).await?;
+        leye_jobs::refresh_index(store, &self.index, &names, today).await?;
+        Ok(())
+    }
 }
 
 impl AppState {
+    /// State over a store, with an empty search index.
+    pub fn new(store: Store, clock: Clock) -> Result<Self, leye_jobs::JobsError> {
+        Ok(Self {
+            store,
+            clock,
+            jobs: std::sync::Arc::new(Jobs::new()?),
+        })
+    }
+
+    /// Run the outbox (push notifications, SMS) and close expired postings, every few
+    /// seconds, for as long as the server runs.
+    pub fn start_workers(&self) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut last_expiry: Option<NaiveDate> = None;
+            loop {
+                let (now, today) = (app.clock.now(), app.clock.today());
+                if last_expiry != Some(today) {
+                    if let Err(e) = expire(&app.store, today, now).await {
+                        tracing::warn!(error = %e, "closing expired postings failed");
+                    } else {
+                        last_expiry = Some(today);
+                    }
+                }
+                let sms = leye_jobs::push::LoggingSms {
+                    store: app.store.clone(),
+                    now,
+                };
+                match leye_jobs::push::run(&app.store, &sms, now, today).await {
+                    Ok(r) if r.postings + r.sms > 0 => tracing::info!(?r, "push"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "push worker"),
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            }
+        });
+    }
     /// Re-decide hard-to-employ status and zero-employment for a person's household inside the
     /// transaction that changed them (see `leye-help`): every single-record edit calls this.
     pub async fn after_person_change(
@@ -85,6 +202,23 @@ impl AppState {
     }
 }
 
+async fn expire(
+    store: &Store,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize, leye_store::StoreError> {
+    let mut tx = store.begin().await?;
+    let n = leye_store::expire_postings(
+        &mut tx,
+        &today.to_string(),
+        &leye_store::Actor::system("到期关闭岗位"),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
 /// The whole application: API, UI, health check, security headers.
 pub fn app(state: AppState) -> Router {
     Router::new()
@@ -117,6 +251,7 @@ async fn security_headers(mut res: Response) -> Response {
 
 /// Serve on `listener` until Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    state.start_workers();
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

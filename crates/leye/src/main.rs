@@ -1032,10 +1032,8 @@ async fn serve_store(store: leye_store::Store, addr: String) -> Result<()> {
     let _ = writeln!(out, "乐业已启动 / leye is running: http://{local}/");
     let _ = writeln!(out, "按 Ctrl-C 停止 / press Ctrl-C to stop");
     let _ = out.flush();
-    let state = leye_web::AppState {
-        store,
-        clock: leye_web::Clock::System,
-    };
+    let state =
+        leye_web::AppState::new(store, leye_web::Clock::System).context("无法建立岗位检索索引")?;
     leye_web::serve(listener, state).await?;
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod applications;
 mod enterprises;
 mod help;
 mod households;
+pub mod jobs;
 mod me;
 mod persons;
 pub mod policy;
@@ -48,6 +49,10 @@ use utoipa::OpenApi;
         help::coverage, help::zero_households, help::hard_to_employ, help::confirm,
         help::cases, help::add_contact,
         rights::index, rights::arrears, rights::create_arrears, rights::disputes, rights::wages,
+        jobs::search, jobs::suggest, jobs::get_one, jobs::occupations, jobs::create_posting,
+        jobs::list_postings, jobs::close_posting, jobs::matches, jobs::posting_applications,
+        jobs::set_state, jobs::get_seeker, jobs::put_seeker, jobs::apply, jobs::inbox,
+        jobs::recommendations,
     ),
     components(schemas(ErrorBody, leye_policy::Situation)),
     tags(
@@ -57,6 +62,7 @@ use utoipa::OpenApi;
         (name = "applications", description = "申请、审批(双人复核)、预算、资金发放与资金绩效"),
         (name = "help", description = "困难群体帮扶: 就业困难人员认定、零就业家庭、帮扶档案与覆盖率"),
         (name = "rights", description = "劳动者权益: 欠薪、安薪指数、劳动争议、工资指导价位"),
+        (name = "jobs", description = "就业市场: 岗位检索、岗位发布、人岗匹配、求职登记、投递与岗位推送"),
         (name = "system", description = "运行状态"),
     )
 )]
@@ -132,6 +138,28 @@ pub fn router() -> Router<AppState> {
         .route("/help/hard-to-employ/{id}/confirm", post(help::confirm))
         .route("/help/cases", get(help::cases))
         .route("/help/cases/{id}/contacts", post(help::add_contact))
+        .route("/jobs/search", get(jobs::search))
+        .route("/jobs/suggest", get(jobs::suggest))
+        .route("/jobs/{id}", get(jobs::get_one))
+        .route("/jobs/{id}/apply", post(jobs::apply))
+        .route("/occupations", get(jobs::occupations))
+        .route(
+            "/postings",
+            get(jobs::list_postings).post(jobs::create_posting),
+        )
+        .route("/postings/{id}/close", post(jobs::close_posting))
+        .route("/postings/{id}/matches", get(jobs::matches))
+        .route(
+            "/postings/{id}/applications",
+            get(jobs::posting_applications),
+        )
+        .route("/job-applications/{id}/state", post(jobs::set_state))
+        .route(
+            "/persons/{id}/seeker",
+            get(jobs::get_seeker).put(jobs::put_seeker),
+        )
+        .route("/persons/{id}/inbox", get(jobs::inbox))
+        .route("/persons/{id}/recommendations", get(jobs::recommendations))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -10,6 +10,7 @@ pub mod chart;
 mod forms;
 mod help;
 pub(crate) mod imports;
+mod jobs;
 mod policy;
 mod rights;
 mod welfare;
@@ -33,12 +34,14 @@ use leye_domain::{Regions, Scope};
 use leye_store as store;
 
 const APP_CSS: &str = include_str!("../../static/app.css");
+const SUGGEST_JS: &str = include_str!("../../static/suggest.js");
 
 /// UI routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(css))
+        .route("/static/suggest.js", get(suggest_js))
         .route("/persons", get(persons))
         .route("/persons/{id}", get(person))
         .route("/households", get(households))
@@ -88,6 +91,7 @@ pub fn router() -> Router<AppState> {
         .merge(welfare::router())
         .merge(help::router())
         .merge(rights::router())
+        .merge(jobs::router())
         .fallback(page_not_found)
 }
 
@@ -131,6 +135,10 @@ pub struct Nav {
     pub welfare: bool,
     pub help: bool,
     pub rights: bool,
+    /// May publish and manage postings (招聘岗位)
+    pub postings: bool,
+    /// Has a job-seeker page of their own (我的求职)
+    pub seeker: bool,
     /// `zh` or `en`
     pub lang: String,
 }
@@ -175,6 +183,8 @@ impl Nav {
             welfare: c.may(WelfarePost),
             help: c.may(HelpRead),
             rights: c.may(RightsRead),
+            postings: c.may(PostingWrite),
+            seeker: c.may(SeekerProfile) && c.user.person_id.is_some(),
             lang: c.lang.clone(),
         }
     }
@@ -242,6 +252,16 @@ pub(crate) fn render(t: impl Template) -> Result<Response, UiError> {
             "页面生成失败",
         ))
     })
+}
+
+async fn suggest_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        SUGGEST_JS,
+    )
 }
 
 async fn css() -> impl IntoResponse {

@@ -171,10 +171,8 @@ struct Session {
 async fn session(store: &leye_store::Store, clock: Clock, shots: &str) -> Session {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState {
-        store: store.clone(),
-        clock,
-    };
+    let state = AppState::new(store.clone(), clock).unwrap();
+    state.start_workers();
     tokio::spawn(async move {
         axum::serve(
             listener,

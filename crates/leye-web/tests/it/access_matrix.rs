@@ -37,6 +37,10 @@ struct Side {
     case: i64,
     /// A service station in the village.
     station: i64,
+    /// A posting of the enterprise, and the person's application to it (the person has a
+    /// job-seeker profile).
+    posting: i64,
+    job_application: i64,
     /// Text that must not appear in an answer to someone who may not see this side.
     secret: String,
 }
@@ -239,6 +243,57 @@ async fn cases(
     )
 }
 
+fn posting_input(village: &str, title: &str) -> leye_domain::jobs::PostingInput {
+    leye_domain::jobs::PostingInput {
+        title: title.into(),
+        occupation: "6-18-01-01".into(),
+        headcount: "2".into(),
+        region: village.into(),
+        pay_unit: "month".into(),
+        pay_min: "5000".into(),
+        pay_max: "7000".into(),
+        contract_type: "fixed".into(),
+        contract_months: "24".into(),
+        social_insurance: true,
+        valid_until: "2027-01-31".into(),
+        ..Default::default()
+    }
+}
+
+/// A posting of the side's enterprise, the person's profile and their application to it.
+async fn jobs(env: &Env, village: &str, person: i64, enterprise: i64, name: &str) -> (i64, i64) {
+    let store = &env.store;
+    let scope = leye_domain::Scope::System;
+    let sys = leye_store::Actor::system("test");
+    let (posting, _) = leye_jobs::publish(
+        store,
+        &scope,
+        enterprise,
+        &posting_input(village, &format!("{name}的车工岗位")),
+        &sys,
+        now(),
+        leye_testkit::today(),
+    )
+    .await
+    .unwrap();
+    let profile = leye_domain::jobs::SeekerInput {
+        occupations: "6-18-01-01".into(),
+        region: village.into(),
+        push_opt_in: true,
+        ..Default::default()
+    };
+    leye_jobs::save_profile(store, &scope, person, &profile, &sys, now())
+        .await
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let application =
+        leye_store::apply_to_posting(&mut tx, &scope, person, posting, "2026-11-28", &sys, now())
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    (posting, application)
+}
+
 async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
     let admin = env.token.clone();
     let mut pb = person_body(name, next());
@@ -288,7 +343,10 @@ async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
         .unwrap();
     let (application, attachment, batch, placement, case, station) =
         cases(env, village, person, enterprise, name).await;
+    let (posting, job_application) = jobs(env, village, person, enterprise, name).await;
     Side {
+        posting,
+        job_application,
         application,
         attachment,
         batch,
@@ -375,7 +433,11 @@ async fn request_for(
     subj: &Subject,
 ) -> (String, &'static str, Vec<u8>) {
     let id_for = |t: &str| {
-        if t.contains("/help/cases") {
+        if t.contains("/postings/") || t.contains("/jobs/{id}") {
+            target.posting
+        } else if t.contains("/job-applications/") {
+            target.job_application
+        } else if t.contains("/help/cases") {
             target.case
         } else if t.contains("/help/stations") {
             target.station
@@ -399,7 +461,7 @@ async fn request_for(
             subj.user_id + 10_000 // a user id that does not exist: disabling it is a 404, not a lock-out
         }
     };
-    let uri = template
+    let mut uri = template
         .replace("{id}", &id_for(template).to_string())
         .replace("{code}", "330502")
         .replace("{measure}", "job_expansion")
@@ -413,8 +475,66 @@ async fn request_for(
         b
     };
     let j = |v: Value| (JSON, v.to_string().into_bytes());
+    let village = target.person_body["residence_region"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let seeker_form = || {
+        vec![
+            ("occupations", "6-18-01-01".to_string()),
+            ("region", village.clone()),
+            ("commute_km", "10".into()),
+            ("push_opt_in", "1".into()),
+        ]
+    };
     let (ct, body) = match (method, template) {
         ("GET", _) => (JSON, vec![]),
+        ("POST", "/api/v1/postings") => {
+            let p = posting_input(&village, "新车工岗位");
+            j(
+                json!({"title": p.title, "occupation": p.occupation, "headcount": p.headcount,
+                "region": p.region, "pay_unit": p.pay_unit, "pay_min": p.pay_min, "pay_max": p.pay_max,
+                "contract_type": p.contract_type, "contract_months": p.contract_months,
+                "social_insurance": true, "valid_until": p.valid_until}),
+            )
+        }
+        ("POST", "/postings") => (
+            FORM,
+            form(&[
+                (
+                    "credit_code",
+                    target.enterprise_body["credit_code"]
+                        .as_str()
+                        .unwrap_or("")
+                        .into(),
+                ),
+                ("title", "新车工岗位".into()),
+                ("occupation", "6-18-01-01".into()),
+                ("headcount", "1".into()),
+                ("region", village.clone()),
+                ("pay_unit", "month".into()),
+                ("pay_min", "5000".into()),
+                ("pay_max", "7000".into()),
+                ("contract_type", "fixed".into()),
+                ("contract_months", "12".into()),
+                ("social_insurance", "1".into()),
+                ("education", "none".into()),
+                ("valid_until", "2027-01-31".into()),
+            ]),
+        ),
+        ("POST", "/api/v1/jobs/{id}/apply") => j(json!({"person_id": target.person})),
+        ("POST", "/api/v1/job-applications/{id}/state") => j(json!({"state": "interview"})),
+        ("POST", "/job-applications/{id}/state") => (
+            FORM,
+            form(&[
+                ("state", "interview".into()),
+                ("posting", target.posting.to_string()),
+            ]),
+        ),
+        ("PUT", "/api/v1/persons/{id}/seeker") => j(json!({"occupations": "6-18-01-01",
+            "region": village, "push_opt_in": true})),
+        ("POST", "/persons/{id}/jobs/profile") => (FORM, form(&seeker_form())),
+        ("POST", "/persons/{id}/jobs/push") => (FORM, form(&[("on", "0".into())])),
         ("POST", "/api/v1/persons") => j(fresh_person()),
         ("PUT", "/api/v1/persons/{id}") => j(target.person_body.clone()),
         ("POST", "/api/v1/persons/{id}/reveal") => j(json!({"reason": "电话回访就业意向"})),
@@ -652,6 +772,9 @@ async fn request_for(
         ),
         _ => (FORM, vec![]),
     };
+    if (method, template) == ("POST", "/api/v1/postings") {
+        uri = format!("{uri}?enterprise_id={}", target.enterprise);
+    }
     (uri, ct, body)
 }
 
@@ -693,6 +816,8 @@ fn targets_a_record(template: &str) -> bool {
         "/help/stations/{id}",
         "/help/hte/{id}",
         "/hard-to-employ/{id}",
+        "/postings/{id}",
+        "/job-applications/{id}",
     ]
     .iter()
     .any(|p| template.contains(p))

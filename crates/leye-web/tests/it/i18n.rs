@@ -39,15 +39,24 @@ const PAGES: &[&str] = &[
     "/rights/wages?year=2025",
     "/persons/1",
     "/households/1",
+    "/jobs",
+    "/jobs?q=车工",
+    "/jobs?pay=abc",
+    "/jobs/1",
+    "/postings",
+    "/postings/1",
+    "/persons/1/jobs",
     "/no-such-page",
 ];
 
 fn untranslated(html: &str) -> Vec<String> {
     // Data is marked lang="zh"; the language switch names itself.
     let re_data =
-        regex_lite::Regex::new(r#"<(span|button)[^>]*lang="zh"[^>]*>[^<]*</(span|button)>"#)
-            .unwrap();
+        regex_lite::Regex::new(r#"<([a-z0-9]+)[^>]*lang="zh"[^>]*>[^<]*</[a-z0-9]+>"#).unwrap();
     let cleaned = re_data.replace_all(html, "");
+    // What a person typed comes back in form values: data, not UI text.
+    let re_value = regex_lite::Regex::new(r#" value="[^"]*""#).unwrap();
+    let cleaned = re_value.replace_all(&cleaned, "");
     let re_title = regex_lite::Regex::new(r"<title>[^<]*</title>").unwrap();
     let cleaned = re_title.replace_all(&cleaned, "");
     let re_cjk = regex_lite::Regex::new("[\u{4e00}-\u{9fff}][^<>]*").unwrap();
@@ -208,6 +217,61 @@ async fn fixture(env: &super::Env) {
         &format!("p{person}"),
         "330502102201",
         "2026-11-01",
+        &sys,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (posting, _) = leye_jobs::publish(
+        store,
+        &scope,
+        enterprise,
+        &leye_domain::jobs::PostingInput {
+            title: "车工".into(),
+            description: "操作车床".into(),
+            occupation: "6-18-01-01".into(),
+            headcount: "2".into(),
+            region: "330502102201".into(),
+            pay_unit: "month".into(),
+            pay_min: "5000".into(),
+            pay_max: "7000".into(),
+            contract_type: "fixed".into(),
+            contract_months: "24".into(),
+            social_insurance: true,
+            age_max: "45".into(),
+            valid_until: "2027-01-31".into(),
+            ..Default::default()
+        },
+        &sys,
+        leye_testkit::now(),
+        leye_testkit::today(),
+    )
+    .await
+    .unwrap();
+    leye_jobs::save_profile(
+        store,
+        &scope,
+        person,
+        &leye_domain::jobs::SeekerInput {
+            occupations: "6-18-01-01".into(),
+            skills: "车床".into(),
+            region: "330502102201".into(),
+            push_opt_in: true,
+            ..Default::default()
+        },
+        &sys,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    leye_store::apply_to_posting(
+        &mut tx,
+        &scope,
+        person,
+        posting,
+        "2026-11-28",
         &sys,
         leye_testkit::now(),
     )

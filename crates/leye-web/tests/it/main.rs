@@ -60,10 +60,7 @@ pub async fn user_with_token(
 
 pub async fn env(store: Store) -> Env {
     let token = user_with_token(&store, "admin", "city_admin", None, None, None).await;
-    let app = app(AppState {
-        store: store.clone(),
-        clock: Clock::Fixed(now()),
-    });
+    let app = app(AppState::new(store.clone(), Clock::Fixed(now())).unwrap());
     Env { app, token, store }
 }
 
