@@ -394,3 +394,126 @@ pub async fn seekers_for_posting(
 
 #[cfg(test)]
 mod tests;
+
+/// The columns of an occupation table (职业分类大典), Chinese names first.
+pub const OCCUPATION_COLUMNS: &[(&str, &[&str])] = &[
+    ("code", &["职业编码", "编码", "code"]),
+    ("name", &["职业名称", "名称", "name"]),
+    ("parent", &["上级编码", "parent"]),
+    ("digital", &["数字职业", "digital"]),
+    ("green", &["绿色职业", "green"]),
+    ("deprecated", &["已废止", "deprecated"]),
+    ("source", &["来源", "source"]),
+];
+
+fn flag_cell(s: &str) -> Option<bool> {
+    match s.trim() {
+        "" | "0" | "否" | "N" | "n" | "false" => Some(false),
+        "1" | "是" | "Y" | "y" | "true" | "S" | "L" | "S/L" => Some(true),
+        _ => None,
+    }
+}
+
+/// Import an occupation table (CSV or XLSX). Every row is checked first (code format, parent
+/// that exists in the file or the database, flags); any bad row refuses the whole file with
+/// its row number. Entries are never deleted: a code missing from the file stays as it was.
+pub async fn import_occupations(
+    store: &Store,
+    file_name: &str,
+    bytes: &[u8],
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), JobsError> {
+    let known: Vec<&str> = OCCUPATION_COLUMNS
+        .iter()
+        .flat_map(|(_, a)| a.iter().copied())
+        .collect();
+    let table = leye_io::table::read(file_name, bytes, &known)
+        .map_err(|e| JobsError::from(FieldError::new("file", "unreadable", e.to_string())))?;
+    let col = |key: &str| -> Option<usize> {
+        let aliases = OCCUPATION_COLUMNS.iter().find(|(k, _)| *k == key)?.1;
+        table
+            .headers
+            .iter()
+            .position(|h| aliases.contains(&h.as_str()))
+    };
+    let (Some(code_c), Some(name_c)) = (col("code"), col("name")) else {
+        return Err(FieldError::new(
+            "file",
+            "missing_columns",
+            "缺少必填列: 职业编码、职业名称".to_string(),
+        )
+        .into());
+    };
+    let (parent_c, digital_c, green_c, dep_c, source_c) = (
+        col("parent"),
+        col("digital"),
+        col("green"),
+        col("deprecated"),
+        col("source"),
+    );
+    let mut tx = store.begin().await?;
+    let existing: std::collections::HashSet<String> = leye_store::occupations(&mut tx)
+        .await?
+        .into_iter()
+        .map(|o| o.code)
+        .collect();
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for r in &table.rows {
+        let cell = |c: Option<usize>| {
+            c.and_then(|i| r.cells.get(i))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let flag = |c: Option<usize>, label: &str| {
+            flag_cell(&cell(c)).ok_or_else(|| {
+                FieldError::new(
+                    "file",
+                    "invalid_flag",
+                    format!("第{}行: {label}应为“是”或“否”", r.number),
+                )
+            })
+        };
+        let parsed = (|| {
+            let o = leye_domain::jobs::occupation_row(
+                &cell(Some(code_c)),
+                &cell(Some(name_c)),
+                &cell(parent_c),
+                flag(digital_c, "数字职业")?,
+                flag(green_c, "绿色职业")?,
+                flag(dep_c, "已废止")?,
+                &cell(source_c),
+            )
+            .map_err(|e| {
+                FieldError::new("file", e.code, format!("第{}行: {}", r.number, e.message))
+            })?;
+            Ok::<_, FieldError>(o)
+        })();
+        match parsed {
+            Ok(o) => rows.push((r.number, o)),
+            Err(e) => errors.push(e),
+        }
+    }
+    let codes: std::collections::HashSet<&str> =
+        rows.iter().map(|(_, o)| o.code.as_str()).collect();
+    for (number, o) in &rows {
+        if let Some(p) = &o.parent
+            && !codes.contains(p.as_str())
+            && !existing.contains(p)
+        {
+            errors.push(FieldError::new(
+                "file",
+                "unknown_parent",
+                format!("第{number}行: 上级编码{p}既不在文件中也未登记"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(JobsError::Fields(errors));
+    }
+    let rows: Vec<_> = rows.into_iter().map(|(_, o)| o).collect();
+    let n = leye_store::upsert_occupations(&mut tx, &rows, false, actor, now).await?;
+    tx.commit().await?;
+    Ok(n)
+}

@@ -1167,3 +1167,30 @@ pub async fn notification_contact(
         r.text("pay_unit")?,
     )))
 }
+
+/// Every enterprise with its county (for synthetic postings).
+pub async fn enterprise_regions(tx: &mut Tx) -> Result<Vec<(i64, String)>, StoreError> {
+    crate::sql::all(
+        tx,
+        q("SELECT id, region FROM enterprises ORDER BY id".into(), &[]),
+        |r| Ok((r.int("id")?, r.text("region")?.chars().take(6).collect())),
+    )
+    .await
+}
+
+/// Up to `limit` persons whose current labour status is `status`, with where they live.
+pub async fn persons_with_status(
+    tx: &mut Tx,
+    status: &str,
+    limit: i64,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    crate::sql::all(
+        tx,
+        q(
+            "SELECT id, residence_region FROM persons WHERE labour_status = $1 ORDER BY id LIMIT $2".into(),
+            &[Arg::Text(status.into()), Arg::Int(limit)],
+        ),
+        |r| Ok((r.int("id")?, r.text("residence_region")?)),
+    )
+    .await
+}

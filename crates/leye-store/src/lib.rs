@@ -24,6 +24,7 @@ mod payments;
 mod persons;
 mod rights;
 mod sql;
+pub mod trgm;
 mod users;
 mod welfare;
 

@@ -7,6 +7,7 @@
 
 pub mod city;
 pub mod hires;
+pub mod jobs;
 mod names;
 mod rng;
 

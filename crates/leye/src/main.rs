@@ -11,6 +11,7 @@ use std::process::ExitCode;
 mod backup;
 mod bench;
 mod help;
+mod jobs;
 mod pay;
 
 const DEFAULT_DB: &str = "./data/leye.db";
@@ -116,6 +117,11 @@ enum Command {
     Support {
         #[command(subcommand)]
         command: help::HelpCommand,
+    },
+    /// 就业市场:岗位推送、职业分类大典、岗位到期 / Job market: push outbox, occupation table, expiry
+    Jobs {
+        #[command(subcommand)]
+        command: jobs::JobsCommand,
     },
     /// 预算 / Budgets
     Budget {
@@ -271,6 +277,29 @@ enum BenchCommand {
         #[arg(long)]
         db: Option<String>,
     },
+    /// 岗位检索: 合成岗位建索引,运行查询组合,并与 PostgreSQL pg_trgm 对比 / Job search against pg_trgm
+    Search {
+        /// 岗位数 / Postings
+        #[arg(long, default_value_t = 1_000_000)]
+        postings: usize,
+        /// 查询数 / Queries
+        #[arg(long, default_value_t = 10_000)]
+        queries: usize,
+        /// 对比用的 PostgreSQL(默认 LEYE_TEST_PG_URL)/ PostgreSQL for the pg_trgm comparison
+        #[arg(long)]
+        pg: Option<String>,
+        /// 在 PostgreSQL 上运行的查询数(多数查询无法使用三元组索引,很慢)/ Queries run on PostgreSQL
+        #[arg(long, default_value_t = 200)]
+        pg_queries: usize,
+    },
+    /// 人岗匹配: N 名求职者中为岗位找出最匹配的 50 人 / Best 50 of N seekers for a posting
+    Match {
+        #[arg(long, default_value_t = 1_000_000)]
+        seekers: usize,
+        /// 抽样岗位数 / Sample postings
+        #[arg(long, default_value_t = 500)]
+        postings: usize,
+    },
     /// 与 OpenFisca 对比规则引擎 / The rules engine against OpenFisca on the anchor's export
     Policy {
         /// run.sh export N DIR 生成的目录 / Directory written by `run.sh export N DIR`
@@ -371,6 +400,30 @@ fn main() -> ExitCode {
         Command::Bench {
             command: BenchCommand::Pay { n, db },
         } => run_async(bench::pay(n, db)),
+        Command::Bench {
+            command:
+                BenchCommand::Search {
+                    postings,
+                    queries,
+                    pg,
+                    pg_queries,
+                },
+        } => run_async(jobs::bench_search(
+            postings,
+            queries,
+            pg.or_else(|| std::env::var("LEYE_TEST_PG_URL").ok()),
+            pg_queries,
+        )),
+        Command::Bench {
+            command: BenchCommand::Match { seekers, postings },
+        } => match jobs::bench_match(seekers, postings) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("错误 / error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Jobs { command } => run_async_code(jobs::run(command)),
         Command::Migrate { db } => run_async(migrate(db)),
         Command::User {
             command:
@@ -882,6 +935,40 @@ async fn demo_budgets(store: &leye_store::Store) -> Result<()> {
     Ok(())
 }
 
+/// Postings of the demo enterprises and job seekers among the unemployed, published through
+/// the same checks as the web form.
+async fn demo_jobs(store: &leye_store::Store) -> Result<leye_synth::jobs::JobsSummary> {
+    let actor = leye_store::Actor::system("演示数据");
+    let sys = leye_domain::Scope::System;
+    let now = Utc::now();
+    let invalid = |e: leye_jobs::JobsError| {
+        leye_synth::SynthError::Invalid(leye_domain::FieldError::new(
+            "demo",
+            "invalid",
+            e.to_string(),
+        ))
+    };
+    Ok(leye_synth::jobs::load_demo_jobs(
+        store,
+        600,
+        20240711,
+        now,
+        async |enterprise, input| {
+            leye_jobs::publish(store, &sys, enterprise, &input, &actor, now, today())
+                .await
+                .map(|_| ())
+                .map_err(invalid)
+        },
+        async |person, input| {
+            leye_jobs::save_profile(store, &sys, person, &input, &actor, now)
+                .await
+                .map(|_| ())
+                .map_err(invalid)
+        },
+    )
+    .await?)
+}
+
 async fn demo_users(store: &leye_store::Store) -> Result<()> {
     let mut tx = store.begin().await?;
     if !leye_store::list_users(&mut tx).await?.is_empty() {
@@ -1007,6 +1094,11 @@ async fn demo(db: String, addr: String) -> Result<()> {
         println!(
             "困难群体认定 / help lists: {} 名就业困难人员待确认, {} 户零就业家庭",
             c.proposed, c.zero_entered
+        );
+        let j = demo_jobs(&store).await?;
+        println!(
+            "就业市场 / job market: {} 个岗位, {} 名求职者(推送在后台进行)",
+            j.postings, j.seekers
         );
     } else {
         println!("数据库中已有数据,未重复载入演示城市 / database not empty, demo not reloaded");

@@ -1,0 +1,287 @@
+//! The job market over the API: a posting is searchable as soon as it is saved and gone as
+//! soon as it is closed, searches find what a person expects, bad postings and bad queries are
+//! refused field by field and change nothing, and a job seeker applies once.
+
+use super::{call_as, enterprise_body, env, person_body, user_with_token};
+use axum::http::{Method, StatusCode};
+use leye_store::Store;
+use leye_testkit::both_backends;
+use serde_json::{Value, json};
+
+fn posting(title: &str, occupation: &str) -> Value {
+    json!({"title": title, "occupation": occupation, "headcount": "3", "region": "330522108",
+        "pay_unit": "month", "pay_min": "6000", "pay_max": "9000", "contract_type": "fixed",
+        "contract_months": "24", "social_insurance": true, "valid_until": "2027-01-31",
+        "description": "缴纳五险,包吃住"})
+}
+
+fn ids(body: &[u8]) -> Vec<i64> {
+    let v: Value = serde_json::from_slice(body).unwrap();
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect()
+}
+
+/// `k=v&k=v` with the values percent-encoded (Chinese keywords).
+fn qs(q: &str) -> String {
+    let pairs: Vec<(&str, &str)> = q.split('&').filter_map(|kv| kv.split_once('=')).collect();
+    serde_urlencoded::to_string(pairs).unwrap()
+}
+
+async fn search(env: &super::Env, q: &str) -> Vec<i64> {
+    let (s, b) = call_as(
+        env,
+        "",
+        Method::GET,
+        &format!("/api/v1/jobs/search?{}", qs(q)),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
+    ids(&b)
+}
+
+async fn fresh_searchable_and_refused(store: Store) {
+    let env = env(store.clone()).await;
+    let (_, e) = call_as(
+        &env,
+        &env.token,
+        Method::POST,
+        "/api/v1/enterprises",
+        Some(enterprise_body(31)),
+    )
+    .await;
+    let firm = serde_json::from_slice::<Value>(&e).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let employer = user_with_token(&store, "hr", "employer", None, Some(firm), None).await;
+    let mut made = Vec::new();
+    for (t, o) in [
+        ("数控车床操作工", "6-18-01-01"),
+        ("电子商务运营", "4-01-02-02"),
+        ("叉车司机", "6-30-05-03"),
+    ] {
+        let (s, b) = call_as(
+            &env,
+            &employer,
+            Method::POST,
+            "/api/v1/postings",
+            Some(posting(t, o)),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
+        let v: Value = serde_json::from_slice(&b).unwrap();
+        assert_eq!(v["pricing"]["quality"], json!(true));
+        made.push(v["id"].as_i64().unwrap());
+    }
+    // Searchable at once (no waiting), by the words people use.
+    assert_eq!(search(&env, "q=车床").await, [made[0]]);
+    assert_eq!(search(&env, "q=电商").await, [made[1]]);
+    assert_eq!(search(&env, "q=叉车&region=330522").await, [made[2]]);
+    assert!(search(&env, "q=叉车&region=330502").await.is_empty());
+    let (_, b) = call_as(&env, "", Method::GET, "/api/v1/jobs/search?quality=1", None).await;
+    let v: Value = serde_json::from_slice(&b).unwrap();
+    assert_eq!(v["total"], json!(3));
+    assert_eq!(v["facets"]["county"][0]["name"], json!("长兴县"));
+    let (_, b) = call_as(
+        &env,
+        "",
+        Method::GET,
+        &format!("/api/v1/jobs/suggest?{}", qs("q=数控")),
+        None,
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_slice::<Value>(&b).unwrap()["items"],
+        json!(["数控车床操作工"])
+    );
+    // Closed: gone at once.
+    let (s, _) = call_as(
+        &env,
+        &employer,
+        Method::POST,
+        &format!("/api/v1/postings/{}/close", made[0]),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(search(&env, "q=车床").await.is_empty());
+    // Bad postings: specific Chinese messages, nothing written.
+    let before = store.fingerprint().await.unwrap();
+    for (body, field, words) in [
+        (
+            posting("普工(限男性)", "6-18-01-01"),
+            "title",
+            "就业促进法第27条",
+        ),
+        (
+            posting("普工", "6-18-01-99"),
+            "occupation",
+            "不在职业分类大典中",
+        ),
+        (
+            {
+                let mut p = posting("普工", "6-18-01-01");
+                p["pay_min"] = json!("2000");
+                p
+            },
+            "pay_min",
+            "最低工资",
+        ),
+        (
+            {
+                let mut p = posting("普工", "6-18-01-01");
+                p["valid_until"] = json!("2020-01-01");
+                p
+            },
+            "valid_until",
+            "已过",
+        ),
+        (
+            {
+                let mut p = posting("普工", "6-18-01-01");
+                p["region"] = json!("330522999");
+                p
+            },
+            "region",
+            "",
+        ),
+    ] {
+        let (s, b) = call_as(
+            &env,
+            &employer,
+            Method::POST,
+            "/api/v1/postings",
+            Some(body),
+        )
+        .await;
+        let v: Value = serde_json::from_slice(&b).unwrap();
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["field"], json!(field), "{v}");
+        assert!(v["message"].as_str().unwrap().contains(words), "{v}");
+    }
+    let (s, _) = call_as(
+        &env,
+        &employer,
+        Method::POST,
+        "/api/v1/postings?enterprise_id=999",
+        Some(posting("车工", "6-18-01-01")),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "an employer posts only for itself"
+    );
+    assert_eq!(store.fingerprint().await.unwrap(), before);
+    // Bad queries: 422 with the field, never a 500.
+    for (q, field) in [
+        ("pay=abc", "pay"),
+        ("sort=distance", "sort"),
+        ("lat=30.8", "lat"),
+        ("page=999", "page"),
+        ("region=999999", "region"),
+        ("kind=x", "kind"),
+    ] {
+        let (s, b) = call_as(
+            &env,
+            "",
+            Method::GET,
+            &format!("/api/v1/jobs/search?{q}"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        assert_eq!(
+            serde_json::from_slice::<Value>(&b).unwrap()["field"],
+            json!(field),
+            "{q}"
+        );
+    }
+    let (s, _) = call_as(&env, "", Method::GET, "/api/v1/jobs/search?q=%5B%22(", None).await;
+    assert_eq!(s, StatusCode::OK, "query syntax is text");
+    // A job seeker: profile, recommendation, one application.
+    let (_, p) = call_as(
+        &env,
+        &env.token,
+        Method::POST,
+        "/api/v1/persons",
+        Some(person_body("求职者", 41)),
+    )
+    .await;
+    let person = serde_json::from_slice::<Value>(&p).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let seeker = user_with_token(&store, "qz", "job_seeker", None, None, Some(person)).await;
+    let (s, b) = call_as(&env, &seeker, Method::PUT, &format!("/api/v1/persons/{person}/seeker"),
+        Some(json!({"occupations": "6-30-05-03", "region": "330522108", "commute_km": "20", "push_opt_in": true}))).await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
+    let (_, b) = call_as(
+        &env,
+        &seeker,
+        Method::GET,
+        &format!("/api/v1/persons/{person}/recommendations"),
+        None,
+    )
+    .await;
+    let v: Value = serde_json::from_slice(&b).unwrap();
+    assert_eq!(v["items"][0]["posting"]["id"], json!(made[2]), "{v}");
+    assert!(
+        v["items"][0]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("意向职业相符")
+    );
+    let (s, _) = call_as(
+        &env,
+        &seeker,
+        Method::POST,
+        &format!("/api/v1/jobs/{}/apply", made[2]),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, b) = call_as(
+        &env,
+        &seeker,
+        Method::POST,
+        &format!("/api/v1/jobs/{}/apply", made[2]),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(String::from_utf8_lossy(&b).contains("已投递过"));
+    let (s, _) = call_as(
+        &env,
+        &seeker,
+        Method::POST,
+        &format!("/api/v1/jobs/{}/apply", made[0]),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "closed postings take no applications"
+    );
+    let (_, b) = call_as(
+        &env,
+        &employer,
+        Method::GET,
+        &format!("/api/v1/postings/{}/applications", made[2]),
+        None,
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_slice::<Value>(&b).unwrap()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+both_backends!(fresh_searchable_and_refused);
