@@ -711,3 +711,141 @@ async fn assistance_case_in_chromium() {
     shots.take(&c, "case-closed").await;
     c.close().await.unwrap();
 }
+
+async fn add_bound_user(
+    store: &leye_store::Store,
+    username: &str,
+    role: &str,
+    enterprise: Option<i64>,
+    person: Option<i64>,
+) {
+    let u = leye_store::NewUser {
+        username: username.into(),
+        display_name: format!("{username}用户"),
+        password_hash: leye_web::auth::hash_password("pass1234").unwrap(),
+        role: role.into(),
+        region_code: None,
+        unit: None,
+        enterprise_id: enterprise,
+        person_id: person,
+    };
+    let mut tx = store.begin().await.unwrap();
+    leye_store::create_user(&mut tx, &leye_store::Actor::system("test"), &u, now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// An employer publishes a posting (a discriminatory one is refused first), a job seeker on a
+/// phone-width window finds it by a word of its title, applies, and the employer hires them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_and_apply_in_chromium() {
+    let db = TestDb::sqlite().await;
+    let (seeker_person, _) = couple(&db.store).await;
+    let mut tx = db.store.begin().await.unwrap();
+    let e = leye_domain::enterprise::EnterpriseInput {
+        credit_code: leye_testkit::credit_code("330502", 55),
+        name: "织里童装机械有限公司".into(),
+        industry: "C".into(),
+        region: "330502102".into(),
+        scale: "small".into(),
+        ..Default::default()
+    }
+    .parse(leye_domain::Regions::huzhou())
+    .unwrap();
+    let firm = leye_store::create_enterprise(
+        &mut tx,
+        &leye_domain::Scope::System,
+        &leye_store::Actor::system("test"),
+        &e,
+        now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    add_bound_user(&db.store, "hr", "employer", Some(firm), None).await;
+    add_bound_user(&db.store, "qz", "job_seeker", None, Some(seeker_person)).await;
+    let Session {
+        c,
+        base,
+        mut shots,
+        _driver,
+        _profile,
+    } = session(&db.store, Clock::Fixed(now()), "browser-screenshots-jobs").await;
+
+    login(&c, &base, "hr", "pass1234").await;
+    wait_for(&c, "header .me").await;
+    c.goto(&format!("{base}/postings")).await.unwrap();
+    for (k, v) in [
+        ("title", "数控车床操作工(限男性)"),
+        ("occupation", "6-18-01-01"),
+        ("headcount", "2"),
+        ("region", "330502102"),
+        ("pay_min", "6500"),
+        ("pay_max", "9000"),
+        ("contract_months", "24"),
+    ] {
+        fill(&c, k, v).await;
+    }
+    submit(&c, "#new-posting").await;
+    let err = text_of(&c, ".has-error .field-error").await;
+    assert!(err.contains("就业促进法第27条"), "{err}");
+    shots.take(&c, "posting-refused").await;
+    fill(&c, "title", "数控车床操作工").await;
+    submit(&c, "#new-posting").await;
+    let note = text_of(&c, "p.notice").await;
+    assert!(note.contains("优质就业岗位"), "{note}");
+    shots.take(&c, "posting-published").await;
+    let manage_url = c.current_url().await.unwrap().to_string();
+    logout(&c).await;
+
+    // The job seeker, on a phone-sized window.
+    c.set_window_size(390, 844).await.unwrap();
+    login(&c, &base, "qz", "pass1234").await;
+    wait_for(&c, "header .me").await;
+    // First the job preferences, on "我的求职".
+    c.goto(&format!("{base}/me/jobs")).await.unwrap();
+    fill(&c, "occupations", "6-18-01-01").await;
+    fill(&c, "skills", "数控车床").await;
+    submit(&c, "#profile").await;
+    let note = text_of(&c, "p.notice").await;
+    assert!(note.contains("求职意向已保存"), "{note}");
+    let recommended = text_of(&c, "#recommended").await;
+    assert!(recommended.contains("数控车床操作工"), "{recommended}");
+    shots.take(&c, "my-jobs").await;
+    c.goto(&format!("{base}/jobs")).await.unwrap();
+    fill(&c, "q", "车床").await;
+    submit(&c, "#job-search").await;
+    let total = text_of(&c, "#total").await;
+    assert!(total.contains("1"), "{total}");
+    shots.take(&c, "search-phone").await;
+    c.find(Locator::Css("#results li.job a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "#apply").await;
+    submit(&c, "#apply").await;
+    let note = text_of(&c, "p.notice").await;
+    assert!(note.contains("已投递"), "{note}");
+    shots.take(&c, "applied").await;
+    logout(&c).await;
+
+    // The employer sees the applicant and hires them.
+    c.set_window_size(1280, 900).await.unwrap();
+    login(&c, &base, "hr", "pass1234").await;
+    wait_for(&c, "header .me").await;
+    c.goto(&manage_url).await.unwrap();
+    let applicants = text_of(&c, "#applicants").await;
+    assert!(applicants.contains("张建国"), "{applicants}");
+    c.find(Locator::Css("#applicants button[value=hired]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "p.notice").await;
+    assert!(text_of(&c, "#applicants").await.contains("已录用"));
+    shots.take(&c, "hired").await;
+}
