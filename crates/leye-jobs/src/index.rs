@@ -699,16 +699,18 @@ impl SearchIndex {
         let mut by_county: Vec<(String, usize)> = fruit
             .county
             .iter()
-            .filter(|(k, _)| **k != u64::MAX)
-            .filter_map(|(k, n)| counties().get(*k as usize).map(|c| (c.clone(), *n)))
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .filter_map(|(k, n)| counties().get(k).map(|c| (c.clone(), *n)))
             .collect();
         by_county.sort();
-        let mut by_major: Vec<(String, usize)> = fruit
+        let by_major: Vec<(String, usize)> = fruit
             .major
             .iter()
+            .enumerate()
+            .filter(|(k, n)| *k > 0 && **n > 0)
             .map(|(k, n)| (k.to_string(), *n))
             .collect();
-        by_major.sort();
         let hits = fruit
             .top
             .into_iter()
@@ -807,12 +809,15 @@ struct PageCollector {
     near: Option<(f64, f64, f64)>,
 }
 
+/// Facet buckets: counties by their position in [`counties`], major groups 1-8.
+const BUCKETS: usize = 16;
+
 #[derive(Default)]
 struct PageFruit {
     total: usize,
     top: Vec<Candidate>,
-    county: HashMap<u64, usize>,
-    major: HashMap<u64, usize>,
+    county: [usize; BUCKETS],
+    major: [usize; BUCKETS],
     quality: usize,
     gig: usize,
 }
@@ -826,16 +831,30 @@ struct PageSegment {
     fruit: PageFruit,
 }
 
+/// Every document has every field, so the dense value arrays are read directly (much faster
+/// than the optional-column lookup per document).
+type Dense<T> = std::sync::Arc<dyn tantivy::columnar::ColumnValues<T>>;
+
+fn dense<T>(col: tantivy::columnar::Column<T>, default: T) -> Dense<T>
+where
+    T: PartialOrd + Copy + std::fmt::Debug + Send + Sync + 'static,
+{
+    match col.index {
+        tantivy::columnar::ColumnIndex::Full => col.values,
+        _ => col.first_or_default_col(default),
+    }
+}
+
 struct Cols {
-    id: tantivy::columnar::Column<u64>,
-    county: tantivy::columnar::Column<u64>,
-    major: tantivy::columnar::Column<u64>,
-    quality: tantivy::columnar::Column<u64>,
-    gig: tantivy::columnar::Column<u64>,
-    pay_max: tantivy::columnar::Column<i64>,
-    posted: tantivy::columnar::Column<i64>,
-    lat: tantivy::columnar::Column<f64>,
-    lon: tantivy::columnar::Column<f64>,
+    id: Dense<u64>,
+    county: Dense<u64>,
+    major: Dense<u64>,
+    quality: Dense<u64>,
+    gig: Dense<u64>,
+    pay_max: Dense<i64>,
+    posted: Dense<i64>,
+    lat: Dense<f64>,
+    lon: Dense<f64>,
 }
 
 impl Collector for PageCollector {
@@ -849,15 +868,15 @@ impl Collector for PageCollector {
             sort: self.sort,
             near: self.near,
             cols: Cols {
-                id: ff.u64("id")?,
-                county: ff.u64("county")?,
-                major: ff.u64("major")?,
-                quality: ff.u64("quality")?,
-                gig: ff.u64("gig")?,
-                pay_max: ff.i64("pay_max")?,
-                posted: ff.i64("posted")?,
-                lat: ff.f64("lat")?,
-                lon: ff.f64("lon")?,
+                id: dense(ff.u64("id")?, 0),
+                county: dense(ff.u64("county")?, u64::MAX),
+                major: dense(ff.u64("major")?, 0),
+                quality: dense(ff.u64("quality")?, 0),
+                gig: dense(ff.u64("gig")?, 0),
+                pay_max: dense(ff.i64("pay_max")?, 0),
+                posted: dense(ff.i64("posted")?, 0),
+                lat: dense(ff.f64("lat")?, 0.0),
+                lon: dense(ff.f64("lon")?, 0.0),
             },
             heap: BinaryHeap::new(),
             fruit: PageFruit::default(),
@@ -874,11 +893,9 @@ impl Collector for PageCollector {
             out.total += f.total;
             out.quality += f.quality;
             out.gig += f.gig;
-            for (k, n) in f.county {
-                *out.county.entry(k).or_insert(0) += n;
-            }
-            for (k, n) in f.major {
-                *out.major.entry(k).or_insert(0) += n;
+            for k in 0..BUCKETS {
+                out.county[k] += f.county[k];
+                out.major[k] += f.major[k];
             }
             out.top.extend(f.top);
         }
@@ -895,12 +912,7 @@ impl SegmentCollector for PageSegment {
         let c = &self.cols;
         let distance = match self.near {
             Some((lat, lon, km)) => {
-                let d = distance_km(
-                    lat,
-                    lon,
-                    c.lat.first(doc).unwrap_or(0.0),
-                    c.lon.first(doc).unwrap_or(0.0),
-                );
+                let d = distance_km(lat, lon, c.lat.get_val(doc), c.lon.get_val(doc));
                 if d > km {
                     return;
                 }
@@ -910,21 +922,23 @@ impl SegmentCollector for PageSegment {
         };
         let f = &mut self.fruit;
         f.total += 1;
-        *f.county
-            .entry(c.county.first(doc).unwrap_or(u64::MAX))
-            .or_insert(0) += 1;
-        *f.major.entry(c.major.first(doc).unwrap_or(0)).or_insert(0) += 1;
-        f.quality += c.quality.first(doc).unwrap_or(0) as usize;
-        f.gig += c.gig.first(doc).unwrap_or(0) as usize;
+        if let Some(n) = f.county.get_mut(c.county.get_val(doc) as usize) {
+            *n += 1;
+        }
+        if let Some(n) = f.major.get_mut(c.major.get_val(doc) as usize) {
+            *n += 1;
+        }
+        f.quality += c.quality.get_val(doc) as usize;
+        f.gig += c.gig.get_val(doc) as usize;
         let key = match self.sort {
             Sort::Relevance => f64::from(score),
             Sort::Distance => -distance.unwrap_or(0.0),
-            Sort::Pay => c.pay_max.first(doc).unwrap_or(0) as f64,
-            Sort::Newest => c.posted.first(doc).unwrap_or(0) as f64,
+            Sort::Pay => c.pay_max.get_val(doc) as f64,
+            Sort::Newest => c.posted.get_val(doc) as f64,
         };
         let cand = Candidate {
             key,
-            id: c.id.first(doc).unwrap_or(0),
+            id: c.id.get_val(doc),
             score,
             distance,
         };
