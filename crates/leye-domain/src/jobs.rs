@@ -58,6 +58,22 @@ code_enum! {
     }
 }
 
+impl PayUnit {
+    /// The unit written after an amount: 元/月, 元/天, 元/小时.
+    pub fn yuan_per(self) -> &'static str {
+        match self {
+            PayUnit::Month => "元/月",
+            PayUnit::Day => "元/天",
+            PayUnit::Hour => "元/小时",
+        }
+    }
+
+    /// [`PayUnit::yuan_per`] of a stored code (monthly when the code is unknown).
+    pub fn yuan_per_code(code: &str) -> &'static str {
+        PayUnit::from_code(code).map_or("元/月", PayUnit::yuan_per)
+    }
+}
+
 /// An occupation code of the 职业分类大典 (2022): `6`, `6-18`, `6-18-01` or `6-18-01-01`
 /// (major-medium-minor-occupation). The code is a stable id; whether it exists is a question
 /// for the taxonomy table.

@@ -350,7 +350,6 @@ pub struct SearchResult {
 
 /// The in-process search index.
 pub struct SearchIndex {
-    index: Index,
     fields: Fields,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
@@ -391,7 +390,6 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(Self {
-            index,
             fields,
             reader,
             writer: Mutex::new(writer),
@@ -758,11 +756,6 @@ impl SearchIndex {
             .space_usage()
             .map(|u| u.total().get_bytes())
             .unwrap_or(0)
-    }
-
-    #[doc(hidden)]
-    pub fn index(&self) -> &Index {
-        &self.index
     }
 }
 

@@ -42,6 +42,9 @@ pub enum JobsError {
     Fields(Vec<FieldError>),
     #[error("检索索引出错: {0}")]
     Index(String),
+    /// Stored data this version cannot read (a task's payload, a posting's codes).
+    #[error("数据有误: {0}")]
+    Data(String),
 }
 
 impl From<FieldError> for JobsError {
@@ -74,8 +77,51 @@ pub struct Pricing {
     pub params: Vec<ParamUse>,
 }
 
+/// What pricing reads of a posting: its pay and its contract.
+#[derive(Debug, Clone, Copy)]
+pub struct PayTerms {
+    pub pay_unit: PayUnit,
+    pub pay_min: Money,
+    pub pay_max: Money,
+    pub contract_type: leye_domain::jobs::ContractType,
+    pub contract_months: Option<i64>,
+    pub social_insurance: bool,
+}
+
+impl From<&PostingFacts> for PayTerms {
+    fn from(p: &PostingFacts) -> Self {
+        Self {
+            pay_unit: p.pay_unit,
+            pay_min: p.pay_min,
+            pay_max: p.pay_max,
+            contract_type: p.contract_type,
+            contract_months: p.contract_months,
+            social_insurance: p.social_insurance,
+        }
+    }
+}
+
+impl PayTerms {
+    /// The terms of a stored posting (`None` if its codes are unknown to this version).
+    pub fn of_record(p: &PostingRecord) -> Option<Self> {
+        Some(Self {
+            pay_unit: PayUnit::from_code(&p.pay_unit)?,
+            pay_min: Money::from_fen(p.pay_min_fen),
+            pay_max: Money::from_fen(p.pay_max_fen),
+            contract_type: leye_domain::jobs::ContractType::from_code(&p.contract_type)?,
+            contract_months: p.contract_months,
+            social_insurance: p.social_insurance,
+        })
+    }
+}
+
 /// Price a checked posting on `on`. Pay below the minimum wage is refused (劳动法第48条).
 pub fn price(p: &PostingFacts, on: NaiveDate) -> Result<Pricing, JobsError> {
+    price_terms(&PayTerms::from(p), on)
+}
+
+/// [`price`] over the terms alone (a stored posting's reasons are shown this way).
+pub fn price_terms(p: &PayTerms, on: NaiveDate) -> Result<Pricing, JobsError> {
     let q = params::params()?;
     let mw = leye_policy::measures::common::minimum_wage_params()?;
     let (month_min, mu) = mw.int_at("monthly_fen", on)?;
@@ -102,7 +148,12 @@ pub fn price(p: &PostingFacts, on: NaiveDate) -> Result<Pricing, JobsError> {
             let f = (month_min * 100 + days_x100 - 1) / days_x100;
             (
                 f,
-                format!("折合日最低工资{}元(月标准÷21.75)", Money::from_fen(f)),
+                format!(
+                    "折合日最低工资{}元(月标准÷{}.{:02})",
+                    Money::from_fen(f),
+                    days_x100 / 100,
+                    days_x100 % 100
+                ),
             )
         }
         PayUnit::Hour => (
@@ -267,9 +318,17 @@ pub fn weights(on: NaiveDate) -> Result<matching::Weights, JobsError> {
 /// Occupation code → name, for indexing and explanations.
 pub async fn occupation_names(store: &Store) -> Result<index::OccupationNames, JobsError> {
     let mut tx = store.begin_read().await?;
-    let all = leye_store::occupations(&mut tx).await?;
+    let names = names_in(&mut tx).await?;
     tx.commit().await?;
-    Ok(all.into_iter().map(|o| (o.code, o.name)).collect())
+    Ok(names)
+}
+
+async fn names_in(tx: &mut leye_store::Tx) -> Result<index::OccupationNames, JobsError> {
+    Ok(leye_store::occupations(tx)
+        .await?
+        .into_iter()
+        .map(|o| (o.code, o.name))
+        .collect())
 }
 
 /// Bring the index up to the database: apply every posting changed since the index's last
@@ -310,6 +369,7 @@ pub async fn postings_for_person(
     let seeker = matching::Seeker::from_record(&rec, today);
     let mut ids = Vec::new();
     let mut majors: Vec<&str> = seeker.occupations.iter().map(|o| o.major()).collect();
+    majors.sort_unstable();
     majors.dedup();
     for occ in majors {
         let r = idx.search(&index::SearchQuery {
@@ -321,18 +381,10 @@ pub async fn postings_for_person(
         })?;
         ids.extend(r.hits.into_iter().map(|h| h.id));
     }
-    let names = {
-        let all = leye_store::occupations(&mut tx).await?;
-        all.into_iter()
-            .map(|o| (o.code, o.name))
-            .collect::<index::OccupationNames>()
-    };
+    let names = names_in(&mut tx).await?;
     let w = weights(today)?;
     let mut out = Vec::new();
-    for id in ids {
-        let Some(p) = leye_store::get_posting(&mut tx, id).await? else {
-            continue;
-        };
+    for p in leye_store::get_postings(&mut tx, &ids).await? {
         let name = names.get(&p.occupation).cloned().unwrap_or_default();
         if let Some(m) = matching::Posting::from_record(&p, &name)
             .and_then(|pp| matching::score(&seeker, &pp, &w))
@@ -365,14 +417,10 @@ pub async fn seekers_for_posting(
     let p = leye_store::get_posting(&mut tx, posting_id)
         .await?
         .ok_or(StoreError::NotFound { entity: "岗位" })?;
-    let names: index::OccupationNames = leye_store::occupations(&mut tx)
-        .await?
-        .into_iter()
-        .map(|o| (o.code, o.name))
-        .collect();
+    let names = names_in(&mut tx).await?;
     let posting =
         matching::Posting::from_record(&p, names.get(&p.occupation).map_or("", String::as_str))
-            .ok_or_else(|| JobsError::Index(format!("岗位{}的职业编码无效", p.id)))?;
+            .ok_or_else(|| JobsError::Data(format!("岗位{}的职业编码无效", p.id)))?;
     let major = posting.occupation.major().to_string();
     let records =
         leye_store::seekers_for_matching(&mut tx, scope, &[major.as_str()], push_only).await?;

@@ -114,7 +114,7 @@ async fn push_one(
     let posting_id: i64 = payload
         .trim()
         .parse()
-        .map_err(|_| JobsError::Index(format!("推送任务内容无效: {payload}")))?;
+        .map_err(|_| JobsError::Data(format!("推送任务内容无效: {payload}")))?;
     let p = matching_params()?;
     let (min_score, _) = p.int_at("push_min_score", today)?;
     let (per_day, _) = p.int_at("push_per_day", today)?;
@@ -183,7 +183,7 @@ async fn sms_one(
     let nid: i64 = payload
         .trim()
         .parse()
-        .map_err(|_| JobsError::Index(format!("短信任务内容无效: {payload}")))?;
+        .map_err(|_| JobsError::Data(format!("短信任务内容无效: {payload}")))?;
     let mut tx = store.begin_read().await?;
     let c = leye_store::notification_contact(&mut tx, nid).await?;
     tx.commit().await?;
@@ -193,11 +193,7 @@ async fn sms_one(
         }
         .into());
     };
-    let unit = match unit.as_str() {
-        "day" => "元/天",
-        "hour" => "元/小时",
-        _ => "元/月",
-    };
+    let unit = leye_domain::jobs::PayUnit::yuan_per_code(&unit);
     let text = format!(
         "【乐业湖州】为您推荐岗位:{title}({employer},{}-{}{unit})。登录“乐业”查看详情并投递;回复TD退订。",
         Money::from_fen(min_fen),

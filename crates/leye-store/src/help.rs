@@ -65,11 +65,7 @@ pub async fn hte_of(tx: &mut Tx, person_id: i64) -> Result<Option<HteRecord>, St
     let sql = format!(
         "SELECT {HTE_COLS} FROM hte_status s JOIN persons p ON p.id = s.person_id WHERE s.person_id = $1"
     );
-    Ok(q(sql, &[Arg::Int(person_id)])
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| hte_from_row(&r))
-        .transpose()?)
+    crate::sql::one(tx, q(sql, &[Arg::Int(person_id)]), hte_from_row).await
 }
 
 /// Write a person's status and append the change to its history; audited.
@@ -204,11 +200,7 @@ fn zero_from_row(r: &sqlx::any::AnyRow) -> Result<ZeroRecord, sqlx::Error> {
 /// The open zero-employment spell of a household, if any.
 pub async fn open_zero(tx: &mut Tx, household_id: i64) -> Result<Option<ZeroRecord>, StoreError> {
     let sql = format!("SELECT {ZERO_COLS} FROM zero_households z WHERE z.open_key = $1");
-    Ok(q(sql, &[Arg::Int(household_id)])
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| zero_from_row(&r))
-        .transpose()?)
+    crate::sql::one(tx, q(sql, &[Arg::Int(household_id)]), zero_from_row).await
 }
 
 /// Open a spell (a household just became zero-employment); audited.

@@ -330,6 +330,26 @@ pub async fn create_posting(
     Ok(id)
 }
 
+/// Close a posting on the change feed (the index drops it when it reads the feed).
+async fn mark_closed(
+    tx: &mut Tx,
+    id: i64,
+    today: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let seq = next_seq(tx, "postings").await?;
+    sqlx::query(
+        "UPDATE postings SET status = 'closed', closed_on = $2, seq = $3, updated_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(today)
+    .bind(seq)
+    .bind(ts(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Close a posting (filled or withdrawn); it leaves the search index with the change feed.
 pub async fn close_posting(
     tx: &mut Tx,
@@ -346,16 +366,7 @@ pub async fn close_posting(
     if p.status == "closed" {
         return Err(invalid("id", "closed", "该岗位已关闭"));
     }
-    let seq = next_seq(tx, "postings").await?;
-    sqlx::query(
-        "UPDATE postings SET status = 'closed', closed_on = $2, seq = $3, updated_at = $4 WHERE id = $1",
-    )
-    .bind(id)
-    .bind(today)
-    .bind(seq)
-    .bind(ts(now))
-    .execute(&mut **tx)
-    .await?;
+    mark_closed(tx, id, today, now).await?;
     audit::record(tx, now, actor, "posting_close", "postings", id, &p.title).await
 }
 
@@ -376,16 +387,7 @@ pub async fn expire_postings(
     )
     .await?;
     for id in &ids {
-        let seq = next_seq(tx, "postings").await?;
-        sqlx::query(
-            "UPDATE postings SET status = 'closed', closed_on = $2, seq = $3, updated_at = $4 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(today)
-        .bind(seq)
-        .bind(ts(now))
-        .execute(&mut **tx)
-        .await?;
+        mark_closed(tx, *id, today, now).await?;
     }
     if !ids.is_empty() {
         audit::record(
@@ -407,11 +409,28 @@ pub async fn get_posting(tx: &mut Tx, id: i64) -> Result<Option<PostingRecord>, 
     let sql = format!(
         "SELECT {POSTING_COLS} FROM postings p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.id = $1"
     );
-    Ok(q(sql, &[Arg::Int(id)])
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| posting_from_row(&r))
-        .transpose()?)
+    crate::sql::one(tx, q(sql, &[Arg::Int(id)]), posting_from_row).await
+}
+
+/// Several postings by id, in the order of `ids` (missing ids are left out): one query for a
+/// page of search results.
+pub async fn get_postings(tx: &mut Tx, ids: &[i64]) -> Result<Vec<PostingRecord>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut w = Where::default();
+    let list: Vec<String> = ids.iter().map(|id| w.arg(Arg::Int(*id))).collect();
+    let sql = format!(
+        "SELECT {POSTING_COLS} FROM postings p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.id IN ({})",
+        list.join(", ")
+    );
+    let mut found: std::collections::HashMap<i64, PostingRecord> =
+        crate::sql::all(tx, q(sql, &w.args), posting_from_row)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 /// Postings in the caller's scope (an employer: its own), newest first.
@@ -702,11 +721,7 @@ pub async fn seeker_of_person(
     let sql = format!(
         "SELECT {SEEKER_COLS} FROM job_seekers s JOIN persons pe ON pe.id = s.person_id WHERE s.person_id = $1"
     );
-    Ok(q(sql, &[Arg::Int(person_id)])
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| seeker_from_row(&r))
-        .transpose()?)
+    crate::sql::one(tx, q(sql, &[Arg::Int(person_id)]), seeker_from_row).await
 }
 
 /// Active seekers in scope who want an occupation in one of `majors` (大类 digits); all of
@@ -874,11 +889,8 @@ pub async fn set_job_application_state(
     );
     w.and(Arg::Int(id), |ph| format!("a.id = {ph}"));
     let sql = format!("SELECT {JA_COLS} FROM {JA_FROM}{}", w.sql());
-    let a = q(sql, &w.args)
-        .fetch_optional(&mut **tx)
+    let a = crate::sql::one(tx, q(sql, &w.args), ja_from_row)
         .await?
-        .map(|r| ja_from_row(&r))
-        .transpose()?
         .ok_or(StoreError::NotFound {
             entity: "投递记录"
         })?;

@@ -125,11 +125,8 @@ pub async fn close_arrears(
     let mut w = scoped(scope, "a.region");
     w.and(Arg::Int(id), |ph| format!("a.id = {ph}"));
     let sql = format!("SELECT {ARREARS_COLS} FROM arrears_cases a{}", w.sql());
-    let c = q(sql, &w.args)
-        .fetch_optional(&mut **tx)
+    let c = crate::sql::one(tx, q(sql, &w.args), arrears_from_row)
         .await?
-        .map(|r| arrears_from_row(&r))
-        .transpose()?
         .ok_or(StoreError::NotFound {
             entity: "欠薪案件"
         })?;
@@ -307,11 +304,8 @@ pub async fn get_dispute(tx: &mut Tx, scope: &Scope, id: i64) -> Result<DisputeR
     let mut w = scoped(scope, "d.region");
     w.and(Arg::Int(id), |ph| format!("d.id = {ph}"));
     let sql = format!("SELECT {DISPUTE_COLS} FROM disputes d{}", w.sql());
-    q(sql, &w.args)
-        .fetch_optional(&mut **tx)
+    crate::sql::one(tx, q(sql, &w.args), dispute_from_row)
         .await?
-        .map(|r| dispute_from_row(&r))
-        .transpose()?
         .ok_or(StoreError::NotFound {
             entity: "劳动争议案件",
         })

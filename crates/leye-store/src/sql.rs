@@ -189,6 +189,20 @@ pub(crate) async fn page<T>(
     })
 }
 
+/// Run a query and map the row it finds, if any: the `fetch_optional` + `map` + `transpose`
+/// every lookup repeats.
+pub(crate) async fn one<T>(
+    tx: &mut crate::Tx,
+    query: Query<'static, Any, AnyArguments>,
+    map: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<Option<T>, crate::StoreError> {
+    Ok(query
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| map(&r))
+        .transpose()?)
+}
+
 /// Run a query and map every row: the `fetch_all` + `map` + `collect` every list repeats.
 pub(crate) async fn all<T>(
     tx: &mut crate::Tx,

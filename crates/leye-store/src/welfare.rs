@@ -302,11 +302,8 @@ pub async fn get_placement(
     let mut w = region_scope(scope, "w.region");
     w.and(Arg::Int(id), |ph| format!("x.id = {ph}"));
     let sql = format!("SELECT {PLACEMENT_COLS} FROM {PLACEMENT_FROM}{}", w.sql());
-    q(sql, &w.args)
-        .fetch_optional(&mut **tx)
+    crate::sql::one(tx, q(sql, &w.args), placement_from_row)
         .await?
-        .map(|r| placement_from_row(&r))
-        .transpose()?
         .ok_or(StoreError::NotFound {
             entity: "安置记录"
         })

@@ -172,6 +172,14 @@ impl From<leye_jobs::JobsError> for ApiError {
             leye_jobs::JobsError::Fields(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "输入有误")
             }
+            leye_jobs::JobsError::Data(why) => {
+                tracing::error!(%why, "job-market data");
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "invalid_data",
+                    format!("数据有误:{why}"),
+                )
+            }
             leye_jobs::JobsError::Index(why) => {
                 tracing::error!(%why, "search index");
                 ApiError::new(

@@ -50,9 +50,11 @@ pub struct AppState {
 /// The search index and what it needs, shared by every request of a server.
 pub struct Jobs {
     pub index: leye_jobs::index::SearchIndex,
-    names: tokio::sync::RwLock<Option<leye_jobs::index::OccupationNames>>,
+    names: tokio::sync::RwLock<Option<std::sync::Arc<leye_jobs::index::OccupationNames>>>,
     checked: std::sync::Mutex<Option<std::time::Instant>>,
     refresh: tokio::sync::Mutex<()>,
+    /// The first whole load finished (until then every search waits for it).
+    loaded: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Jobs {
@@ -71,31 +73,29 @@ impl Jobs {
             names: tokio::sync::RwLock::new(None),
             checked: std::sync::Mutex::new(None),
             refresh: tokio::sync::Mutex::new(()),
+            loaded: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
-    /// Occupation code → name (loaded once; [`Jobs::forget_names`] after an import).
+    /// Occupation code → name, loaded once per server (a taxonomy import shows its new names
+    /// after a restart; codes are stable, so nothing else depends on them).
     pub async fn names(
         &self,
         store: &Store,
-    ) -> Result<leye_jobs::index::OccupationNames, leye_jobs::JobsError> {
+    ) -> Result<std::sync::Arc<leye_jobs::index::OccupationNames>, leye_jobs::JobsError> {
         if let Some(n) = self.names.read().await.as_ref() {
             return Ok(n.clone());
         }
-        let n = leye_jobs::occupation_names(store).await?;
+        let n = std::sync::Arc::new(leye_jobs::occupation_names(store).await?);
         self.index.add_suggestions(n.values().cloned());
         *self.names.write().await = Some(n.clone());
         Ok(n)
     }
 
-    /// Forget the cached occupation names (the taxonomy changed).
-    pub async fn forget_names(&self) {
-        *self.names.write().await = None;
-    }
-
     /// Apply the postings changed since the index last looked. `force` after this process
     /// wrote one; otherwise at most every 200 ms, so that a posting saved by another server
-    /// is searchable well within a second.
+    /// is searchable well within a second. Until the first load has finished, every caller
+    /// waits for it (no search of a half-built index).
     pub async fn catch_up(
         &self,
         store: &Store,
@@ -107,8 +107,9 @@ impl Jobs {
                 .checked
                 .lock()
                 .map_err(|_| leye_jobs::JobsError::Index("锁异常".into()))?;
-            let due =
-                force || c.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(200));
+            let due = force
+                || !self.loaded.load(std::sync::atomic::Ordering::Acquire)
+                || c.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(200));
             if due {
                 *c = Some(std::time::Instant::now());
             }
@@ -120,6 +121,8 @@ impl Jobs {
         let _one = self.refresh.lock().await;
         let names = self.names(store).await?;
         leye_jobs::refresh_index(store, &self.index, &names, today).await?;
+        self.loaded
+            .store(true, std::sync::atomic::Ordering::Release);
         Ok(())
     }
 }

@@ -224,14 +224,19 @@ pub async fn run_search(app: &AppState, q: &SearchQuery) -> Result<Found, ApiErr
     let today = app.clock.today();
     app.jobs.catch_up(&app.store, today, false).await?;
     let result = app.jobs.index.search(q)?;
+    let ids: Vec<i64> = result.hits.iter().map(|h| h.id).collect();
     let mut tx = app.store.begin_read().await?;
-    let mut postings = Vec::new();
-    for h in &result.hits {
-        if let Some(p) = leye_store::get_posting(&mut tx, h.id).await? {
-            postings.push((p, h.distance_km));
-        }
-    }
+    let rows = leye_store::get_postings(&mut tx, &ids).await?;
     tx.commit().await?;
+    let distance: std::collections::HashMap<i64, Option<f64>> =
+        result.hits.iter().map(|h| (h.id, h.distance_km)).collect();
+    let postings = rows
+        .into_iter()
+        .map(|p| {
+            let d = distance.get(&p.id).copied().flatten();
+            (p, d)
+        })
+        .collect();
     Ok(Found { result, postings })
 }
 
@@ -345,21 +350,33 @@ pub struct EnterpriseParam {
     pub enterprise_id: Option<i64>,
 }
 
-/// The enterprise a caller publishes for: an employer's own, else the one named.
-pub fn enterprise_for(caller: &Caller, named: Option<i64>) -> Result<i64, ApiError> {
-    match (caller.user.enterprise_id, named) {
+/// The record a caller acts for: the one their account is bound to (an employer's enterprise,
+/// a job seeker's person), else the one named. A bound caller naming another is refused.
+fn bound_or_named(
+    own: Option<i64>,
+    named: Option<i64>,
+    field: &str,
+    other: &str,
+    missing: &str,
+) -> Result<i64, ApiError> {
+    match (own, named) {
         (Some(own), None) => Ok(own),
         (Some(own), Some(n)) if n == own => Ok(own),
-        (Some(_), Some(_)) => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "out_of_scope",
-            "用人单位只能为本单位发布岗位",
-        )),
+        (Some(_), Some(_)) => Err(ApiError::new(StatusCode::FORBIDDEN, "out_of_scope", other)),
         (None, Some(n)) => Ok(n),
-        (None, None) => {
-            Err(FieldError::new("enterprise_id", "required", "请指定用人单位".to_string()).into())
-        }
+        (None, None) => Err(FieldError::new(field, "required", missing.to_string()).into()),
     }
+}
+
+/// The enterprise a caller publishes for: an employer's own, else the one named.
+pub fn enterprise_for(caller: &Caller, named: Option<i64>) -> Result<i64, ApiError> {
+    bound_or_named(
+        caller.user.enterprise_id,
+        named,
+        "enterprise_id",
+        "用人单位只能为本单位发布岗位",
+        "请指定用人单位",
+    )
 }
 
 /// Publish a posting. It is checked (fair hiring, minimum wage, ranges), marked a quality job
@@ -421,20 +438,7 @@ pub async fn close_posting(
     caller: Caller,
     IdPath(id): IdPath,
 ) -> Result<Json<Value>, ApiError> {
-    let mut tx = app.store.begin().await?;
-    leye_store::close_posting(
-        &mut tx,
-        &caller.scope,
-        id,
-        &app.clock.today().to_string(),
-        &caller.actor,
-        app.clock.now(),
-    )
-    .await?;
-    tx.commit().await?;
-    app.jobs
-        .catch_up(&app.store, app.clock.today(), true)
-        .await?;
+    close_as(&app, &caller, id).await?;
     Ok(Json(json!({ "id": id, "status": "closed" })))
 }
 
@@ -571,31 +575,22 @@ pub struct ApplyInput {
 
 /// The person a caller acts for: a job seeker themself, else the one named.
 pub fn person_for(caller: &Caller, named: Option<i64>) -> Result<i64, ApiError> {
-    match (caller.user.person_id, named) {
-        (Some(own), None) => Ok(own),
-        (Some(own), Some(n)) if n == own => Ok(own),
-        (Some(_), Some(_)) => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "out_of_scope",
-            "只能为本人投递",
-        )),
-        (None, Some(n)) => Ok(n),
-        (None, None) => {
-            Err(FieldError::new("person_id", "required", "请指定求职人员".to_string()).into())
-        }
-    }
+    bound_or_named(
+        caller.user.person_id,
+        named,
+        "person_id",
+        "只能为本人投递",
+        "请指定求职人员",
+    )
 }
 
-/// Apply to an open posting (once).
-#[utoipa::path(post, path = "/api/v1/jobs/{id}/apply", tag = "jobs", request_body = ApplyInput,
-    responses((status = 201, body = Value), (status = 422, body = ErrorBody)))]
-pub async fn apply(
-    State(app): State<AppState>,
-    caller: Caller,
-    IdPath(id): IdPath,
-    ApiJson(a): ApiJson<ApplyInput>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let person = person_for(&caller, a.person_id)?;
+/// Apply for `person` to posting `id` in one transaction; the application's id.
+pub async fn apply_as(
+    app: &AppState,
+    caller: &Caller,
+    person: i64,
+    id: i64,
+) -> Result<i64, ApiError> {
     let mut tx = app.store.begin().await?;
     let aid = leye_store::apply_to_posting(
         &mut tx,
@@ -608,6 +603,39 @@ pub async fn apply(
     )
     .await?;
     tx.commit().await?;
+    Ok(aid)
+}
+
+/// Close posting `id` and take it out of this server's index at once.
+pub async fn close_as(app: &AppState, caller: &Caller, id: i64) -> Result<(), ApiError> {
+    let mut tx = app.store.begin().await?;
+    leye_store::close_posting(
+        &mut tx,
+        &caller.scope,
+        id,
+        &app.clock.today().to_string(),
+        &caller.actor,
+        app.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    app.jobs
+        .catch_up(&app.store, app.clock.today(), true)
+        .await?;
+    Ok(())
+}
+
+/// Apply to an open posting (once).
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/apply", tag = "jobs", request_body = ApplyInput,
+    responses((status = 201, body = Value), (status = 422, body = ErrorBody)))]
+pub async fn apply(
+    State(app): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    ApiJson(a): ApiJson<ApplyInput>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let person = person_for(&caller, a.person_id)?;
+    let aid = apply_as(&app, &caller, person, id).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": aid }))))
 }
 

@@ -4,10 +4,12 @@
 //! applications).
 
 use super::policy::url_escape;
-use super::{Nav, UiError, render};
+use super::{Nav, UiError, choices, nav_for, render};
 use crate::AppState;
 use crate::access::{Caller, MaybeCaller};
-use crate::api::jobs::{JobSearchParams, enterprise_for, person_for, run_search};
+use crate::api::jobs::{
+    JobSearchParams, apply_as, close_as, enterprise_for, person_for, run_search,
+};
 use crate::error::{ApiError, ApiQuery, IdPath};
 use askama::Template;
 use axum::Router;
@@ -36,28 +38,6 @@ pub fn router() -> Router<AppState> {
         .route("/persons/{id}/jobs", get(seeker_page))
         .route("/persons/{id}/jobs/profile", post(save_profile))
         .route("/persons/{id}/jobs/push", post(set_push))
-}
-
-fn nav_for(caller: &Option<Caller>, headers: &HeaderMap) -> Nav {
-    match caller {
-        Some(c) => Nav::of(c),
-        None => Nav::anonymous(crate::access::lang_of(headers)),
-    }
-}
-
-fn choices<T: Copy>(
-    all: &[T],
-    f: impl Fn(T) -> (&'static str, &'static str),
-) -> Vec<(&'static str, &'static str)> {
-    all.iter().map(|x| f(*x)).collect()
-}
-
-fn unit_label(unit: &str) -> &'static str {
-    match unit {
-        "day" => "元/天",
-        "hour" => "元/小时",
-        _ => "元/月",
-    }
 }
 
 /// A posting as a card or a detail page shows it.
@@ -101,7 +81,7 @@ fn shown(
             Money::from_fen(p.pay_min_fen),
             Money::from_fen(p.pay_max_fen)
         ),
-        unit: unit_label(&p.pay_unit),
+        unit: PayUnit::yuan_per_code(&p.pay_unit),
         occupation: names
             .get(&p.occupation)
             .cloned()
@@ -268,27 +248,9 @@ async fn search(
 
 /// The Chinese reason lines of a posting's quality decision.
 fn quality_lines(p: &PostingRecord, today: chrono::NaiveDate) -> Vec<(String, bool)> {
-    let input = PostingInput {
-        title: p.title.clone(),
-        occupation: p.occupation.clone(),
-        skill_level: p.skill_level.clone().unwrap_or_default(),
-        headcount: p.headcount.to_string(),
-        region: p.region.clone(),
-        pay_unit: p.pay_unit.clone(),
-        pay_min: Money::from_fen(p.pay_min_fen).to_string(),
-        pay_max: Money::from_fen(p.pay_max_fen).to_string(),
-        contract_type: p.contract_type.clone(),
-        contract_months: p.contract_months.map(|m| m.to_string()).unwrap_or_default(),
-        social_insurance: p.social_insurance,
-        education: p.education.clone(),
-        valid_until: today.to_string(),
-        ..Default::default()
-    };
     let on = chrono::NaiveDate::parse_from_str(&p.published_on, "%Y-%m-%d").unwrap_or(today);
-    input
-        .parse_all(Regions::huzhou(), today)
-        .ok()
-        .and_then(|f| leye_jobs::price(&f, on).ok())
+    leye_jobs::PayTerms::of_record(p)
+        .and_then(|t| leye_jobs::price_terms(&t, on).ok())
         .map(|pr| pr.reasons)
         .unwrap_or_default()
 }
@@ -357,23 +319,10 @@ async fn apply(
     headers: HeaderMap,
     IdPath(id): IdPath,
 ) -> Result<Response, UiError> {
-    let r = async {
-        let person = person_for(&caller, None)?;
-        let mut tx = app.store.begin().await?;
-        leye_store::apply_to_posting(
-            &mut tx,
-            &caller.scope,
-            person,
-            id,
-            &app.clock.today().to_string(),
-            &caller.actor,
-            app.clock.now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
+    let r = match person_for(&caller, None) {
+        Ok(person) => apply_as(&app, &caller, person, id).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
     match r {
         Ok(()) => Ok(Redirect::to(&format!(
             "/jobs/{id}?msg={}",
@@ -773,24 +722,7 @@ async fn close(
     caller: Caller,
     IdPath(id): IdPath,
 ) -> Result<Response, UiError> {
-    let r = async {
-        let mut tx = app.store.begin().await?;
-        leye_store::close_posting(
-            &mut tx,
-            &caller.scope,
-            id,
-            &app.clock.today().to_string(),
-            &caller.actor,
-            app.clock.now(),
-        )
-        .await?;
-        tx.commit().await?;
-        app.jobs
-            .catch_up(&app.store, app.clock.today(), true)
-            .await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
+    let r = close_as(&app, &caller, id).await;
     match r {
         Ok(()) => Ok(Redirect::to(&format!(
             "/postings/{id}?msg={}",
@@ -884,6 +816,24 @@ pub struct SeekerForm {
 }
 
 impl SeekerForm {
+    fn of_record(s: &leye_store::SeekerRecord) -> Self {
+        Self {
+            occupations: s.occupations.join(", "),
+            skills: s.skills.join(", "),
+            skill_level: s.skill_level.clone().unwrap_or_default(),
+            education: s.education.clone(),
+            region: s.region.clone(),
+            commute_km: s.commute_km.to_string(),
+            pay_wanted: s
+                .pay_wanted_fen
+                .map(|f| Money::from_fen(f).to_string())
+                .unwrap_or_default(),
+            available_from: s.available_from.clone().unwrap_or_default(),
+            gig_ok: s.gig_ok,
+            push_opt_in: s.push_opt_in,
+        }
+    }
+
     fn of(raw: &Raw) -> Self {
         let g = |k: &str| raw.get(k).cloned().unwrap_or_default();
         Self {
@@ -960,44 +910,16 @@ async fn seeker_with(
     } else {
         Vec::new()
     };
-    let v: Raw = form.unwrap_or_else(|| {
-        let mut m = Raw::new();
-        match &profile {
-            Some(s) => {
-                m.insert("occupations".into(), s.occupations.join(", "));
-                m.insert("skills".into(), s.skills.join(", "));
-                m.insert(
-                    "skill_level".into(),
-                    s.skill_level.clone().unwrap_or_default(),
-                );
-                m.insert("education".into(), s.education.clone());
-                m.insert("region".into(), s.region.clone());
-                m.insert("commute_km".into(), s.commute_km.to_string());
-                m.insert(
-                    "pay_wanted".into(),
-                    s.pay_wanted_fen
-                        .map(|f| Money::from_fen(f).to_string())
-                        .unwrap_or_default(),
-                );
-                m.insert(
-                    "available_from".into(),
-                    s.available_from.clone().unwrap_or_default(),
-                );
-                if s.gig_ok {
-                    m.insert("gig_ok".into(), "on".into());
-                }
-                if s.push_opt_in {
-                    m.insert("push_opt_in".into(), "on".into());
-                }
-            }
-            None => {
-                m.insert("region".into(), person.residence_region.clone());
-                m.insert("commute_km".into(), "10".into());
-                m.insert("push_opt_in".into(), "on".into());
-            }
-        }
-        m
-    });
+    let v = match (form, &profile) {
+        (Some(raw), _) => SeekerForm::of(&raw),
+        (None, Some(s)) => SeekerForm::of_record(s),
+        (None, None) => SeekerForm {
+            region: person.residence_region.clone(),
+            commute_km: "10".into(),
+            push_opt_in: true,
+            ..Default::default()
+        },
+    };
     let t = today.to_string();
     let mut res = render(SeekerPage {
         nav: Nav::of(caller),
@@ -1006,7 +928,7 @@ async fn seeker_with(
         own,
         has_profile: profile.is_some(),
         push_on: profile.as_ref().is_some_and(|p| p.push_opt_in),
-        v: SeekerForm::of(&v),
+        v,
         educations: choices(Education::ALL, |x| (x.code(), x.label_zh())),
         levels: choices(SkillLevel::ALL, |x| (x.code(), x.label_zh())),
         recs: recs

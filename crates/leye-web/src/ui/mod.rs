@@ -190,6 +190,22 @@ impl Nav {
     }
 }
 
+/// The header for a page anyone may open: the caller's menu, or a signed-out header.
+pub(crate) fn nav_for(caller: &Option<Caller>, headers: &axum::http::HeaderMap) -> Nav {
+    match caller {
+        Some(c) => Nav::of(c),
+        None => Nav::anonymous(crate::access::lang_of(headers)),
+    }
+}
+
+/// The (code, Chinese label) pairs of a select.
+pub(crate) fn choices<T: Copy>(
+    all: &[T],
+    f: impl Fn(T) -> (&'static str, &'static str),
+) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|x| f(*x)).collect()
+}
+
 /// An error page waiting for its header: the guard re-renders it with the caller's menu.
 #[derive(Debug, Clone)]
 pub struct ErrorPageInfo {

@@ -2,7 +2,7 @@
 //! "我能享受哪些政策" self-check, and the 免申即享 offers of the sweep.
 
 use super::forms::{FormField, select_field, text_field};
-use super::{Nav, UiError, render};
+use super::{Nav, UiError, nav_for, render};
 use crate::AppState;
 use crate::access::{Caller, MaybeCaller};
 use crate::api::policy::OfferQuery;
@@ -172,14 +172,6 @@ mod tests {
 struct IndexPage {
     nav: Nav,
     measures: Vec<MeasureInfo>,
-}
-
-/// The header for a page anyone may open: the caller's menu, or a signed-out header.
-fn nav_for(caller: &Option<Caller>, headers: &HeaderMap) -> Nav {
-    match caller {
-        Some(c) => Nav::of(c),
-        None => Nav::anonymous(crate::access::lang_of(headers)),
-    }
 }
 
 async fn index(MaybeCaller(caller): MaybeCaller, headers: HeaderMap) -> Result<Response, UiError> {

@@ -2,7 +2,7 @@
 //! (new, open with deadlines, closing), repeat offenders, labour disputes.
 
 use super::policy::url_escape;
-use super::{Nav, UiError, render};
+use super::{Nav, UiError, choices, render};
 use crate::AppState;
 use crate::access::Caller;
 use crate::error::{ApiError, ApiQuery, IdPath};
@@ -96,13 +96,6 @@ struct RightsPage {
     may_write: bool,
     message: String,
     error: String,
-}
-
-fn choices<T: Copy>(
-    all: &[T],
-    f: impl Fn(T) -> (&'static str, &'static str),
-) -> Vec<(&'static str, &'static str)> {
-    all.iter().map(|x| f(*x)).collect()
 }
 
 async fn page_with(
