@@ -122,8 +122,12 @@ impl OccupationCode {
 
     /// How many levels two codes share (0 = different major groups, 4 = the same occupation).
     pub fn shared_levels(&self, other: &OccupationCode) -> usize {
-        let (a, b) = (self.path(), other.path());
-        a.iter().zip(b.iter()).take_while(|(x, y)| x == y).count()
+        // Segment by segment, without building the paths (matching calls this per candidate).
+        self.0
+            .split('-')
+            .zip(other.0.split('-'))
+            .take_while(|(x, y)| x == y)
+            .count()
     }
 }
 

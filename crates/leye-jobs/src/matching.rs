@@ -122,8 +122,21 @@ pub struct Match {
     pub explanation: String,
 }
 
-/// Score a seeker against a posting; `None` when a hard limit excludes them.
-pub fn score(s: &Seeker, p: &Posting, w: &Weights) -> Option<Match> {
+/// The five parts of a score (each 0..1) and what they rest on, computed without building
+/// any text: matching runs this over every candidate, the explanation only for the winners.
+#[derive(Debug, Clone, Copy)]
+struct Parts {
+    shared: usize,
+    occupation: f64,
+    found: usize,
+    skills: f64,
+    d: f64,
+    distance: f64,
+    pay: f64,
+    level: f64,
+}
+
+fn parts(s: &Seeker, p: &Posting) -> Option<Parts> {
     if p.gig && !s.gig_ok {
         return None;
     }
@@ -135,7 +148,6 @@ pub fn score(s: &Seeker, p: &Posting, w: &Weights) -> Option<Match> {
     {
         return None;
     }
-    let mut why = Vec::new();
     let shared = s
         .occupations
         .iter()
@@ -149,34 +161,18 @@ pub fn score(s: &Seeker, p: &Posting, w: &Weights) -> Option<Match> {
         1 => 0.2,
         _ => 0.0,
     };
-    why.push(match shared {
-        4 => format!("意向职业相符({})", p.occupation_name),
-        3 | 2 => format!("意向职业相近({})", p.occupation_name),
-        1 => "同一职业大类".to_string(),
-        _ => "意向职业不同".to_string(),
-    });
-    let found: Vec<&String> = s
+    let found = s
         .skills
         .iter()
         .filter(|k| p.text.contains(k.as_str()))
-        .collect();
+        .count();
     let skills = if s.skills.is_empty() {
         0.5
-    } else if found.is_empty() {
+    } else if found == 0 {
         0.3
     } else {
-        0.5 + 0.5 * found.len() as f64 / s.skills.len() as f64
+        0.5 + 0.5 * found as f64 / s.skills.len() as f64
     };
-    if !found.is_empty() {
-        why.push(format!(
-            "技能:{}",
-            found
-                .iter()
-                .map(|k| k.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
-        ));
-    }
     let d = distance_km(s.lat, s.lon, p.lat, p.lon);
     let c = s.commute_km.max(1.0);
     let distance = if d <= c {
@@ -184,23 +180,12 @@ pub fn score(s: &Seeker, p: &Posting, w: &Weights) -> Option<Match> {
     } else {
         (0.5 - (d - c) / c).max(0.0)
     };
-    why.push(if d <= c {
-        format!("距离{d:.1}公里(在通勤范围内)")
-    } else {
-        format!("距离{d:.1}公里(超出期望{c:.0}公里)")
-    });
     let pay = match s.pay_wanted_fen {
         None => 1.0,
-        Some(want) if p.monthly_max_fen >= want => {
-            why.push("薪酬达到期望".to_string());
-            1.0
-        }
-        Some(want) => {
-            why.push("薪酬低于期望".to_string());
-            (p.monthly_max_fen as f64 / want as f64)
-                .clamp(0.0, 1.0)
-                .powi(2)
-        }
+        Some(want) if p.monthly_max_fen >= want => 1.0,
+        Some(want) => (p.monthly_max_fen as f64 / want as f64)
+            .clamp(0.0, 1.0)
+            .powi(2),
     };
     let level_part = match (p.level, s.level) {
         (None, _) => 1.0,
@@ -209,31 +194,81 @@ pub fn score(s: &Seeker, p: &Posting, w: &Weights) -> Option<Match> {
         _ => 0.0,
     };
     let edu_part = if s.education >= p.education { 1.0 } else { 0.4 };
-    let level = (level_part + edu_part) / 2.0;
-    if level < 1.0 {
-        why.push("等级或学历略低于要求".to_string());
-    }
+    Some(Parts {
+        shared,
+        occupation,
+        found,
+        skills,
+        d,
+        distance,
+        pay,
+        level: (level_part + edu_part) / 2.0,
+    })
+}
+
+fn total(x: &Parts, w: &Weights) -> i64 {
     let total = w.occupation + w.skills + w.distance + w.pay + w.level;
-    let raw = w.occupation * occupation
-        + w.skills * skills
-        + w.distance * distance
-        + w.pay * pay
-        + w.level * level;
-    let score = if total > 0.0 {
+    let raw = w.occupation * x.occupation
+        + w.skills * x.skills
+        + w.distance * x.distance
+        + w.pay * x.pay
+        + w.level * x.level;
+    if total > 0.0 {
         (100.0 * raw / total).round() as i64
     } else {
         0
-    };
-    Some(Match {
-        score,
-        occupation,
-        skills,
-        distance,
-        pay,
-        level,
-        distance_km: d,
-        explanation: why.join(";"),
-    })
+    }
+}
+
+fn explain(s: &Seeker, p: &Posting, x: &Parts) -> String {
+    let mut why = vec![match x.shared {
+        4 => format!("意向职业相符({})", p.occupation_name),
+        3 | 2 => format!("意向职业相近({})", p.occupation_name),
+        1 => "同一职业大类".to_string(),
+        _ => "意向职业不同".to_string(),
+    }];
+    if x.found > 0 {
+        let found: Vec<&str> = s
+            .skills
+            .iter()
+            .filter(|k| p.text.contains(k.as_str()))
+            .map(String::as_str)
+            .collect();
+        why.push(format!("技能:{}", found.join("、")));
+    }
+    let (d, c) = (x.d, s.commute_km.max(1.0));
+    why.push(if d <= c {
+        format!("距离{d:.1}公里(在通勤范围内)")
+    } else {
+        format!("距离{d:.1}公里(超出期望{c:.0}公里)")
+    });
+    match s.pay_wanted_fen {
+        Some(want) if p.monthly_max_fen >= want => why.push("薪酬达到期望".to_string()),
+        Some(_) => why.push("薪酬低于期望".to_string()),
+        None => {}
+    }
+    if x.level < 1.0 {
+        why.push("等级或学历略低于要求".to_string());
+    }
+    why.join(";")
+}
+
+fn with_text(s: &Seeker, p: &Posting, x: &Parts, w: &Weights) -> Match {
+    Match {
+        score: total(x, w),
+        occupation: x.occupation,
+        skills: x.skills,
+        distance: x.distance,
+        pay: x.pay,
+        level: x.level,
+        distance_km: x.d,
+        explanation: explain(s, p, x),
+    }
+}
+
+/// Score a seeker against a posting; `None` when a hard limit excludes them.
+pub fn score(s: &Seeker, p: &Posting, w: &Weights) -> Option<Match> {
+    parts(s, p).map(|x| with_text(s, p, &x, w))
 }
 
 /// The best `n` of `candidates` for `p` (highest score first, then the lower id).
@@ -243,29 +278,30 @@ pub fn best_seekers<'a>(
     w: &Weights,
     n: usize,
 ) -> Vec<(&'a Seeker, Match)> {
+    // A min-heap of the best so far by (score, lower id first); text only for the winners.
     let mut heap: std::collections::BinaryHeap<
         std::cmp::Reverse<(i64, std::cmp::Reverse<i64>, usize)>,
     > = std::collections::BinaryHeap::new();
-    let mut kept: Vec<(&'a Seeker, Match)> = Vec::new();
+    let mut kept: Vec<(&'a Seeker, Parts)> = Vec::new();
     for s in candidates {
-        let Some(m) = score(s, p, w) else { continue };
-        let key = (m.score, std::cmp::Reverse(s.id));
+        let Some(x) = parts(s, p) else { continue };
+        let key = (total(&x, w), std::cmp::Reverse(s.id));
         if heap.len() < n {
             heap.push(std::cmp::Reverse((key.0, key.1, kept.len())));
-            kept.push((s, m));
+            kept.push((s, x));
         } else if heap
             .peek()
             .is_some_and(|top| (key.0, key.1) > (top.0.0, top.0.1))
         {
             let idx = heap.pop().map(|t| t.0.2).unwrap_or(0);
-            kept[idx] = (s, m);
+            kept[idx] = (s, x);
             heap.push(std::cmp::Reverse((key.0, key.1, idx)));
         }
     }
-    let mut out: Vec<_> = heap
+    let mut out: Vec<(&'a Seeker, Match)> = heap
         .into_iter()
-        .map(|r| r.0.2)
-        .map(|i| kept[i].clone())
+        .map(|r| kept[r.0.2])
+        .map(|(s, x)| (s, with_text(s, p, &x, w)))
         .collect();
     out.sort_by(|a, b| b.1.score.cmp(&a.1.score).then(a.0.id.cmp(&b.0.id)));
     out
