@@ -361,8 +361,17 @@ async fn officer_journey_in_chromium() {
     c.close().await.unwrap();
 }
 
+/// The text of an element of the page the last action led to. A click does not wait for the
+/// navigation, so the element found may belong to the page being left and go stale while it
+/// is read: then look again.
 async fn text_of(c: &Client, css: &str) -> String {
-    wait_for(c, css).await.text().await.unwrap()
+    for _ in 0..50 {
+        match wait_for(c, css).await.text().await {
+            Ok(t) => return t,
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("{css} kept going stale")
 }
 
 async fn choose(c: &Client, select: &str, value: &str) {
