@@ -12,6 +12,7 @@
 pub mod index;
 pub mod matching;
 pub mod push;
+pub mod shortage;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leye_domain::jobs::{PayUnit, PostingFacts, PostingInput, SeekerInput};
@@ -442,6 +443,9 @@ pub async fn seekers_for_posting(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod market_tests;
 
 /// The columns of an occupation table (职业分类大典), Chinese names first.
 pub const OCCUPATION_COLUMNS: &[(&str, &[&str])] = &[

@@ -9,11 +9,16 @@ use leye_domain::person::PersonInput;
 use leye_store::*;
 use leye_testkit::{both_backends, credit_code, id_number, now, today};
 
-fn sys() -> Actor {
+pub(crate) fn sys() -> Actor {
     Actor::system("test")
 }
 
-fn input(title: &str, occupation: &str, region: &str, pay: (&str, &str)) -> PostingInput {
+pub(crate) fn input(
+    title: &str,
+    occupation: &str,
+    region: &str,
+    pay: (&str, &str),
+) -> PostingInput {
     PostingInput {
         title: title.into(),
         description: String::new(),
@@ -312,12 +317,12 @@ proptest::proptest! {
     }
 }
 
-struct City {
-    enterprise: i64,
-    seekers: Vec<i64>,
+pub(crate) struct City {
+    pub(crate) enterprise: i64,
+    pub(crate) seekers: Vec<i64>,
 }
 
-async fn city(store: &Store) -> City {
+pub(crate) async fn city(store: &Store) -> City {
     let mut tx = store.begin().await.unwrap();
     let e = EnterpriseInput {
         credit_code: credit_code("330502", 7),
@@ -539,6 +544,7 @@ async fn publish_search_match_push(store: Store) {
         &Scope::Person(c.seekers[0]),
         c.seekers[0],
         ids[0],
+        None,
         "2026-11-28",
         &sys(),
         now(),
@@ -550,6 +556,7 @@ async fn publish_search_match_push(store: Store) {
         &Scope::Person(c.seekers[0]),
         c.seekers[0],
         ids[0],
+        None,
         "2026-11-28",
         &sys(),
         now(),
@@ -561,6 +568,7 @@ async fn publish_search_match_push(store: Store) {
         &Scope::Person(c.seekers[0]),
         c.seekers[0],
         ids[4],
+        None,
         "2026-11-28",
         &sys(),
         now(),

@@ -47,6 +47,16 @@ pub const TABLES: &[&str] = &[
     "notifications",
     "outbox",
     "sms_log",
+    "gig_slots",
+    "gig_signups",
+    "gig_transitions",
+    "gig_ratings",
+    "recruitment_events",
+    "event_enterprises",
+    "event_postings",
+    "event_attendees",
+    "shortage_lists",
+    "shortage_lines",
 ];
 
 /// What a database holds, in brief: rows per table and the audit chain's last hash.

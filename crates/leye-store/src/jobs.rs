@@ -6,7 +6,7 @@ use crate::{Actor, Page, Paging, StoreError, Tx, audit};
 use leye_domain::jobs::Occupation;
 use leye_domain::{FieldError, Regions, Scope};
 
-fn invalid(field: &'static str, code: &'static str, m: impl Into<String>) -> StoreError {
+pub(crate) fn invalid(field: &'static str, code: &'static str, m: impl Into<String>) -> StoreError {
     StoreError::Invalid(FieldError::new(field, code, m.into()))
 }
 
@@ -220,7 +220,7 @@ async fn next_seq(tx: &mut Tx, feed: &str) -> Result<i64, StoreError> {
     )
 }
 
-fn may_post(scope: &Scope, region: &str, enterprise_id: i64) -> Result<(), StoreError> {
+pub(crate) fn may_post(scope: &Scope, region: &str, enterprise_id: i64) -> Result<(), StoreError> {
     let regions = Regions::huzhou();
     if scope.covers_subject(regions, region, None, Some(enterprise_id)) {
         Ok(())
@@ -591,7 +591,11 @@ fn seeker_from_row(r: &sqlx::any::AnyRow) -> Result<SeekerRecord, sqlx::Error> {
 }
 
 /// Does the scope reach this person (themself, or an officer of the area they live in)?
-async fn covers_person(tx: &mut Tx, scope: &Scope, person_id: i64) -> Result<String, StoreError> {
+pub(crate) async fn covers_person(
+    tx: &mut Tx,
+    scope: &Scope,
+    person_id: i64,
+) -> Result<String, StoreError> {
     let region = sqlx::query("SELECT residence_region FROM persons WHERE id = $1")
         .bind(person_id)
         .fetch_optional(&mut **tx)
@@ -632,8 +636,8 @@ pub async fn save_seeker(
     }
     let id = sqlx::query(
         "INSERT INTO job_seekers (person_id, occupations, skills, skill_level, education, region, lat, lon, \
-         commute_km, pay_wanted_fen, available_from, gig_ok, push_opt_in, active, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14) \
+         commute_km, pay_wanted_fen, available_from, gig_ok, push_opt_in, active, updated_at, registered_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15) \
          ON CONFLICT (person_id) DO UPDATE SET occupations = excluded.occupations, skills = excluded.skills, \
          skill_level = excluded.skill_level, education = excluded.education, region = excluded.region, \
          lat = excluded.lat, lon = excluded.lon, commute_km = excluded.commute_km, \
@@ -655,6 +659,7 @@ pub async fn save_seeker(
     .bind(i64::from(s.gig_ok))
     .bind(i64::from(s.push_opt_in))
     .bind(ts(now))
+    .bind(leye_domain::time::local_date(now).to_string())
     .fetch_one(&mut **tx)
     .await?
     .int("id")?;
@@ -795,12 +800,15 @@ fn ja_from_row(r: &sqlx::any::AnyRow) -> Result<JobApplicationRecord, sqlx::Erro
     })
 }
 
-/// A person applies to an open posting (once); audited.
+/// A person applies to an open posting (once), at a recruitment event when `event_id` is
+/// given (the posting must take part in it and the event run today); audited.
+#[allow(clippy::too_many_arguments)]
 pub async fn apply_to_posting(
     tx: &mut Tx,
     scope: &Scope,
     person_id: i64,
     posting_id: i64,
+    event_id: Option<i64>,
     today: &str,
     actor: &Actor,
     now: chrono::DateTime<chrono::Utc>,
@@ -814,6 +822,9 @@ pub async fn apply_to_posting(
     if !p.is_live(today) {
         return Err(invalid("posting_id", "closed", "该岗位已停止招聘"));
     }
+    if let Some(e) = event_id {
+        crate::recruitment::check_event_application(tx, e, &p, today).await?;
+    }
     let done =
         sqlx::query("SELECT id FROM job_applications WHERE posting_id = $1 AND seeker_id = $2")
             .bind(posting_id)
@@ -825,12 +836,13 @@ pub async fn apply_to_posting(
     }
     let t = ts(now);
     let id = sqlx::query(
-        "INSERT INTO job_applications (posting_id, seeker_id, state, created_at, updated_at) \
-         VALUES ($1, $2, 'applied', $3, $3) RETURNING id",
+        "INSERT INTO job_applications (posting_id, seeker_id, state, created_at, updated_at, event_id) \
+         VALUES ($1, $2, 'applied', $3, $3, $4) RETURNING id",
     )
     .bind(posting_id)
     .bind(seeker.id)
     .bind(&t)
+    .bind(event_id)
     .fetch_one(&mut **tx)
     .await?
     .int("id")?;
@@ -905,7 +917,12 @@ pub async fn set_job_application_state(
             format!("投递记录当前状态不能改为“{state}”"),
         ));
     }
-    sqlx::query("UPDATE job_applications SET state = $2, updated_at = $3 WHERE id = $1")
+    // An interview is remembered even when the application later ends declined; a hire
+    // without a recorded interview counts as interviewed.
+    sqlx::query(
+        "UPDATE job_applications SET state = $2, updated_at = $3, interviewed_at = CASE \
+         WHEN $2 IN ('interview', 'hired') THEN COALESCE(interviewed_at, $3) ELSE interviewed_at END WHERE id = $1",
+    )
         .bind(id)
         .bind(state)
         .bind(ts(now))

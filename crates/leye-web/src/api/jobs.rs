@@ -571,6 +571,9 @@ pub struct ApplyInput {
     /// Needed for officers applying on someone's behalf; a job seeker applies as themself
     #[serde(default)]
     pub person_id: Option<i64>,
+    /// The recruitment event the application is made at (counted for it)
+    #[serde(default)]
+    pub event_id: Option<i64>,
 }
 
 /// The person a caller acts for: a job seeker themself, else the one named.
@@ -590,6 +593,7 @@ pub async fn apply_as(
     caller: &Caller,
     person: i64,
     id: i64,
+    event: Option<i64>,
 ) -> Result<i64, ApiError> {
     let mut tx = app.store.begin().await?;
     let aid = leye_store::apply_to_posting(
@@ -597,6 +601,7 @@ pub async fn apply_as(
         &caller.scope,
         person,
         id,
+        event,
         &app.clock.today().to_string(),
         &caller.actor,
         app.clock.now(),
@@ -635,7 +640,7 @@ pub async fn apply(
     ApiJson(a): ApiJson<ApplyInput>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let person = person_for(&caller, a.person_id)?;
-    let aid = apply_as(&app, &caller, person, id).await?;
+    let aid = apply_as(&app, &caller, person, id, a.event_id).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": aid }))))
 }
 

@@ -318,15 +318,28 @@ async fn apply(
     caller: Caller,
     headers: HeaderMap,
     IdPath(id): IdPath,
+    Form(raw): Form<Raw>,
 ) -> Result<Response, UiError> {
+    let event = raw
+        .get("event_id")
+        .and_then(|e| e.trim().parse::<i64>().ok());
     let r = match person_for(&caller, None) {
-        Ok(person) => apply_as(&app, &caller, person, id).await.map(|_| ()),
+        Ok(person) => apply_as(&app, &caller, person, id, event).await.map(|_| ()),
         Err(e) => Err(e),
+    };
+    let back = match event {
+        Some(e) => format!("/events/{e}"),
+        None => format!("/jobs/{id}"),
     };
     match r {
         Ok(()) => Ok(Redirect::to(&format!(
-            "/jobs/{id}?msg={}",
+            "{back}?msg={}",
             url_escape("已投递,用人单位将与您联系")
+        ))
+        .into_response()),
+        Err(e) if event.is_some() && e.status.is_client_error() => Ok(Redirect::to(&format!(
+            "{back}?err={}",
+            url_escape(&e.body.message)
         ))
         .into_response()),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {

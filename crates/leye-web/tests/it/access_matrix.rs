@@ -286,10 +286,18 @@ async fn jobs(env: &Env, village: &str, person: i64, enterprise: i64, name: &str
         .await
         .unwrap();
     let mut tx = store.begin().await.unwrap();
-    let application =
-        leye_store::apply_to_posting(&mut tx, &scope, person, posting, "2026-11-28", &sys, now())
-            .await
-            .unwrap();
+    let application = leye_store::apply_to_posting(
+        &mut tx,
+        &scope,
+        person,
+        posting,
+        None,
+        "2026-11-28",
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     (posting, application)
 }

@@ -271,6 +271,7 @@ async fn fixture(env: &super::Env) {
         &scope,
         person,
         posting,
+        None,
         "2026-11-28",
         &sys,
         leye_testkit::now(),
