@@ -81,6 +81,10 @@ code_enum! {
         /// Keep a job-seeker profile, apply to postings, read the push inbox (a job seeker: their
         /// own; an officer: on behalf of a person in their area)
         SeekerProfile = ("seeker_profile", "求职登记与投递"),
+        /// Record, cancel and check people in at recruitment events (招聘活动) of one's area
+        EventManage = ("event_manage", "举办和管理招聘活动"),
+        /// Publish the quarterly shortage-occupation list (紧缺工种目录), city-wide
+        ShortagePublish = ("shortage_publish", "发布紧缺工种目录"),
     }
 }
 
@@ -118,6 +122,8 @@ const MATRIX: &[(Role, &[Permission])] = &[
             PostingWrite,
             MatchRead,
             SeekerProfile,
+            EventManage,
+            ShortagePublish,
         ],
     ),
     (
@@ -148,6 +154,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             PostingWrite,
             MatchRead,
             SeekerProfile,
+            EventManage,
         ],
     ),
     (
@@ -174,6 +181,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             PostingWrite,
             MatchRead,
             SeekerProfile,
+            EventManage,
         ],
     ),
     (

@@ -29,6 +29,11 @@ mod matching_params {
     leye_policy::param_file!("matching.toml");
 }
 
+mod events_params {
+    leye_policy::param_file!("events.toml");
+}
+
+pub use events_params::params as events_params;
 pub use matching_params::params as matching_params;
 pub use params::params as quality_params;
 

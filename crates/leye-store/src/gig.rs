@@ -496,12 +496,15 @@ pub async fn gig_act(
     Ok(to)
 }
 
-/// Rate the other side of a finished sign-up, once.
+/// Rate the other side of a finished sign-up, once. `party` says the caller is the worker or
+/// the employer themself: an officer who may act for them still may not rate for them.
+#[allow(clippy::too_many_arguments)]
 pub async fn rate_gig(
     tx: &mut Tx,
     scope: &Scope,
     signup_id: i64,
     side: GigSide,
+    party: bool,
     rating: &Rating,
     actor: &Actor,
     now: chrono::DateTime<chrono::Utc>,
@@ -512,6 +515,13 @@ pub async fn rate_gig(
             entity: "报名记录"
         })?;
     may_act(tx, scope, &s, side).await?;
+    if !party {
+        return Err(invalid(
+            "stars",
+            "not_a_party",
+            "评价须由劳动者本人或用工单位账号作出",
+        ));
+    }
     if !s.gig_state()?.rateable() {
         return Err(invalid("stars", "not_done", "完工后才能评价"));
     }

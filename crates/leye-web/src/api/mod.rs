@@ -6,6 +6,7 @@ mod enterprises;
 mod help;
 mod households;
 pub mod jobs;
+pub mod market;
 mod me;
 mod persons;
 pub mod policy;
@@ -53,6 +54,12 @@ use utoipa::OpenApi;
         jobs::list_postings, jobs::close_posting, jobs::matches, jobs::posting_applications,
         jobs::set_state, jobs::get_seeker, jobs::put_seeker, jobs::apply, jobs::inbox,
         jobs::recommendations,
+        market::create_slot, market::posting_slots, market::open_slots, market::sign_up,
+        market::slot_signups, market::person_gigs, market::worker_action, market::employer_action,
+        market::worker_rating, market::employer_rating,
+        market::list_events, market::get_event, market::create_event, market::cancel_event,
+        market::join_event, market::register, market::check_in,
+        market::shortage_quarters, market::shortage, market::publish_shortage,
     ),
     components(schemas(ErrorBody, leye_policy::Situation)),
     tags(
@@ -63,6 +70,8 @@ use utoipa::OpenApi;
         (name = "help", description = "困难群体帮扶: 就业困难人员认定、零就业家庭、帮扶档案与覆盖率"),
         (name = "rights", description = "劳动者权益: 欠薪、安薪指数、劳动争议、工资指导价位"),
         (name = "jobs", description = "就业市场: 岗位检索、岗位发布、人岗匹配、求职登记、投递与岗位推送"),
+        (name = "gig", description = "零工市场: 班次、报名、签到、完工与报酬确认、双向评价"),
+        (name = "events", description = "招聘活动: 活动、参会企业与岗位、求职者报名与签到、面试与录用统计"),
         (name = "system", description = "运行状态"),
     )
 )]
@@ -160,6 +169,39 @@ pub fn router() -> Router<AppState> {
         )
         .route("/persons/{id}/inbox", get(jobs::inbox))
         .route("/persons/{id}/recommendations", get(jobs::recommendations))
+        .route(
+            "/postings/{id}/slots",
+            get(market::posting_slots).post(market::create_slot),
+        )
+        .route("/gig/slots", get(market::open_slots))
+        .route("/gig/slots/{id}/signup", post(market::sign_up))
+        .route("/gig/slots/{id}/signups", get(market::slot_signups))
+        .route("/gig/signups/{id}/worker", post(market::worker_action))
+        .route("/gig/signups/{id}/employer", post(market::employer_action))
+        .route(
+            "/gig/signups/{id}/worker/rating",
+            post(market::worker_rating),
+        )
+        .route(
+            "/gig/signups/{id}/employer/rating",
+            post(market::employer_rating),
+        )
+        .route("/persons/{id}/gigs", get(market::person_gigs))
+        .route(
+            "/events",
+            get(market::list_events).post(market::create_event),
+        )
+        .route("/events/{id}", get(market::get_event))
+        .route("/events/{id}/cancel", post(market::cancel_event))
+        .route("/events/{id}/join", post(market::join_event))
+        .route("/events/{id}/register", post(market::register))
+        .route("/events/{id}/check-in", post(market::check_in))
+        .route("/shortage", get(market::shortage_quarters))
+        .route("/shortage/{quarter}", get(market::shortage))
+        .route(
+            "/shortage/{quarter}/publish",
+            post(market::publish_shortage),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -655,6 +655,7 @@ struct ManagePage {
     applicants: Vec<ApplicantShown>,
     matches: Vec<MatchShown>,
     may_match: bool,
+    slots: Vec<super::market::SlotShown>,
     message: String,
     error: String,
 }
@@ -680,6 +681,7 @@ async fn manage_with(
     let p = crate::api::jobs::managed_posting(app, caller, id).await?;
     let mut tx = app.store.begin_read().await?;
     let applicants = leye_store::job_applications(&mut tx, &caller.scope, Some(id)).await?;
+    let slots = leye_store::slots_of_posting(&mut tx, id).await?;
     tx.commit().await?;
     let names = app.jobs.names(&app.store).await?;
     let may_match = caller.may(Permission::MatchRead);
@@ -715,6 +717,10 @@ async fn manage_with(
             .collect(),
         matches,
         may_match,
+        slots: slots
+            .iter()
+            .map(|s| super::market::slot_shown(s, Some(p.pay_min_fen), String::new()))
+            .collect(),
         message,
         error,
     })
@@ -727,7 +733,8 @@ async fn manage(
     ApiQuery(q): ApiQuery<Raw>,
 ) -> Result<Response, UiError> {
     let msg = q.get("msg").cloned().unwrap_or_default();
-    manage_with(&app, &caller, id, msg, String::new()).await
+    let err = q.get("err").cloned().unwrap_or_default();
+    manage_with(&app, &caller, id, msg, err).await
 }
 
 async fn close(

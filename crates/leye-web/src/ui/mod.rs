@@ -11,6 +11,7 @@ mod forms;
 mod help;
 pub(crate) mod imports;
 mod jobs;
+pub(crate) mod market;
 mod policy;
 mod rights;
 mod welfare;
@@ -92,6 +93,7 @@ pub fn router() -> Router<AppState> {
         .merge(help::router())
         .merge(rights::router())
         .merge(jobs::router())
+        .merge(market::router())
         .fallback(page_not_found)
 }
 

@@ -41,6 +41,12 @@ struct Side {
     /// job-seeker profile).
     posting: i64,
     job_application: i64,
+    /// A gig posting of the enterprise with one slot the person signed up for, and a
+    /// recruitment event held today in the village.
+    gig_posting: i64,
+    slot: i64,
+    signup: i64,
+    event: i64,
     /// Text that must not appear in an answer to someone who may not see this side.
     secret: String,
 }
@@ -302,6 +308,87 @@ async fn jobs(env: &Env, village: &str, person: i64, enterprise: i64, name: &str
     (posting, application)
 }
 
+/// A gig posting with a slot the person signed up for, and an event held today in the village.
+async fn market(
+    env: &Env,
+    village: &str,
+    person: i64,
+    enterprise: i64,
+    name: &str,
+) -> (i64, i64, i64, i64) {
+    let store = &env.store;
+    let scope = leye_domain::Scope::System;
+    let sys = leye_store::Actor::system("test");
+    let gig = leye_domain::jobs::PostingInput {
+        pay_unit: "hour".into(),
+        pay_min: "30".into(),
+        pay_max: "40".into(),
+        contract_type: "gig".into(),
+        contract_months: String::new(),
+        ..posting_input(village, &format!("{name}的分拣零工"))
+    };
+    let (gig_posting, _) = leye_jobs::publish(
+        store,
+        &scope,
+        enterprise,
+        &gig,
+        &sys,
+        now(),
+        leye_testkit::today(),
+    )
+    .await
+    .unwrap();
+    let facts = leye_domain::gig::SlotInput {
+        date: "2026-11-30".into(),
+        start: "08:00".into(),
+        end: "12:00".into(),
+        places: "5".into(),
+        note: String::new(),
+    }
+    .parse(
+        leye_domain::gig::SlotTerms {
+            pay_unit: leye_domain::jobs::PayUnit::Hour,
+            rate_fen: 3000,
+            valid_until: leye_testkit::today() + chrono::Days::new(30),
+        },
+        leye_testkit::today(),
+    )
+    .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let slot = leye_store::create_slot(
+        &mut tx,
+        &scope,
+        gig_posting,
+        &facts,
+        "2026-11-28",
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
+    let at = chrono::NaiveDateTime::parse_from_str("2026-11-28 10:00", leye_domain::gig::SLOT_TIME)
+        .unwrap();
+    let signup = leye_store::sign_up(&mut tx, &scope, person, slot, at, &sys, now())
+        .await
+        .unwrap();
+    let event = leye_domain::recruitment::EventInput {
+        title: format!("{name}的招聘会"),
+        mode: "offline".into(),
+        region: village.into(),
+        venue: "村委会".into(),
+        starts_on: "2026-11-28".into(),
+        organiser: "人力社保局".into(),
+        ..Default::default()
+    }
+    .parse(leye_domain::Regions::huzhou(), leye_testkit::today())
+    .unwrap();
+    let event = leye_store::create_event(&mut tx, &scope, &event, &sys, now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    (gig_posting, slot, signup, event)
+}
+
 async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
     let admin = env.token.clone();
     let mut pb = person_body(name, next());
@@ -352,9 +439,14 @@ async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
     let (application, attachment, batch, placement, case, station) =
         cases(env, village, person, enterprise, name).await;
     let (posting, job_application) = jobs(env, village, person, enterprise, name).await;
+    let (gig_posting, slot, signup, event) = market(env, village, person, enterprise, name).await;
     Side {
         posting,
         job_application,
+        gig_posting,
+        slot,
+        signup,
+        event,
         application,
         attachment,
         batch,
@@ -441,7 +533,15 @@ async fn request_for(
     subj: &Subject,
 ) -> (String, &'static str, Vec<u8>) {
     let id_for = |t: &str| {
-        if t.contains("/postings/") || t.contains("/jobs/{id}") {
+        if t.contains("/postings/{id}/slots") {
+            target.gig_posting
+        } else if t.contains("/gig/slots/") {
+            target.slot
+        } else if t.contains("/gig/signups/") {
+            target.signup
+        } else if t.contains("/events/") {
+            target.event
+        } else if t.contains("/postings/") || t.contains("/jobs/{id}") {
             target.posting
         } else if t.contains("/job-applications/") {
             target.job_application
@@ -474,6 +574,7 @@ async fn request_for(
         .replace("{code}", "330502")
         .replace("{measure}", "job_expansion")
         .replace("{entity}", "persons")
+        .replace("{quarter}", "2026Q3")
         .replace("{aid}", &target.attachment.to_string());
     const JSON: &str = "application/json";
     const FORM: &str = "application/x-www-form-urlencoded";
@@ -531,6 +632,75 @@ async fn request_for(
             ]),
         ),
         ("POST", "/api/v1/jobs/{id}/apply") => j(json!({"person_id": target.person})),
+        ("POST", "/api/v1/postings/{id}/slots") => {
+            j(json!({"date": "2026-12-05", "start": "08:00",
+            "end": "12:00", "places": "3"}))
+        }
+        ("POST", "/postings/{id}/slots") => (
+            FORM,
+            form(&[
+                ("date", "2026-12-05".into()),
+                ("start", "08:00".into()),
+                ("end", "12:00".into()),
+                ("places", "3".into()),
+            ]),
+        ),
+        ("POST", "/api/v1/gig/slots/{id}/signup") | ("POST", "/api/v1/events/{id}/register") => {
+            j(json!({"person_id": target.person}))
+        }
+        ("POST", "/api/v1/gig/signups/{id}/worker") => j(json!({"action": "check_in"})),
+        ("POST", "/api/v1/gig/signups/{id}/employer") => j(json!({"action": "no_show"})),
+        ("POST", "/gig/signups/{id}/worker") => (FORM, form(&[("action", "check_in".into())])),
+        ("POST", "/gig/signups/{id}/employer") => (FORM, form(&[("action", "no_show".into())])),
+        ("POST", t) if t.starts_with("/api/v1/gig/signups/") && t.ends_with("/rating") => {
+            j(json!({"stars": "5"}))
+        }
+        ("POST", t) if t.starts_with("/gig/signups/") && t.ends_with("/rating") => {
+            (FORM, form(&[("stars", "5".into())]))
+        }
+        ("POST", "/api/v1/events") | ("POST", "/events") => {
+            let pairs = [
+                ("title", "新招聘会".to_string()),
+                ("mode", "offline".into()),
+                ("region", village.clone()),
+                ("venue", "文化礼堂".into()),
+                ("starts_on", "2026-12-10".into()),
+                ("organiser", "人力社保局".into()),
+            ];
+            if template.starts_with("/api") {
+                j(serde_json::Value::Object(
+                    pairs
+                        .iter()
+                        .map(|(k, v)| ((*k).to_string(), json!(v)))
+                        .collect(),
+                ))
+            } else {
+                (FORM, form(&pairs))
+            }
+        }
+        ("POST", "/api/v1/events/{id}/join") => j(json!({"enterprise_id": target.enterprise,
+            "posting_ids": [target.posting]})),
+        ("POST", "/events/{id}/join") => (
+            FORM,
+            form(&[
+                ("enterprise_id", target.enterprise.to_string()),
+                ("posting_id", target.posting.to_string()),
+            ]),
+        ),
+        ("POST", "/api/v1/events/{id}/check-in") => {
+            j(json!({"id_number": target.person_body["id_number"]}))
+        }
+        ("POST", "/events/{id}/check-in") => (
+            FORM,
+            form(&[(
+                "id_number",
+                target.person_body["id_number"]
+                    .as_str()
+                    .unwrap_or("")
+                    .into(),
+            )]),
+        ),
+        ("POST", "/jobs/shortage/publish") => (FORM, form(&[("quarter", "2026Q3".into())])),
         ("POST", "/api/v1/job-applications/{id}/state") => j(json!({"state": "interview"})),
         ("POST", "/job-applications/{id}/state") => (
             FORM,
@@ -826,9 +996,12 @@ fn targets_a_record(template: &str) -> bool {
         "/hard-to-employ/{id}",
         "/postings/{id}",
         "/job-applications/{id}",
+        "/gig/slots/{id}/signups",
+        "/gig/signups/{id}",
     ]
     .iter()
     .any(|p| template.contains(p))
+        || template.ends_with("/gig/slots/{id}")
 }
 
 async fn every_route_for_every_role(store: Store) {
@@ -861,7 +1034,7 @@ async fn every_route_for_every_role(store: Store) {
                     "{what} leaked a name"
                 );
             }
-            if may && subj.outside && targets_a_record(template) {
+            if may && subj.outside && *access != Access::Public && targets_a_record(template) {
                 // The employer and the job seeker reach only their own records.
                 let (uri, ct, body) = request_for(&env, template, method, &outside, &subj).await;
                 let (s, text) = send_as(&env, &subj.token, method, &uri, ct, body).await;
@@ -910,6 +1083,7 @@ async fn anonymous_callers_are_sent_to_login(store: Store) {
             .replace("{code}", "330502")
             .replace("{measure}", "job_expansion")
             .replace("{entity}", "persons")
+            .replace("{quarter}", "2026Q3")
             .replace("{aid}", "1");
         let req = axum::http::Request::builder()
             .method(*method)

@@ -46,6 +46,13 @@ const PAGES: &[&str] = &[
     "/postings",
     "/postings/1",
     "/persons/1/jobs",
+    "/gig",
+    "/gig/slots/1",
+    "/persons/1/gigs",
+    "/events",
+    "/events/1",
+    "/jobs/shortage",
+    "/jobs/shortage?scope=county",
     "/no-such-page",
 ];
 
@@ -272,6 +279,135 @@ async fn fixture(env: &super::Env) {
         person,
         posting,
         None,
+        "2026-11-28",
+        &sys,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    market_fixture(store, enterprise, person, posting).await;
+}
+
+/// A gig slot with a finished sign-up of the person, and a recruitment event held today with
+/// the posting and the person.
+async fn market_fixture(store: &leye_store::Store, enterprise: i64, person: i64, posting: i64) {
+    use leye_domain::gig::{GigAction, GigSide, SLOT_TIME, SlotInput, SlotTerms};
+    let scope = leye_domain::Scope::System;
+    let sys = leye_store::Actor::system("test");
+    let (gig, _) = leye_jobs::publish(
+        store,
+        &scope,
+        enterprise,
+        &leye_domain::jobs::PostingInput {
+            title: "分拣零工".into(),
+            occupation: "4-02-07-08".into(),
+            headcount: "5".into(),
+            region: "330502102201".into(),
+            pay_unit: "hour".into(),
+            pay_min: "30".into(),
+            pay_max: "35".into(),
+            contract_type: "gig".into(),
+            valid_until: "2027-01-31".into(),
+            ..Default::default()
+        },
+        &sys,
+        leye_testkit::now(),
+        leye_testkit::today(),
+    )
+    .await
+    .unwrap();
+    let facts = SlotInput {
+        date: "2026-11-28".into(),
+        start: "13:00".into(),
+        end: "17:00".into(),
+        places: "3".into(),
+        note: "仓库东门集合".into(),
+    }
+    .parse(
+        SlotTerms {
+            pay_unit: leye_domain::jobs::PayUnit::Hour,
+            rate_fen: 3000,
+            valid_until: leye_testkit::today() + chrono::Days::new(60),
+        },
+        leye_testkit::today(),
+    )
+    .unwrap();
+    let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, SLOT_TIME).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let slot = leye_store::create_slot(
+        &mut tx,
+        &scope,
+        gig,
+        &facts,
+        "2026-11-28",
+        &sys,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    let signup = leye_store::sign_up(
+        &mut tx,
+        &scope,
+        person,
+        slot,
+        at("2026-11-28 09:00"),
+        &sys,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    for (side, action, when) in [
+        (GigSide::Worker, GigAction::CheckIn, "2026-11-28 12:30"),
+        (GigSide::Employer, GigAction::Complete, "2026-11-28 17:00"),
+    ] {
+        leye_store::gig_act(
+            &mut tx,
+            &scope,
+            signup,
+            side,
+            action,
+            None,
+            "",
+            at(when),
+            &sys,
+            leye_testkit::now(),
+        )
+        .await
+        .unwrap();
+    }
+    let event = leye_domain::recruitment::EventInput {
+        title: "吴兴区冬季招聘会".into(),
+        mode: "offline".into(),
+        region: "330502".into(),
+        venue: "吴兴区人力资源市场".into(),
+        starts_on: "2026-11-28".into(),
+        organiser: "吴兴区人力社保局".into(),
+        description: "面向高校毕业生和就业困难人员".into(),
+        ..Default::default()
+    }
+    .parse(leye_domain::Regions::huzhou(), leye_testkit::today())
+    .unwrap();
+    let event = leye_store::create_event(&mut tx, &scope, &event, &sys, leye_testkit::now())
+        .await
+        .unwrap();
+    leye_store::join_event(
+        &mut tx,
+        &scope,
+        event,
+        enterprise,
+        &[posting],
+        "2026-11-28",
+        &sys,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    leye_store::register_attendee(
+        &mut tx,
+        &scope,
+        event,
+        person,
         "2026-11-28",
         &sys,
         leye_testkit::now(),

@@ -4,6 +4,7 @@ mod access_matrix;
 mod applications;
 mod i18n;
 mod jobs;
+mod market;
 mod policy;
 mod rights;
 mod sessions;
