@@ -8,6 +8,7 @@
 pub mod city;
 pub mod hires;
 pub mod jobs;
+pub mod market;
 mod names;
 mod rng;
 

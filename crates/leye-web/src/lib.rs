@@ -137,8 +137,9 @@ impl AppState {
         })
     }
 
-    /// Run the outbox (push notifications, SMS) and close expired postings, every few
-    /// seconds, for as long as the server runs.
+    /// Run the outbox (push notifications, SMS) every few seconds, and once a day close
+    /// expired postings and publish the last quarter's shortage list when it is due, for as
+    /// long as the server runs.
     pub fn start_workers(&self) {
         let app = self.clone();
         tokio::spawn(async move {
@@ -150,6 +151,12 @@ impl AppState {
                         tracing::warn!(error = %e, "closing expired postings failed");
                     } else {
                         last_expiry = Some(today);
+                    }
+                    // The quarter's shortage-occupation list, once the quarter is over.
+                    match leye_jobs::shortage::publish_due(&app.store, today, now).await {
+                        Ok(Some(q)) => tracing::info!(quarter = %q, "shortage list published"),
+                        Ok(None) => {}
+                        Err(e) => tracing::warn!(error = %e, "publishing the shortage list failed"),
                     }
                 }
                 let sms = leye_jobs::push::LoggingSms {

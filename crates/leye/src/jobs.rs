@@ -1,4 +1,5 @@
-//! `leye jobs ...` (the push worker, the occupation table, expiring postings) and the job-market
+//! `leye jobs ...` (the push worker, the occupation table, expiring postings, the shortage list)
+//! and the job-market
 //! benchmarks `leye bench search` and `leye bench match`.
 
 use crate::{DEFAULT_DB, open, today};
@@ -24,6 +25,17 @@ pub enum JobsCommand {
     },
     /// 关闭已过有效期的岗位 / Close postings past their validity
     Expire {
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// 紧缺工种目录:按季度计算求人倍率并打印(CSV);--publish 发布已结束的季度 / The quarter's shortage-occupation list
+    Shortage {
+        /// 季度,如 2026Q3(默认本季度) / Quarter, e.g. 2026Q3 (default: this quarter)
+        #[arg(long)]
+        quarter: Option<String>,
+        /// 发布(季度结束后,每季度一次) / Publish (after the quarter, once)
+        #[arg(long)]
+        publish: bool,
         #[arg(long, default_value = DEFAULT_DB)]
         db: String,
     },
@@ -74,6 +86,58 @@ pub async fn run(command: JobsCommand) -> Result<ExitCode> {
                 }
                 Err(e) => Err(e.into()),
             }
+        }
+        JobsCommand::Shortage {
+            quarter,
+            publish,
+            db,
+        } => {
+            use leye_domain::shortage::Quarter;
+            let q = match quarter {
+                Some(raw) => match Quarter::parse(&raw) {
+                    Ok(q) => q,
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return Ok(ExitCode::from(2));
+                    }
+                },
+                None => Quarter::of(today()),
+            };
+            let store = open(&db).await?;
+            if publish {
+                let actor = leye_store::Actor::system("cli jobs shortage");
+                match leye_jobs::shortage::publish(&store, q, today(), &actor, Utc::now()).await {
+                    Ok(n) => eprintln!("{}紧缺工种目录已发布:{n}行列为紧缺", q.label_zh()),
+                    Err(leye_jobs::JobsError::Fields(errs)) => {
+                        for e in &errs {
+                            eprintln!("{}", e.message);
+                        }
+                        return Ok(ExitCode::from(2));
+                    }
+                    Err(leye_jobs::JobsError::Store(leye_store::StoreError::Invalid(e))) => {
+                        eprintln!("{}", e.message);
+                        return Ok(ExitCode::from(2));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            let (_, source, lines) = leye_jobs::shortage::compute(&store, q).await?;
+            let names = leye_jobs::occupation_names(&store).await?;
+            println!("季度,职业编码,职业,地区,需求人数,求职人数,求人倍率,紧缺");
+            for l in &lines {
+                println!(
+                    "{q},{},{},{},{},{},{},{}",
+                    l.occupation,
+                    names.get(&l.occupation).map_or("", String::as_str),
+                    leye_domain::Regions::huzhou().full_name(&l.region),
+                    l.demand,
+                    l.supply,
+                    l.ratio_text(),
+                    if l.shortage { "是" } else { "否" }
+                );
+            }
+            eprintln!("依据 / rule: {source}");
+            Ok(ExitCode::SUCCESS)
         }
         JobsCommand::Expire { db } => {
             let store = open(&db).await?;

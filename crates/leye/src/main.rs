@@ -1100,6 +1100,11 @@ async fn demo(db: String, addr: String) -> Result<()> {
             "就业市场 / job market: {} 个岗位, {} 名求职者(推送在后台进行)",
             j.postings, j.seekers
         );
+        let m = leye_synth::market::load_demo_market(&store, 20240711, 500, Utc::now()).await?;
+        println!(
+            "零工与招聘活动 / gigs and events: {} 个班次, {} 人次报名, {} 场招聘活动",
+            m.slots, m.signups, m.events
+        );
     } else {
         println!("数据库中已有数据,未重复载入演示城市 / database not empty, demo not reloaded");
     }

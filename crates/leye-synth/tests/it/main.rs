@@ -136,3 +136,69 @@ async fn city_at_scale(store: Store) {
 }
 
 both_backends!(city_at_scale);
+
+/// The demo's job market, gig shifts and events are made through the real rules (publishing
+/// checks, places, check-in windows, events running) and add up.
+async fn demo_market_follows_the_rules(store: Store) {
+    load_demo_if_empty(&store, SMALL, 7, now()).await.unwrap();
+    let sys = Scope::System;
+    let actor = leye_store::Actor::system("test");
+    let bad = |e: leye_jobs::JobsError| {
+        leye_synth::SynthError::Invalid(leye_domain::FieldError::new(
+            "demo",
+            "invalid",
+            e.to_string(),
+        ))
+    };
+    let jobs = leye_synth::jobs::load_demo_jobs(
+        &store,
+        80,
+        7,
+        now(),
+        async |enterprise, input| {
+            leye_jobs::publish(
+                &store,
+                &sys,
+                enterprise,
+                &input,
+                &actor,
+                now(),
+                leye_testkit::today(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(bad)
+        },
+        async |person, input| {
+            leye_jobs::save_profile(&store, &sys, person, &input, &actor, now())
+                .await
+                .map(|_| ())
+                .map_err(bad)
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(jobs.postings, 80);
+    let m = leye_synth::market::load_demo_market(&store, 7, 40, now())
+        .await
+        .unwrap();
+    assert_eq!(m.events, 40);
+    assert!(m.slots > 0, "{m:?}");
+    let mut tx = store.begin_read().await.unwrap();
+    let held: i64 = leye_store::events_held(&mut tx, 2026, "2026-11-28")
+        .await
+        .unwrap()
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    // Spread from 1 January to a month ahead: most are held by now, some are to come.
+    assert!((30..40).contains(&held), "{held}");
+    let events = leye_store::list_events(&mut tx, Some(2026), None)
+        .await
+        .unwrap();
+    let applications: i64 = events.iter().map(|e| e.stats.applications).sum();
+    assert_eq!(applications as usize, m.event_applications);
+    assert!(events.iter().all(|e| e.stats.hires <= e.stats.interviews));
+}
+
+both_backends!(demo_market_follows_the_rules);

@@ -840,13 +840,14 @@ async fn shortage(
     let (message, mut error) = notes(&q);
     let today = app.clock.today();
     let current = Quarter::of(today);
+    // The quarter under way by default: its figures as they stand; published lists by choice.
     let quarter = match q.get("quarter").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        None => current.previous(),
+        None => current,
         Some(s) => match quarter_of(s) {
             Ok(x) => x,
             Err(e) => {
                 error = e.body.message;
-                current.previous()
+                current
             }
         },
     };

@@ -858,3 +858,192 @@ async fn search_and_apply_in_chromium() {
     assert!(text_of(&c, "#applicants").await.contains("已录用"));
     shots.take(&c, "hired").await;
 }
+
+/// The text of `css` once it contains `needle` (the page after a click may take a moment);
+/// whatever it says after five seconds otherwise.
+async fn text_with(c: &Client, css: &str, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..50 {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && let Ok(t) = e.text().await
+        {
+            if t.contains(needle) {
+                return t;
+            }
+            last = t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    last
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// A gig shift from offer to rating: the employer adds a shift to a gig posting, a job seeker
+/// signs up on the gig market on a phone and checks in, the employer confirms the work, the
+/// worker confirms the pay, and each rates the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gig_shift_in_chromium() {
+    let db = TestDb::sqlite().await;
+    let (seeker_person, _) = couple(&db.store).await;
+    let sys = leye_store::Actor::system("test");
+    let scope = leye_domain::Scope::System;
+    let mut tx = db.store.begin().await.unwrap();
+    let e = leye_domain::enterprise::EnterpriseInput {
+        credit_code: leye_testkit::credit_code("330502", 56),
+        name: "织里物流仓储有限公司".into(),
+        industry: "G".into(),
+        region: "330502102".into(),
+        scale: "small".into(),
+        ..Default::default()
+    }
+    .parse(leye_domain::Regions::huzhou())
+    .unwrap();
+    let firm = leye_store::create_enterprise(&mut tx, &scope, &sys, &e, now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let (posting, _) = leye_jobs::publish(
+        &db.store,
+        &scope,
+        firm,
+        &leye_domain::jobs::PostingInput {
+            title: "仓库分拣临时工".into(),
+            occupation: "4-02-07-08".into(),
+            headcount: "5".into(),
+            region: "330502102".into(),
+            pay_unit: "hour".into(),
+            pay_min: "30".into(),
+            pay_max: "35".into(),
+            contract_type: "gig".into(),
+            valid_until: "2026-12-31".into(),
+            ..Default::default()
+        },
+        &sys,
+        now(),
+        leye_testkit::today(),
+    )
+    .await
+    .unwrap();
+    leye_jobs::save_profile(
+        &db.store,
+        &scope,
+        seeker_person,
+        &leye_domain::jobs::SeekerInput {
+            occupations: "4-02-07-08".into(),
+            region: "330502102".into(),
+            gig_ok: true,
+            ..Default::default()
+        },
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
+    add_bound_user(&db.store, "hr", "employer", Some(firm), None).await;
+    add_bound_user(&db.store, "qz", "job_seeker", None, Some(seeker_person)).await;
+    let Session {
+        c,
+        base,
+        mut shots,
+        _driver,
+        _profile,
+    } = session(&db.store, Clock::Fixed(now()), "browser-screenshots-gig").await;
+
+    // The employer offers today 10:30-14:30 (the clock reads 10:00 in Huzhou); a bad time first.
+    login(&c, &base, "hr", "pass1234").await;
+    wait_for(&c, "header .me").await;
+    c.goto(&format!("{base}/postings/{posting}")).await.unwrap();
+    for (k, v) in [
+        ("date", "2026-11-28"),
+        ("start", "10:30"),
+        ("end", "09:00"),
+        ("places", "2"),
+    ] {
+        fill(&c, k, v).await;
+    }
+    submit(&c, "#add-slot").await;
+    let err = text_with(&c, "p.error", "结束时间").await;
+    assert!(err.contains("结束时间应晚于开始时间"), "{err}");
+    fill(&c, "date", "2026-11-28").await;
+    fill(&c, "start", "10:30").await;
+    fill(&c, "end", "14:30").await;
+    fill(&c, "places", "2").await;
+    submit(&c, "#add-slot").await;
+    let slots = text_with(&c, "#slots", "120.00").await;
+    assert!(
+        slots.contains("10:30-14:30") && slots.contains("120.00"),
+        "{slots}"
+    );
+    shots.take(&c, "shift-published").await;
+    let slot_url = c
+        .find(Locator::Css("#slots a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    logout(&c).await;
+
+    // The worker, on a phone: sign up on the gig market, then check in.
+    c.set_window_size(390, 844).await.unwrap();
+    login(&c, &base, "qz", "pass1234").await;
+    wait_for(&c, "header .me").await;
+    c.goto(&format!("{base}/gig")).await.unwrap();
+    let market = text_of(&c, "#slots").await;
+    assert!(
+        market.contains("仓库分拣临时工") && market.contains("剩余 2"),
+        "{market}"
+    );
+    shots.take(&c, "gig-market-phone").await;
+    submit(&c, "#slots form").await;
+    let note = text_with(&c, "p.notice", "报名成功").await;
+    assert!(note.contains("报名成功"), "{note}");
+    click(&c, "#gigs button[value=check_in]").await;
+    let gigs = text_with(&c, "#gigs", "已签到").await;
+    assert!(gigs.contains("已签到"), "{gigs}");
+    shots.take(&c, "checked-in").await;
+    logout(&c).await;
+
+    // The employer confirms the work at the promised pay and rates the worker.
+    c.set_window_size(1280, 900).await.unwrap();
+    login(&c, &base, "hr", "pass1234").await;
+    wait_for(&c, "header .me").await;
+    c.goto(&format!("{base}{slot_url}")).await.unwrap();
+    submit(&c, "#signups form.complete").await;
+    let rows = text_with(&c, "#signups", "已完工").await;
+    assert!(
+        rows.contains("已完工待确认收款") && rows.contains("120.00"),
+        "{rows}"
+    );
+    submit(&c, "#signups form.rate").await;
+    let note = text_with(&c, "p.notice", "感谢评价").await;
+    assert!(note.contains("感谢评价"), "{note}");
+    shots.take(&c, "shift-done").await;
+    logout(&c).await;
+
+    // The worker confirms the pay and rates the employer.
+    login(&c, &base, "qz", "pass1234").await;
+    wait_for(&c, "header .me").await;
+    c.goto(&format!("{base}/persons/{seeker_person}/gigs"))
+        .await
+        .unwrap();
+    click(&c, "#gigs button[value=confirm_pay]").await;
+    let gigs = text_with(&c, "#gigs", "已确认收款").await;
+    assert!(gigs.contains("已确认收款"), "{gigs}");
+    submit(&c, "#gigs form.rate").await;
+    let gigs = text_with(&c, "#gigs", "我评 5★").await;
+    assert!(
+        gigs.contains("我评 5★") && gigs.contains("对方评 5★"),
+        "{gigs}"
+    );
+    shots.take(&c, "paid-and-rated").await;
+}
