@@ -11,13 +11,11 @@ use crate::JobsError;
 use leye_domain::jobs::{Education, distance_km};
 use leye_store::PostingRecord;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
-use std::ops::Bound;
 use std::sync::{LazyLock, Mutex, RwLock};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, Schema,
-    TextFieldIndexing, TextOptions, Value,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{LowerCaser, TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{
@@ -166,21 +164,10 @@ struct Fields {
     title: Field,
     body: Field,
     chars: Field,
-    occ: Field,
-    region: Field,
-    major: Field,
-    county: Field,
-    pay_min: Field,
-    pay_max: Field,
-    edu: Field,
-    posted: Field,
-    until: Field,
-    lat: Field,
-    lon: Field,
-    gig: Field,
-    quality: Field,
 }
 
+/// Text only: tantivy finds and scores words; filters, facets and sorting run over the
+/// in-memory rows of [`Live`].
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let jieba = TextOptions::default().set_indexing_options(
@@ -198,19 +185,6 @@ fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", jieba.clone()),
         body: b.add_text_field("body", jieba),
         chars: b.add_text_field("chars", chars),
-        occ: b.add_facet_field("occ", FacetOptions::default()),
-        region: b.add_facet_field("region", FacetOptions::default()),
-        major: b.add_u64_field("major", FAST),
-        county: b.add_u64_field("county", FAST),
-        pay_min: b.add_i64_field("pay_min", INDEXED | FAST),
-        pay_max: b.add_i64_field("pay_max", INDEXED | FAST),
-        edu: b.add_u64_field("edu", INDEXED | FAST),
-        posted: b.add_i64_field("posted", INDEXED | FAST),
-        until: b.add_i64_field("until", INDEXED | FAST),
-        lat: b.add_f64_field("lat", INDEXED | FAST),
-        lon: b.add_f64_field("lon", INDEXED | FAST),
-        gig: b.add_u64_field("gig", INDEXED | FAST),
-        quality: b.add_u64_field("quality", INDEXED | FAST),
     };
     (b.build(), fields)
 }
@@ -240,22 +214,16 @@ fn counties() -> &'static [String] {
     &C
 }
 
-fn region_facet(code: &str) -> Facet {
-    let mut parts = Vec::new();
-    for len in [6, 9, 12] {
-        if code.len() >= len {
-            parts.push(&code[..len]);
-        }
+/// A region code as a number of twelve digits (`330502` → 330502000000), so that "inside
+/// this region" is a range.
+fn region_number(code: &str) -> Option<(u64, u64)> {
+    let n: u64 = code.parse().ok()?;
+    let len = code.len() as u32;
+    if !(2..=12).contains(&len) {
+        return None;
     }
-    Facet::from_path(parts)
-}
-
-fn occ_facet(code: &str) -> Facet {
-    let c = leye_domain::jobs::OccupationCode::parse("occupation", code);
-    match c {
-        Ok(c) => Facet::from_path(c.path()),
-        Err(_) => Facet::from_path([code]),
-    }
+    let unit = 10u64.pow(12 - len);
+    Some((n * unit, (n + 1) * unit))
 }
 
 // ---------------------------------------------------------------- the index
@@ -359,6 +327,8 @@ pub struct SearchIndex {
     suggest: RwLock<BTreeMap<String, u32>>,
     /// Posting id → its title, to keep `suggest` right on delete.
     titles: RwLock<HashMap<u64, String>>,
+    /// The live postings' filter and facet values, one small row each.
+    live: RwLock<Live>,
 }
 
 impl SearchIndex {
@@ -379,7 +349,10 @@ impl SearchIndex {
         Self::with_index(index, fields, 400_000_000)
     }
 
-    fn with_index(index: Index, fields: Fields, heap: usize) -> Result<Self, JobsError> {
+    fn with_index(mut index: Index, fields: Fields, heap: usize) -> Result<Self, JobsError> {
+        // Segments are searched on every core (a search's latency, not the server's throughput,
+        // is what a person waits for).
+        index.set_default_multithread_executor()?;
         index.tokenizers().register("jieba", jieba_analyzer(true));
         index
             .tokenizers()
@@ -396,6 +369,7 @@ impl SearchIndex {
             seq: Mutex::new(0),
             suggest: RwLock::new(BTreeMap::new()),
             titles: RwLock::new(HashMap::new()),
+            live: RwLock::new(Live::default()),
         })
     }
 
@@ -416,32 +390,33 @@ impl SearchIndex {
             f.chars,
             format!("{} {} {}", p.title, occ_name, p.enterprise_name),
         );
-        d.add_facet(f.occ, occ_facet(&p.occupation));
-        d.add_facet(f.region, region_facet(&p.region));
-        d.add_u64(
-            f.major,
-            p.occupation
-                .bytes()
-                .next()
-                .map_or(0, |b| u64::from(b - b'0')),
-        );
-        d.add_u64(
-            f.county,
-            counties()
+        d
+    }
+
+    /// The row a live posting keeps in memory for filters, facets and sorting.
+    fn slim(p: &PostingRecord) -> Slim {
+        Slim {
+            region: region_number(&p.region).map_or(0, |r| r.0),
+            pay_max: i32::try_from(p.monthly_max_fen).unwrap_or(i32::MAX),
+            lat: p.lat as f32,
+            lon: p.lon as f32,
+            occ: leye_domain::jobs::OccupationCode::parse("occupation", &p.occupation)
+                .map_or(0, |c| c.packed()),
+            posted: day_number(&p.published_on) as i32,
+            until: day_number(&p.valid_until) as i32,
+            county: counties()
                 .iter()
                 .position(|c| p.region.starts_with(c.as_str()))
-                .map_or(u64::MAX, |i| i as u64),
-        );
-        d.add_i64(f.pay_min, p.monthly_min_fen);
-        d.add_i64(f.pay_max, p.monthly_max_fen);
-        d.add_u64(f.edu, edu_rank(&p.education));
-        d.add_i64(f.posted, day_number(&p.published_on));
-        d.add_i64(f.until, day_number(&p.valid_until));
-        d.add_f64(f.lat, p.lat);
-        d.add_f64(f.lon, p.lon);
-        d.add_u64(f.gig, u64::from(p.gig));
-        d.add_u64(f.quality, u64::from(p.quality));
-        d
+                .map_or(u8::MAX, |i| i as u8),
+            major: p
+                .occupation
+                .bytes()
+                .next()
+                .map_or(0, |b| b.saturating_sub(b'0')),
+            edu: edu_rank(&p.education) as u8,
+            gig: p.gig,
+            quality: p.quality,
+        }
     }
 
     fn suggest_add(&self, id: u64, title: &str) {
@@ -475,19 +450,32 @@ impl SearchIndex {
             .writer
             .lock()
             .map_err(|_| JobsError::Index("writer poisoned".into()))?;
+        let mut rows = Vec::new();
         for p in postings {
             let id = p.id as u64;
             w.delete_term(Term::from_field_u64(self.fields.id, id));
             if p.is_live(today) {
                 w.add_document(self.document(p, names))?;
                 self.suggest_add(id, &p.title);
+                rows.push((id, Some(Self::slim(p))));
             } else {
                 self.suggest_remove(id);
+                rows.push((id, None));
             }
         }
         w.commit()?;
         drop(w);
         self.reader.reload()?;
+        let mut live = self
+            .live
+            .write()
+            .map_err(|_| JobsError::Index("live rows poisoned".into()))?;
+        for (id, row) in rows {
+            live.remove(id);
+            if let Some(r) = row {
+                live.put(id, r);
+            }
+        }
         if let Ok(mut s) = self.seq.lock() {
             *s = (*s).max(postings.iter().map(|p| p.seq).max().unwrap_or(0));
         }
@@ -582,152 +570,60 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(should))
     }
 
-    fn build_query(&self, q: &SearchQuery) -> Box<dyn Query> {
-        let f = &self.fields;
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for w in query_words(&q.q) {
-            must.push((Occur::Must, self.word_query(&w)));
-        }
-        let range_i64 = |field: Field, lo: Bound<i64>, hi: Bound<i64>| -> Box<dyn Query> {
-            Box::new(RangeQuery::new(
-                lo.map(|v| Term::from_field_i64(field, v)),
-                hi.map(|v| Term::from_field_i64(field, v)),
-            ))
-        };
-        let range_f64 = |field: Field, lo: f64, hi: f64| -> Box<dyn Query> {
-            Box::new(RangeQuery::new(
-                Bound::Included(Term::from_field_f64(field, lo)),
-                Bound::Included(Term::from_field_f64(field, hi)),
-            ))
-        };
-        let exact_u64 = |field: Field, v: u64| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_u64(field, v),
-                IndexRecordOption::Basic,
-            ))
-        };
-        if !q.today.is_empty() {
-            must.push((
-                Occur::Must,
-                range_i64(
-                    f.until,
-                    Bound::Included(day_number(&q.today)),
-                    Bound::Unbounded,
-                ),
-            ));
-        }
-        if let Some(r) = q
-            .region
-            .as_deref()
-            .filter(|r| !r.is_empty() && *r != "330500")
-        {
-            must.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_facet(f.region, &region_facet(r)),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        if let Some(o) = q.occupation.as_deref().filter(|o| !o.is_empty()) {
-            must.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_facet(f.occ, &occ_facet(o)),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        if let Some(p) = q.pay_at_least_fen {
-            must.push((
-                Occur::Must,
-                range_i64(f.pay_max, Bound::Included(p), Bound::Unbounded),
-            ));
-        }
-        if let Some(e) = q.education.as_deref().filter(|e| !e.is_empty()) {
-            must.push((
-                Occur::Must,
-                Box::new(RangeQuery::new(
-                    Bound::Included(Term::from_field_u64(f.edu, 0)),
-                    Bound::Included(Term::from_field_u64(f.edu, edu_rank(e))),
-                )),
-            ));
-        }
-        if let Some(s) = q.since.as_deref().filter(|s| !s.is_empty()) {
-            must.push((
-                Occur::Must,
-                range_i64(f.posted, Bound::Included(day_number(s)), Bound::Unbounded),
-            ));
-        }
-        if let Some(g) = q.gig {
-            must.push((Occur::Must, exact_u64(f.gig, u64::from(g))));
-        }
-        if q.quality_only {
-            must.push((Occur::Must, exact_u64(f.quality, 1)));
-        }
-        if let Some((lat, lon, km)) = q.near {
-            // A box around the circle; the collector keeps what is inside the circle.
-            let dlat = km / 111.0;
-            let dlon = km / (111.0 * lat.to_radians().cos().max(0.1));
-            must.push((Occur::Must, range_f64(f.lat, lat - dlat, lat + dlat)));
-            must.push((Occur::Must, range_f64(f.lon, lon - dlon, lon + dlon)));
-        }
-        if must.is_empty() {
-            return Box::new(tantivy::query::AllQuery);
-        }
-        Box::new(BooleanQuery::new(must))
+    /// Every word must match (title, body, the phrase of its characters or a synonym).
+    fn build_query(&self, words: &[String]) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            words
+                .iter()
+                .map(|w| (Occur::Must, self.word_query(w)))
+                .collect(),
+        ))
     }
 
-    /// Run a query: one pass collects the page, the total and the facet counts.
+    /// Run a query. Without keywords every live row is scanned in memory; with keywords
+    /// tantivy finds and scores the matching postings and their rows are filtered. Either way
+    /// one pass gives the page, the total and the facet counts.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResult, JobsError> {
         let limit = q.limit.clamp(1, 100);
         let offset = q.offset.min(MAX_WINDOW.saturating_sub(limit));
-        let query = self.build_query(q);
-        let searcher = self.reader.searcher();
-        let collector = PageCollector {
-            keep: offset + limit,
-            sort: if q.near.is_none() && q.sort == Sort::Distance {
-                Sort::Relevance
-            } else {
-                q.sort
-            },
-            near: q.near,
+        let sort = if q.near.is_none() && q.sort == Sort::Distance {
+            Sort::Relevance
+        } else {
+            q.sort
         };
-        let fruit = searcher.search(&*query, &collector)?;
-        let mut by_county: Vec<(String, usize)> = fruit
-            .county
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .filter_map(|(k, n)| counties().get(k).map(|c| (c.clone(), *n)))
-            .collect();
-        by_county.sort();
-        let by_major: Vec<(String, usize)> = fruit
-            .major
-            .iter()
-            .enumerate()
-            .filter(|(k, n)| *k > 0 && **n > 0)
-            .map(|(k, n)| (k.to_string(), *n))
-            .collect();
-        let hits = fruit
-            .top
-            .into_iter()
-            .skip(offset)
-            .take(limit)
-            .map(|c| Hit {
-                id: c.id as i64,
-                score: c.score,
-                distance_km: c.distance,
+        let filter = Filter::of(q);
+        let words = query_words(&q.q);
+        let live = self
+            .live
+            .read()
+            .map_err(|_| JobsError::Index("live rows poisoned".into()))?;
+        let tally = if words.is_empty() {
+            Tally::over(live.rows.len(), offset + limit, sort, |k, t| {
+                // Newest rows first: with equal keys the newer wins, so the heap rarely changes.
+                let k = live.rows.len() - 1 - k;
+                if let Some(d) = filter.keeps(&live.rows[k]) {
+                    t.take(&live.rows[k], live.ids[k], 0.0, d);
+                }
             })
-            .collect();
-        Ok(SearchResult {
-            total: fruit.total,
-            hits,
-            by_county,
-            by_major,
-            quality: fruit.quality,
-            gig: fruit.gig,
-        })
+        } else {
+            let query = self.build_query(&words);
+            let matched = self.reader.searcher().search(
+                &*query,
+                &Matches {
+                    scoring: sort == Sort::Relevance,
+                },
+            )?;
+            Tally::over(matched.len(), offset + limit, sort, |k, t| {
+                let (id, score) = matched[k];
+                if let Some(r) = live.get(id)
+                    && let Some(d) = filter.keeps(r)
+                {
+                    t.take(r, id, score, d);
+                }
+            })
+        };
+        drop(live);
+        Ok(tally.result(offset, limit))
     }
 
     /// The ids of every indexed posting (for checks).
@@ -768,7 +664,184 @@ fn dec(s: &mut BTreeMap<String, u32>, k: &str) {
     }
 }
 
-// ---------------------------------------------------------------- the collector
+// ---------------------------------------------------------------- live rows and the page
+
+/// A live posting's values for filters, facets and sorting, in 40 bytes (its id is kept
+/// beside it, in [`Live::ids`]): a search without
+/// keywords reads every row, so the row's size is the search's speed.
+#[derive(Debug, Clone, Copy)]
+struct Slim {
+    /// Twelve-digit region number (see [`region_number`])
+    region: u64,
+    /// Monthly pay reached, fen (capped at `i32::MAX`, over 21 million yuan)
+    pay_max: i32,
+    /// Single precision: about a metre at Huzhou's longitude
+    lat: f32,
+    lon: f32,
+    /// Packed occupation code ([`leye_domain::jobs::OccupationCode::packed`])
+    occ: u32,
+    /// Days from the common era
+    posted: i32,
+    until: i32,
+    /// Position in [`counties`], `u8::MAX` outside them
+    county: u8,
+    major: u8,
+    edu: u8,
+    gig: bool,
+    quality: bool,
+}
+
+/// The rows of the live postings, and each row's position by posting id. Ids come from a
+/// database sequence, so a vector indexed by id is small and one memory read per lookup;
+/// ids beyond [`DENSE_IDS`] (not expected) go to a map.
+#[derive(Default)]
+struct Live {
+    rows: Vec<Slim>,
+    /// The posting id of each row
+    ids: Vec<u64>,
+    at: Vec<u32>,
+    far: HashMap<u64, u32>,
+}
+
+const ABSENT: u32 = u32::MAX;
+const DENSE_IDS: u64 = 1 << 26;
+
+impl Live {
+    fn slot(&mut self, id: u64) -> &mut u32 {
+        if id < DENSE_IDS {
+            let i = id as usize;
+            if i >= self.at.len() {
+                self.at.resize(i + 1, ABSENT);
+            }
+            &mut self.at[i]
+        } else {
+            self.far.entry(id).or_insert(ABSENT)
+        }
+    }
+
+    fn position(&self, id: u64) -> Option<usize> {
+        let k = if id < DENSE_IDS {
+            *self.at.get(id as usize)?
+        } else {
+            *self.far.get(&id)?
+        };
+        (k != ABSENT).then_some(k as usize)
+    }
+
+    fn get(&self, id: u64) -> Option<&Slim> {
+        self.rows.get(self.position(id)?)
+    }
+
+    fn put(&mut self, id: u64, r: Slim) {
+        let k = self.rows.len() as u32;
+        *self.slot(id) = k;
+        self.rows.push(r);
+        self.ids.push(id);
+    }
+
+    fn remove(&mut self, id: u64) {
+        let Some(k) = self.position(id) else { return };
+        *self.slot(id) = ABSENT;
+        self.rows.swap_remove(k);
+        self.ids.swap_remove(k);
+        if let Some(moved) = self.ids.get(k).copied() {
+            *self.slot(moved) = k as u32;
+        }
+    }
+}
+
+/// A point and radius (km), with the box around the circle: latitude and longitude ranges.
+type Near = (f64, f64, f64, (f64, f64), (f64, f64));
+
+/// A query's filters as numbers, checked against a row.
+struct Filter {
+    today: i32,
+    region: Option<(u64, u64)>,
+    /// Packed code and how many levels it has
+    occ: Option<(u32, usize)>,
+    pay: Option<i64>,
+    edu: Option<u8>,
+    since: Option<i32>,
+    gig: Option<bool>,
+    quality: bool,
+    near: Option<Near>,
+}
+
+impl Filter {
+    fn of(q: &SearchQuery) -> Filter {
+        let day = |s: &str| day_number(s) as i32;
+        Filter {
+            today: if q.today.is_empty() {
+                i32::MIN
+            } else {
+                day(&q.today)
+            },
+            // The whole city is no filter; an unknown code matches nothing.
+            region: q
+                .region
+                .as_deref()
+                .filter(|r| !r.is_empty() && *r != "330500")
+                .map(|r| region_number(r).unwrap_or((0, 0))),
+            occ: q.occupation.as_deref().filter(|o| !o.is_empty()).map(|o| {
+                match leye_domain::jobs::OccupationCode::parse("occupation", o) {
+                    Ok(c) => (c.packed(), c.path().len()),
+                    Err(_) => (0, 5),
+                }
+            }),
+            pay: q.pay_at_least_fen,
+            edu: q
+                .education
+                .as_deref()
+                .filter(|e| !e.is_empty())
+                .map(|e| edu_rank(e) as u8),
+            since: q.since.as_deref().filter(|s| !s.is_empty()).map(day),
+            gig: q.gig,
+            quality: q.quality_only,
+            near: q.near.map(|(lat, lon, km)| {
+                let dlat = km / 111.0;
+                let dlon = km / (111.0 * lat.to_radians().cos().max(0.1));
+                (
+                    lat,
+                    lon,
+                    km,
+                    (lat - dlat, lat + dlat),
+                    (lon - dlon, lon + dlon),
+                )
+            }),
+        }
+    }
+
+    /// `None` when the row is filtered out; else its distance from the query's point, if any.
+    #[inline]
+    fn keeps(&self, r: &Slim) -> Option<Option<f64>> {
+        if r.until < self.today
+            || self
+                .region
+                .is_some_and(|(lo, hi)| r.region < lo || r.region >= hi)
+            || self.pay.is_some_and(|p| i64::from(r.pay_max) < p)
+            || self.edu.is_some_and(|e| r.edu > e)
+            || self.since.is_some_and(|s| r.posted < s)
+            || self.gig.is_some_and(|g| r.gig != g)
+            || (self.quality && !r.quality)
+            || self.occ.is_some_and(|(code, levels)| {
+                leye_domain::jobs::OccupationCode::shared_packed(r.occ, code) < levels
+            })
+        {
+            return None;
+        }
+        match self.near {
+            None => Some(None),
+            Some((lat, lon, km, (la0, la1), (lo0, lo1))) => {
+                let (rlat, rlon) = (f64::from(r.lat), f64::from(r.lon));
+                if rlat < la0 || rlat > la1 || rlon < lo0 || rlon > lo1 {
+                    return None;
+                }
+                let d = distance_km(lat, lon, rlat, rlon);
+                (d <= km).then_some(Some(d))
+            }
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
@@ -796,142 +869,60 @@ impl Ord for Candidate {
     }
 }
 
-struct PageCollector {
-    keep: usize,
-    sort: Sort,
-    near: Option<(f64, f64, f64)>,
-}
+/// Runs this long are split across the cores.
+const PARALLEL_FROM: usize = 50_000;
+
+const _: () = assert!(std::mem::size_of::<Slim>() <= 40);
 
 /// Facet buckets: counties by their position in [`counties`], major groups 1-8.
 const BUCKETS: usize = 16;
 
-#[derive(Default)]
-struct PageFruit {
+/// The page being collected: the best `keep` so far, the total and the facet counts.
+struct Tally {
+    keep: usize,
+    sort: Sort,
+    heap: BinaryHeap<std::cmp::Reverse<Candidate>>,
     total: usize,
-    top: Vec<Candidate>,
     county: [usize; BUCKETS],
     major: [usize; BUCKETS],
     quality: usize,
     gig: usize,
 }
 
-struct PageSegment {
-    keep: usize,
-    sort: Sort,
-    near: Option<(f64, f64, f64)>,
-    cols: Cols,
-    heap: BinaryHeap<std::cmp::Reverse<Candidate>>,
-    fruit: PageFruit,
-}
-
-/// Every document has every field, so the dense value arrays are read directly (much faster
-/// than the optional-column lookup per document).
-type Dense<T> = std::sync::Arc<dyn tantivy::columnar::ColumnValues<T>>;
-
-fn dense<T>(col: tantivy::columnar::Column<T>, default: T) -> Dense<T>
-where
-    T: PartialOrd + Copy + std::fmt::Debug + Send + Sync + 'static,
-{
-    match col.index {
-        tantivy::columnar::ColumnIndex::Full => col.values,
-        _ => col.first_or_default_col(default),
-    }
-}
-
-struct Cols {
-    id: Dense<u64>,
-    county: Dense<u64>,
-    major: Dense<u64>,
-    quality: Dense<u64>,
-    gig: Dense<u64>,
-    pay_max: Dense<i64>,
-    posted: Dense<i64>,
-    lat: Dense<f64>,
-    lon: Dense<f64>,
-}
-
-impl Collector for PageCollector {
-    type Fruit = PageFruit;
-    type Child = PageSegment;
-
-    fn for_segment(&self, _ord: u32, seg: &SegmentReader) -> tantivy::Result<PageSegment> {
-        let ff = seg.fast_fields();
-        Ok(PageSegment {
-            keep: self.keep,
-            sort: self.sort,
-            near: self.near,
-            cols: Cols {
-                id: dense(ff.u64("id")?, 0),
-                county: dense(ff.u64("county")?, u64::MAX),
-                major: dense(ff.u64("major")?, 0),
-                quality: dense(ff.u64("quality")?, 0),
-                gig: dense(ff.u64("gig")?, 0),
-                pay_max: dense(ff.i64("pay_max")?, 0),
-                posted: dense(ff.i64("posted")?, 0),
-                lat: dense(ff.f64("lat")?, 0.0),
-                lon: dense(ff.f64("lon")?, 0.0),
-            },
-            heap: BinaryHeap::new(),
-            fruit: PageFruit::default(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        self.sort == Sort::Relevance
-    }
-
-    fn merge_fruits(&self, fruits: Vec<PageFruit>) -> tantivy::Result<PageFruit> {
-        let mut out = PageFruit::default();
-        for f in fruits {
-            out.total += f.total;
-            out.quality += f.quality;
-            out.gig += f.gig;
-            for k in 0..BUCKETS {
-                out.county[k] += f.county[k];
-                out.major[k] += f.major[k];
-            }
-            out.top.extend(f.top);
+impl Tally {
+    fn new(keep: usize, sort: Sort) -> Tally {
+        Tally {
+            keep,
+            sort,
+            heap: BinaryHeap::with_capacity(keep + 1),
+            total: 0,
+            county: [0; BUCKETS],
+            major: [0; BUCKETS],
+            quality: 0,
+            gig: 0,
         }
-        out.top.sort_by(|a, b| b.cmp(a));
-        out.top.truncate(self.keep);
-        Ok(out)
     }
-}
 
-impl SegmentCollector for PageSegment {
-    type Fruit = PageFruit;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let c = &self.cols;
-        let distance = match self.near {
-            Some((lat, lon, km)) => {
-                let d = distance_km(lat, lon, c.lat.get_val(doc), c.lon.get_val(doc));
-                if d > km {
-                    return;
-                }
-                Some(d)
-            }
-            None => None,
-        };
-        let f = &mut self.fruit;
-        f.total += 1;
-        if let Some(n) = f.county.get_mut(c.county.get_val(doc) as usize) {
+    #[inline]
+    fn take(&mut self, r: &Slim, id: u64, score: f32, distance: Option<f64>) {
+        self.total += 1;
+        if let Some(n) = self.county.get_mut(usize::from(r.county)) {
             *n += 1;
         }
-        if let Some(n) = f.major.get_mut(c.major.get_val(doc) as usize) {
+        if let Some(n) = self.major.get_mut(usize::from(r.major)) {
             *n += 1;
         }
-        f.quality += c.quality.get_val(doc) as usize;
-        f.gig += c.gig.get_val(doc) as usize;
+        self.quality += usize::from(r.quality);
+        self.gig += usize::from(r.gig);
         let key = match self.sort {
             Sort::Relevance => f64::from(score),
             Sort::Distance => -distance.unwrap_or(0.0),
-            Sort::Pay => c.pay_max.get_val(doc) as f64,
-            Sort::Newest => c.posted.get_val(doc) as f64,
+            Sort::Pay => f64::from(r.pay_max),
+            Sort::Newest => f64::from(r.posted),
         };
         let cand = Candidate {
             key,
-            id: c.id.get_val(doc),
+            id,
             score,
             distance,
         };
@@ -943,8 +934,140 @@ impl SegmentCollector for PageSegment {
         }
     }
 
-    fn harvest(mut self) -> PageFruit {
-        self.fruit.top = self.heap.into_iter().map(|r| r.0).collect();
-        self.fruit
+    /// Run `visit` over `0..n` into one tally; big runs are split across the cores, each part
+    /// with its own tally, then merged.
+    fn over(n: usize, keep: usize, sort: Sort, visit: impl Fn(usize, &mut Tally) + Sync) -> Tally {
+        let threads = if n >= PARALLEL_FROM {
+            std::thread::available_parallelism().map_or(1, |t| t.get().min(8))
+        } else {
+            1
+        };
+        if threads == 1 {
+            let mut t = Tally::new(keep, sort);
+            (0..n).for_each(|k| visit(k, &mut t));
+            return t;
+        }
+        let chunk = n.div_ceil(threads);
+        let visit = &visit;
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = (0..threads)
+                .map(|i| {
+                    scope.spawn(move || {
+                        let mut t = Tally::new(keep, sort);
+                        (i * chunk..((i + 1) * chunk).min(n)).for_each(|k| visit(k, &mut t));
+                        t
+                    })
+                })
+                .collect();
+            let mut all = Tally::new(keep, sort);
+            for p in parts {
+                if let Ok(t) = p.join() {
+                    all.merge(t);
+                }
+            }
+            all
+        })
+    }
+
+    fn merge(&mut self, o: Tally) {
+        self.total += o.total;
+        self.quality += o.quality;
+        self.gig += o.gig;
+        for k in 0..BUCKETS {
+            self.county[k] += o.county[k];
+            self.major[k] += o.major[k];
+        }
+        for c in o.heap {
+            if self.heap.len() < self.keep {
+                self.heap.push(c);
+            } else if self.heap.peek().is_some_and(|w| c.0 > w.0) {
+                self.heap.pop();
+                self.heap.push(c);
+            }
+        }
+    }
+
+    fn result(self, offset: usize, limit: usize) -> SearchResult {
+        let mut top: Vec<Candidate> = self.heap.into_iter().map(|r| r.0).collect();
+        top.sort_by(|a, b| b.cmp(a));
+        let mut by_county: Vec<(String, usize)> = self
+            .county
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .filter_map(|(k, n)| counties().get(k).map(|c| (c.clone(), *n)))
+            .collect();
+        by_county.sort();
+        SearchResult {
+            total: self.total,
+            hits: top
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|c| Hit {
+                    id: c.id as i64,
+                    score: c.score,
+                    distance_km: c.distance,
+                })
+                .collect(),
+            by_county,
+            by_major: self
+                .major
+                .iter()
+                .enumerate()
+                .filter(|(k, n)| *k > 0 && **n > 0)
+                .map(|(k, n)| (k.to_string(), *n))
+                .collect(),
+            quality: self.quality,
+            gig: self.gig,
+        }
+    }
+}
+
+/// Collects (posting id, score) of every document a keyword query matches.
+struct Matches {
+    scoring: bool,
+}
+
+struct SegmentMatches {
+    id: std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>,
+    out: Vec<(u64, f32)>,
+}
+
+impl Collector for Matches {
+    type Fruit = Vec<(u64, f32)>;
+    type Child = SegmentMatches;
+
+    fn for_segment(&self, _ord: u32, seg: &SegmentReader) -> tantivy::Result<SegmentMatches> {
+        let col = seg.fast_fields().u64("id")?;
+        // Every document has an id, so the dense values are read directly.
+        let id = match col.index {
+            tantivy::columnar::ColumnIndex::Full => col.values,
+            _ => col.first_or_default_col(0),
+        };
+        Ok(SegmentMatches {
+            id,
+            out: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.scoring
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(u64, f32)>>) -> tantivy::Result<Vec<(u64, f32)>> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<(u64, f32)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.out.push((self.id.get_val(doc), score));
+    }
+
+    fn harvest(self) -> Vec<(u64, f32)> {
+        self.out
     }
 }

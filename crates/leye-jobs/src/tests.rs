@@ -159,6 +159,156 @@ fn sample_index() -> SearchIndex {
     idx
 }
 
+/// Each filter, alone and with keywords, keeps exactly the postings it should; a posting
+/// replaced or closed moves or leaves.
+#[test]
+fn every_filter_narrows_and_changes_follow() {
+    let idx = SearchIndex::in_ram().unwrap();
+    let mut a = record(
+        1,
+        "数控车床操作工",
+        "6-18-01-01",
+        "330502102001",
+        30.86,
+        900_000,
+    );
+    a.education = "bachelor".into();
+    a.published_on = "2026-11-01".into();
+    let mut b = record(2, "车床学徒", "6-18-01-01", "330502103001", 30.87, 500_000);
+    b.gig = true;
+    b.published_on = "2026-11-25".into();
+    let mut c = record(3, "车床维修工", "6-31-01-03", "330503001", 30.6, 800_000);
+    c.valid_until = "2026-11-27".into(); // expired yesterday, not yet closed
+    idx.apply(&[a.clone(), b, c], &names(), "2026-11-26")
+        .unwrap();
+    for words in ["", "车床"] {
+        let q = |f: SearchQuery| {
+            ids(
+                &idx,
+                SearchQuery {
+                    q: words.into(),
+                    ..f
+                },
+            )
+        };
+        let mut all = q(SearchQuery::default());
+        all.sort();
+        assert_eq!(all, [1, 2], "{words}: the expired posting is not found");
+        assert_eq!(
+            q(SearchQuery {
+                region: Some("330502102".into()),
+                ..Default::default()
+            }),
+            [1]
+        );
+        assert_eq!(
+            q(SearchQuery {
+                region: Some("330502103001".into()),
+                ..Default::default()
+            }),
+            [2]
+        );
+        assert!(
+            q(SearchQuery {
+                region: Some("330521".into()),
+                ..Default::default()
+            })
+            .is_empty()
+        );
+        assert_eq!(
+            q(SearchQuery {
+                education: Some("college".into()),
+                ..Default::default()
+            }),
+            [2]
+        );
+        assert_eq!(
+            q(SearchQuery {
+                since: Some("2026-11-20".into()),
+                ..Default::default()
+            }),
+            [2]
+        );
+        assert_eq!(
+            q(SearchQuery {
+                gig: Some(true),
+                ..Default::default()
+            }),
+            [2]
+        );
+        assert_eq!(
+            q(SearchQuery {
+                gig: Some(false),
+                ..Default::default()
+            }),
+            [1]
+        );
+        assert_eq!(
+            q(SearchQuery {
+                quality_only: true,
+                ..Default::default()
+            }),
+            [1]
+        );
+        assert_eq!(
+            q(SearchQuery {
+                occupation: Some("6-31".into()),
+                ..Default::default()
+            })
+            .len(),
+            0
+        );
+        assert_eq!(
+            q(SearchQuery {
+                occupation: Some("6-18-01".into()),
+                ..Default::default()
+            })
+            .len(),
+            2
+        );
+        assert_eq!(
+            q(SearchQuery {
+                sort: Sort::Newest,
+                ..Default::default()
+            }),
+            [2, 1]
+        );
+        assert_eq!(
+            q(SearchQuery {
+                sort: Sort::Pay,
+                ..Default::default()
+            }),
+            [1, 2]
+        );
+    }
+    // Replaced: it moves to another county; closed: it leaves.
+    a.region = "330503001".into();
+    idx.apply(&[a.clone()], &names(), "2026-11-28").unwrap();
+    assert_eq!(
+        ids(
+            &idx,
+            SearchQuery {
+                region: Some("330503".into()),
+                ..Default::default()
+            }
+        ),
+        [1]
+    );
+    a.status = "closed".into();
+    idx.apply(&[a], &names(), "2026-11-28").unwrap();
+    assert_eq!(ids(&idx, SearchQuery::default()), [2]);
+    assert_eq!(
+        ids(
+            &idx,
+            SearchQuery {
+                q: "数控".into(),
+                ..Default::default()
+            }
+        ),
+        Vec::<i64>::new()
+    );
+}
+
 fn ids(idx: &SearchIndex, q: SearchQuery) -> Vec<i64> {
     idx.search(&SearchQuery {
         limit: 20,

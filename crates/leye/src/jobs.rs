@@ -276,6 +276,35 @@ pub async fn bench_search(
         hits += r.total;
     }
     let total_s = t.elapsed().as_secs_f64();
+    // Where the tail comes from: the same latencies by kind of query.
+    let mut classes: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+    for (q, ms) in qs.iter().zip(&lat) {
+        let kind = format!(
+            "{}{}{}",
+            if q.q.is_empty() {
+                "filters-only"
+            } else {
+                "keywords"
+            },
+            if q.near.is_some() { "+radius" } else { "" },
+            match q.sort {
+                Sort::Relevance => "",
+                Sort::Newest => "+newest",
+                Sort::Pay => "+pay",
+                Sort::Distance => "+distance",
+            }
+        );
+        classes.entry(kind).or_default().push(*ms);
+    }
+    for (kind, mut v) in classes {
+        v.sort_by(f64::total_cmp);
+        println!(
+            "  {kind:<32} n={:<5} p50 {:.2} ms, p99 {:.2} ms",
+            v.len(),
+            percentile(&v, 0.5),
+            percentile(&v, 0.99)
+        );
+    }
     lat.sort_by(f64::total_cmp);
     let (p50, p99) = (percentile(&lat, 0.5), percentile(&lat, 0.99));
     let qps = n as f64 / total_s;
