@@ -602,7 +602,7 @@ async fn create_event(
                 .collect();
             q.sort();
             let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
-            back(&format!("/events?{qs}#new-event"), Err(e))
+            back(&format!("/events?{qs}"), Err(e))
         }
     }
 }

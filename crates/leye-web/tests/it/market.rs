@@ -478,3 +478,37 @@ both_backends!(
     recruitment_event_end_to_end,
     shortage_list_over_the_api
 );
+
+/// The event form refused in the browser comes back filled in, with the reason.
+#[tokio::test]
+async fn a_refused_event_form_keeps_what_was_typed() {
+    let db = leye_testkit::TestDb::sqlite().await;
+    let env = env(db.store.clone()).await;
+    let body = serde_urlencoded::to_string([
+        ("title", "织里童装招聘会"),
+        ("mode", "offline"),
+        ("region", "330502"),
+        ("venue", ""),
+        ("starts_on", "2026-12-05"),
+        ("organiser", "吴兴区人力社保局"),
+    ])
+    .unwrap();
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/events")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("authorization", format!("Bearer {}", env.token))
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let (s, _, headers) = super::send(&env.app, req).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let to = headers["location"].to_str().unwrap().to_string();
+    let (s, page) = call_as(&env, &env.token, Method::GET, &to, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let page = String::from_utf8_lossy(&page);
+    assert!(page.contains("线下活动请填写举办地点"), "{to}");
+    assert!(
+        page.contains("value=\"织里童装招聘会\""),
+        "the title typed comes back"
+    );
+}
