@@ -314,6 +314,19 @@ async fn gig_work_from_sign_up_to_ratings(store: Store) {
     )
     .await
     .unwrap();
+    // The dispute is a lead for the labour-rights officers of the area, and only of the area.
+    let mut tx = store.begin_read().await.unwrap();
+    let leads = disputed_gigs(&mut tx, &Scope::Region("330502".into()))
+        .await
+        .unwrap();
+    assert_eq!(leads.iter().map(|g| g.id).collect::<Vec<_>>(), [a]);
+    assert!(
+        disputed_gigs(&mut tx, &Scope::Region("330503".into()))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    tx.commit().await.unwrap();
     assert_eq!(
         act(
             &store,
@@ -419,6 +432,13 @@ async fn gig_work_from_sign_up_to_ratings(store: Store) {
     assert_eq!(
         worker_rating(&mut tx, s.seeker_id).await.unwrap().stars_x10,
         40
+    );
+    assert!(
+        disputed_gigs(&mut tx, &Scope::System)
+            .await
+            .unwrap()
+            .is_empty(),
+        "confirmed: no longer disputed"
     );
     let steps: Vec<String> = gig_transitions(&mut tx, a)
         .await

@@ -254,6 +254,24 @@ pub async fn signups_of_person(
     crate::sql::all(tx, q(sql, &[Arg::Int(person_id)]), signup_from_row).await
 }
 
+/// Sign-ups whose worker reported the pay not received in full (报告未足额支付), of postings in
+/// the scope's area, oldest shift first: leads for the labour-rights officers (根治欠薪).
+pub async fn disputed_gigs(tx: &mut Tx, scope: &Scope) -> Result<Vec<SignupRecord>, StoreError> {
+    let mut w = crate::sql::Where::default();
+    w.scope(
+        scope.filter(leye_domain::Regions::huzhou()),
+        "p.region",
+        None,
+        Some("p.enterprise_id = {}"),
+    );
+    w.and_raw("u.state = 'pay_disputed'");
+    let sql = format!(
+        "SELECT {SIGNUP_COLS} FROM {SIGNUP_FROM}{} ORDER BY g.starts_at, u.id LIMIT 500",
+        w.sql()
+    );
+    crate::sql::all(tx, q(sql, &w.args), signup_from_row).await
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn log_transition(
     tx: &mut Tx,

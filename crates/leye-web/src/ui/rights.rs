@@ -76,6 +76,16 @@ pub struct DisputeShown {
     pub outcome: &'static str,
 }
 
+/// A gig shift whose pay the worker disputes.
+pub struct GigDisputeShown {
+    pub slot_id: i64,
+    pub worker: String,
+    pub employer: String,
+    pub shift: String,
+    pub promised: String,
+    pub confirmed: String,
+}
+
 #[derive(Template)]
 #[template(path = "rights.html")]
 struct RightsPage {
@@ -86,6 +96,8 @@ struct RightsPage {
     open: Vec<ArrearsShown>,
     repeat: Vec<(String, i64, String)>,
     disputes: Vec<DisputeShown>,
+    /// Gig sign-ups whose worker reported the pay not received in full
+    gig_disputes: Vec<GigDisputeShown>,
     mediated_share: String,
     routes: Vec<(&'static str, &'static str)>,
     departments: Vec<(&'static str, &'static str)>,
@@ -136,6 +148,7 @@ async fn page_with(
         &today.to_string(),
     )
     .await?;
+    let gig_disputes = leye_store::disputed_gigs(&mut tx, &caller.scope).await?;
     tx.commit().await?;
     let regions = Regions::huzhou();
     let t = today.to_string();
@@ -202,6 +215,20 @@ async fn page_with(
                     .as_deref()
                     .and_then(Outcome::from_code)
                     .map_or("", |o| o.label_zh()),
+            })
+            .collect(),
+        gig_disputes: gig_disputes
+            .iter()
+            .map(|g| GigDisputeShown {
+                slot_id: g.slot_id,
+                worker: g.name.clone(),
+                employer: g.enterprise_name.clone(),
+                shift: format!("{} {}", g.title, g.starts_at),
+                promised: Money::from_fen(g.slot_pay_fen).to_string(),
+                confirmed: g
+                    .pay_fen
+                    .map(|f| Money::from_fen(f).to_string())
+                    .unwrap_or_default(),
             })
             .collect(),
         mediated_share: if closed.is_empty() {

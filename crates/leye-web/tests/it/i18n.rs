@@ -360,6 +360,7 @@ async fn market_fixture(store: &leye_store::Store, enterprise: i64, person: i64,
     for (side, action, when) in [
         (GigSide::Worker, GigAction::CheckIn, "2026-11-28 12:30"),
         (GigSide::Employer, GigAction::Complete, "2026-11-28 17:00"),
+        (GigSide::Worker, GigAction::DisputePay, "2026-11-28 18:00"),
     ] {
         leye_store::gig_act(
             &mut tx,
