@@ -104,15 +104,56 @@ pub async fn compute(
     .await?;
     let seekers = leye_store::market_seekers(&mut tx, &q.last_day().to_string()).await?;
     tx.commit().await?;
-    let city = Regions::huzhou()
-        .all()
-        .find(|r| r.level == leye_domain::region::RegionLevel::City)
-        .map_or_else(|| "330500".to_string(), |r| r.code.clone());
     Ok((
         rule,
         source,
-        classify(&cells(&demand, &seekers, &city), rule),
+        classify(&cells(&demand, &seekers, &city_code()), rule),
     ))
+}
+
+/// The region code of the city's own lines (the whole of Huzhou).
+pub fn city_code() -> String {
+    Regions::huzhou()
+        .all()
+        .find(|r| r.level == leye_domain::region::RegionLevel::City)
+        .map_or_else(|| "330500".to_string(), |r| r.code.clone())
+}
+
+/// A quarter's list as people see it: the published one, else the figures as they stand.
+pub struct QuarterList {
+    pub published: Option<leye_store::ShortageListRecord>,
+    /// Where the rule's values come from
+    pub source: String,
+    pub lines: Vec<ShortageLine>,
+}
+
+/// [`QuarterList`] of `q`.
+pub async fn list(store: &Store, q: Quarter) -> Result<QuarterList, JobsError> {
+    let mut tx = store.begin_read().await?;
+    let published = leye_store::shortage_quarters(&mut tx)
+        .await?
+        .into_iter()
+        .find(|l| l.quarter == q.to_string());
+    let stored = match &published {
+        Some(_) => Some(leye_store::shortage_lines(&mut tx, &q.to_string()).await?),
+        None => None,
+    };
+    tx.commit().await?;
+    match (published, stored) {
+        (Some(l), Some(lines)) => Ok(QuarterList {
+            source: l.source.clone(),
+            published: Some(l),
+            lines,
+        }),
+        _ => {
+            let (_, source, lines) = compute(store, q).await?;
+            Ok(QuarterList {
+                published: None,
+                source,
+                lines,
+            })
+        }
+    }
 }
 
 /// Publish a quarter's list once it is over (`today` after its last day). Returns how many

@@ -677,23 +677,8 @@ pub async fn shortage(
 ) -> Result<Json<Value>, ApiError> {
     let q = quarter_of(&quarter)?;
     let names = app.jobs.names(&app.store).await?;
-    let mut tx = app.store.begin_read().await?;
-    let list = leye_store::shortage_quarters(&mut tx)
-        .await?
-        .into_iter()
-        .find(|l| l.quarter == q.to_string());
-    let stored = match &list {
-        Some(_) => Some(leye_store::shortage_lines(&mut tx, &q.to_string()).await?),
-        None => None,
-    };
-    tx.commit().await?;
-    let (published, lines, rule_source) = match (list, stored) {
-        (Some(l), Some(lines)) => (true, lines, l.source),
-        _ => {
-            let (_, source, lines) = leye_jobs::shortage::compute(&app.store, q).await?;
-            (false, lines, source)
-        }
-    };
+    let l = leye_jobs::shortage::list(&app.store, q).await?;
+    let (published, lines, rule_source) = (l.published.is_some(), l.lines, l.source);
     Ok(Json(json!({
         "quarter": q.to_string(), "label": q.label_zh(), "published": published, "rule": rule_source,
         "items": lines_json(&lines, &names),

@@ -171,11 +171,7 @@ async fn search(
     let today = app.clock.today();
     let names = app.jobs.names(&app.store).await?;
     let regions = Regions::huzhou();
-    let region_choices = regions
-        .all()
-        .filter(|r| r.level == leye_domain::region::RegionLevel::County)
-        .map(|r| (r.code.clone(), r.name.clone()))
-        .collect();
+    let region_choices = super::county_choices();
     let mut major_choices: Vec<(String, String)> = names
         .iter()
         .filter(|(c, _)| c.len() == 1)

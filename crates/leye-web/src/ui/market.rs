@@ -180,7 +180,7 @@ async fn market(
     render(MarketPage {
         nav: nav_for(&caller, &headers),
         region: region.unwrap_or_default(),
-        region_choices: counties(),
+        region_choices: super::county_choices(),
         slots: rows
             .iter()
             .map(|s| {
@@ -198,14 +198,6 @@ async fn market(
         message,
         error,
     })
-}
-
-fn counties() -> Vec<(String, String)> {
-    let r = Regions::huzhou();
-    r.all()
-        .filter(|x| x.level == leye_domain::region::RegionLevel::County)
-        .map(|x| (x.code.clone(), x.name.clone()))
-        .collect()
 }
 
 async fn sign_up(
@@ -854,28 +846,14 @@ async fn shortage(
     let city_only = get(&q, "scope") != "county";
     let mut tx = app.store.begin_read().await?;
     let lists = leye_store::shortage_quarters(&mut tx).await?;
-    let list = lists
-        .iter()
-        .find(|l| l.quarter == quarter.to_string())
-        .cloned();
-    let stored = match &list {
-        Some(_) => Some(leye_store::shortage_lines(&mut tx, &quarter.to_string()).await?),
-        None => None,
-    };
     tx.commit().await?;
-    let (lines, rule) = match (&list, stored) {
-        (Some(l), Some(lines)) => (lines, l.source.clone()),
-        _ => {
-            let (_, source, lines) = leye_jobs::shortage::compute(&app.store, quarter).await?;
-            (lines, source)
-        }
-    };
+    let leye_jobs::shortage::QuarterList {
+        published: list,
+        source: rule,
+        lines,
+    } = leye_jobs::shortage::list(&app.store, quarter).await?;
     let names = app.jobs.names(&app.store).await?;
-    let city = Regions::huzhou()
-        .all()
-        .find(|r| r.level == leye_domain::region::RegionLevel::City)
-        .map(|r| r.code.clone())
-        .unwrap_or_default();
+    let city = leye_jobs::shortage::city_code();
     let shown: Vec<LineShown> = lines
         .iter()
         .filter(|l| (l.region == city) == city_only)

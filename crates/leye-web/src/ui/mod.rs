@@ -200,6 +200,15 @@ pub(crate) fn nav_for(caller: &Option<Caller>, headers: &axum::http::HeaderMap) 
     }
 }
 
+/// Huzhou's counties as (code, name) choices of a select.
+pub(crate) fn county_choices() -> Vec<(String, String)> {
+    leye_domain::Regions::huzhou()
+        .all()
+        .filter(|r| r.level == leye_domain::region::RegionLevel::County)
+        .map(|r| (r.code.clone(), r.name.clone()))
+        .collect()
+}
+
 /// The (code, Chinese label) pairs of a select.
 pub(crate) fn choices<T: Copy>(
     all: &[T],
