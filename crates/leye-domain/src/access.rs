@@ -85,6 +85,15 @@ code_enum! {
         EventManage = ("event_manage", "举办和管理招聘活动"),
         /// Publish the quarterly shortage-occupation list (紧缺工种目录), city-wide
         ShortagePublish = ("shortage_publish", "发布紧缺工种目录"),
+        /// See the monitoring indicators, targets, tasks, alerts of one's area or unit, reports
+        /// and the dashboard (aggregates only, no personal data)
+        MonitorRead = ("monitor_read", "查看就业监测与目标"),
+        /// Acknowledge and resolve alerts of one's area or unit
+        AlertHandle = ("alert_handle", "签收和处置预警"),
+        /// Recompute the indicators, enter the surveyed unemployment rate (city-wide)
+        MonitorAdmin = ("monitor_admin", "维护监测数据"),
+        /// Record progress on the plan's tasks one's unit answers for (督查)
+        TaskNote = ("task_note", "填报重点任务进展"),
     }
 }
 
@@ -124,6 +133,10 @@ const MATRIX: &[(Role, &[Permission])] = &[
             SeekerProfile,
             EventManage,
             ShortagePublish,
+            MonitorRead,
+            AlertHandle,
+            MonitorAdmin,
+            TaskNote,
         ],
     ),
     (
@@ -155,6 +168,8 @@ const MATRIX: &[(Role, &[Permission])] = &[
             MatchRead,
             SeekerProfile,
             EventManage,
+            MonitorRead,
+            AlertHandle,
         ],
     ),
     (
@@ -182,6 +197,8 @@ const MATRIX: &[(Role, &[Permission])] = &[
             MatchRead,
             SeekerProfile,
             EventManage,
+            MonitorRead,
+            AlertHandle,
         ],
     ),
     (
@@ -203,8 +220,8 @@ const MATRIX: &[(Role, &[Permission])] = &[
             SeekerProfile,
         ],
     ),
-    // Targets and tasks arrive with the monitoring issue; the registry is not theirs.
-    (Role::UnitOfficer, &[]),
+    // A responsible unit sees aggregates, its alerts, targets and tasks; the registry is not theirs.
+    (Role::UnitOfficer, &[MonitorRead, AlertHandle, TaskNote]),
     (
         Role::Employer,
         &[
@@ -237,6 +254,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             FundReport,
             HelpRead,
             RightsRead,
+            MonitorRead,
         ],
     ),
 ];

@@ -319,6 +319,19 @@ pub async fn import_headcount(
                         }
                     }),
             };
+            // 预警: a key enterprise's mass layoff is raised with the data that shows it, in
+            // this transaction (the month reported and the one after, whose cut it changes).
+            if result.is_ok() {
+                leye_monitor::alerts::check_layoffs(
+                    tx,
+                    Some(*id),
+                    &month.to_string(),
+                    leye_domain::time::local_date(now),
+                    now,
+                )
+                .await
+                .map_err(|e| IoError::File(format!("预警检查失败: {e}")))?;
+            }
             if let Err(e) = result {
                 w.refused
                     .push(sheet::refused(*row, "统一社会信用代码", code, e));

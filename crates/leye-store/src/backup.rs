@@ -57,6 +57,12 @@ pub const TABLES: &[&str] = &[
     "event_attendees",
     "shortage_lists",
     "shortage_lines",
+    "indicator_values",
+    "indicator_runs",
+    "surveyed_rates",
+    "alerts",
+    "alert_notices",
+    "task_notes",
 ];
 
 /// What a database holds, in brief: rows per table and the audit chain's last hash.

@@ -163,6 +163,28 @@ impl From<leye_rights::RightsError> for ApiError {
     }
 }
 
+impl From<leye_monitor::MonitorError> for ApiError {
+    fn from(e: leye_monitor::MonitorError) -> Self {
+        use leye_monitor::MonitorError as E;
+        match e {
+            E::Store(s) => s.into(),
+            E::Policy(p) => p.into(),
+            E::Invalid { field, message } => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+                    .with_field(field)
+            }
+            E::Data(why) | E::Report(why) => {
+                tracing::error!(%why, "monitoring");
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "invalid_data",
+                    format!("监测数据有误:{why}"),
+                )
+            }
+        }
+    }
+}
+
 impl From<leye_jobs::JobsError> for ApiError {
     fn from(e: leye_jobs::JobsError) -> Self {
         match e {

@@ -152,6 +152,15 @@ impl AppState {
                     } else {
                         last_expiry = Some(today);
                     }
+                    // 就业监测: recompute the figures, run the daily checks (overdue
+                    // households, the surveyed rate, 求人倍率 bands, target projections).
+                    let actor = leye_store::Actor::system("监测定时任务");
+                    match api::monitor::refresh_now(&app, &actor).await {
+                        Ok((r, raised)) => tracing::info!(?r, raised, "monitoring refreshed"),
+                        Err(e) => {
+                            tracing::warn!(error = %e.body.message, "monitoring refresh failed")
+                        }
+                    }
                     // The quarter's shortage-occupation list, once the quarter is over.
                     match leye_jobs::shortage::publish_due(&app.store, today, now).await {
                         Ok(Some(q)) => tracing::info!(quarter = %q, "shortage list published"),
@@ -167,6 +176,9 @@ impl AppState {
                     Ok(r) if r.postings + r.sms > 0 => tracing::info!(?r, "push"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "push worker"),
+                }
+                if let Err(e) = leye_monitor::alerts::deliver(&app.store, now).await {
+                    tracing::warn!(error = %e, "alert delivery");
                 }
                 tokio::time::sleep(std::time::Duration::from_secs(2)).await;
             }

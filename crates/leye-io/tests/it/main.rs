@@ -374,6 +374,41 @@ async fn enterprises_and_headcount(store: Store) {
         .map(|h| format!("{} {}", h.month, h.headcount))
         .collect();
     assert_eq!(got, ["2024-07 530", "2024-08 515", "2024-09 510"]);
+    drop(tx);
+
+    // 预警: small cuts raise nothing; a cut of 30 (≥ 20, 劳动合同法第四十一条) at a key
+    // enterprise raises one alert within the import's transaction, once.
+    let alerts = |store: Store| async move {
+        let mut tx = store.begin_read().await.unwrap();
+        let a = leye_store::list_alerts(
+            &mut tx,
+            &Scope::System,
+            leye_domain::Regions::huzhou(),
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+        drop(tx);
+        a
+    };
+    assert!(alerts(store.clone()).await.is_empty());
+    let csv = format!("统一社会信用代码,月份,参保人数\n{a},2024-10,480\n{b},2024-08,10\n");
+    for _ in 0..2 {
+        let r = import(&store, Entity::Headcount, &csv, false).await;
+        assert!(!r.rejected, "{r:?}");
+    }
+    let raised = alerts(store.clone()).await;
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert_eq!(
+        (raised[0].rule.as_str(), raised[0].month.as_str()),
+        ("layoff", "2024-10")
+    );
+    assert!(
+        raised[0].detail.contains("减少30人"),
+        "{}",
+        raised[0].detail
+    );
 }
 
 /// Household members keyed by the head's ID number: members must be registered, every

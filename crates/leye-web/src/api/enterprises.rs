@@ -138,6 +138,14 @@ pub async fn set_headcount(
     let (scope, actor) = (&caller.scope, &caller.actor);
     let mut tx = app.store.begin().await?;
     store::set_headcount(&mut tx, scope, actor, id, h, app.clock.now()).await?;
+    leye_monitor::alerts::check_layoffs(
+        &mut tx,
+        Some(id),
+        &h.month.to_string(),
+        app.clock.today(),
+        app.clock.now(),
+    )
+    .await?;
     let all = store::headcount_history(&mut tx, scope, id).await?;
     tx.commit().await?;
     Ok(Json(all))

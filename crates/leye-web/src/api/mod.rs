@@ -8,6 +8,7 @@ mod households;
 pub mod jobs;
 pub mod market;
 mod me;
+pub mod monitor;
 mod persons;
 pub mod policy;
 mod regions;
@@ -60,6 +61,9 @@ use utoipa::OpenApi;
         market::list_events, market::get_event, market::create_event, market::cancel_event,
         market::join_event, market::register, market::check_in,
         market::shortage_quarters, market::shortage, market::publish_shortage,
+        monitor::indicators, monitor::indicator, monitor::targets, monitor::tasks,
+        monitor::add_note, monitor::alerts, monitor::acknowledge, monitor::resolve,
+        monitor::refresh, monitor::surveyed, monitor::report, monitor::dashboard,
     ),
     components(schemas(ErrorBody, leye_policy::Situation)),
     tags(
@@ -72,6 +76,7 @@ use utoipa::OpenApi;
         (name = "jobs", description = "就业市场: 岗位检索、岗位发布、人岗匹配、求职登记、投递与岗位推送"),
         (name = "gig", description = "零工市场: 班次、报名、签到、完工与报酬确认、双向评价"),
         (name = "events", description = "招聘活动: 活动、参会企业与岗位、求职者报名与签到、面试与录用统计"),
+        (name = "monitor", description = "就业监测预警: 监测指标、目标任务与督查、预警签收处置、调查失业率、就业形势分析报告、大屏"),
         (name = "system", description = "运行状态"),
     )
 )]
@@ -202,6 +207,18 @@ pub fn router() -> Router<AppState> {
             "/shortage/{quarter}/publish",
             post(market::publish_shortage),
         )
+        .route("/monitor/indicators", get(monitor::indicators))
+        .route("/monitor/indicators/{id}", get(monitor::indicator))
+        .route("/monitor/targets", get(monitor::targets))
+        .route("/monitor/tasks", get(monitor::tasks))
+        .route("/monitor/tasks/notes", post(monitor::add_note))
+        .route("/monitor/refresh", post(monitor::refresh))
+        .route("/monitor/surveyed", post(monitor::surveyed))
+        .route("/monitor/dashboard", get(monitor::dashboard))
+        .route("/alerts", get(monitor::alerts))
+        .route("/alerts/{id}/acknowledge", post(monitor::acknowledge))
+        .route("/alerts/{id}/resolve", post(monitor::resolve))
+        .route("/reports", get(monitor::report))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

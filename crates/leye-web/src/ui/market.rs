@@ -57,7 +57,7 @@ fn get(raw: &Raw, k: &str) -> String {
 
 /// Redirect to `to` with the outcome: `msg` when done, `err` when the input was refused;
 /// anything else (not found, out of scope, failures) is an error page with its status.
-fn back(to: &str, r: Result<String, ApiError>) -> Result<Response, UiError> {
+pub(crate) fn back(to: &str, r: Result<String, ApiError>) -> Result<Response, UiError> {
     let sep = if to.contains('?') { '&' } else { '?' };
     match r {
         Ok(msg) => Ok(Redirect::to(&format!("{to}{sep}msg={}", url_escape(&msg))).into_response()),
@@ -76,7 +76,7 @@ fn back(to: &str, r: Result<String, ApiError>) -> Result<Response, UiError> {
     }
 }
 
-fn notes(q: &Raw) -> (String, String) {
+pub(crate) fn notes(q: &Raw) -> (String, String) {
     (get(q, "msg"), get(q, "err"))
 }
 

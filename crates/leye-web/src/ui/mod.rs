@@ -12,6 +12,7 @@ mod help;
 pub(crate) mod imports;
 mod jobs;
 pub(crate) mod market;
+mod monitor;
 mod policy;
 mod rights;
 mod welfare;
@@ -94,6 +95,7 @@ pub fn router() -> Router<AppState> {
         .merge(rights::router())
         .merge(jobs::router())
         .merge(market::router())
+        .merge(monitor::router())
         .fallback(page_not_found)
 }
 
@@ -137,6 +139,8 @@ pub struct Nav {
     pub welfare: bool,
     pub help: bool,
     pub rights: bool,
+    /// Sees monitoring, targets, alerts (就业监测)
+    pub monitor: bool,
     /// May publish and manage postings (招聘岗位)
     pub postings: bool,
     /// Has a job-seeker page of their own (我的求职)
@@ -185,6 +189,7 @@ impl Nav {
             welfare: c.may(WelfarePost),
             help: c.may(HelpRead),
             rights: c.may(RightsRead),
+            monitor: c.may(MonitorRead),
             postings: c.may(PostingWrite),
             seeker: c.may(SeekerProfile) && c.user.person_id.is_some(),
             lang: c.lang.clone(),

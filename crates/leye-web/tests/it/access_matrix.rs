@@ -570,6 +570,7 @@ async fn request_for(
         }
     };
     let mut uri = template
+        .replace("/monitor/indicators/{id}", "/monitor/indicators/job_ratio")
         .replace("{id}", &id_for(template).to_string())
         .replace("{code}", "330502")
         .replace("{measure}", "job_expansion")

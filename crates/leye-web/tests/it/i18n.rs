@@ -53,6 +53,14 @@ const PAGES: &[&str] = &[
     "/events/1",
     "/jobs/shortage",
     "/jobs/shortage?scope=county",
+    "/monitor",
+    "/monitor?region=330502",
+    "/monitor/indicators/registered_unemployment_rate",
+    "/targets",
+    "/tasks",
+    "/alerts",
+    "/dashboard",
+    "/reports",
     "/no-such-page",
 ];
 
@@ -418,11 +426,36 @@ async fn market_fixture(store: &leye_store::Store, enterprise: i64, person: i64,
     tx.commit().await.unwrap();
 }
 
+/// Figures, an alert (the surveyed rate over 5%) and a task note, so that the monitoring
+/// pages show every kind of row.
+async fn monitor_fixture(env: &super::Env) {
+    use axum::http::{Method, StatusCode};
+    for (uri, body) in [
+        (
+            "/api/v1/monitor/surveyed",
+            serde_json::json!({"rows": [{"month": "2026-10", "rate": "5.2", "source": "国家统计局湖州调查队"}]}),
+        ),
+        ("/api/v1/monitor/refresh", serde_json::json!({})),
+        (
+            "/api/v1/monitor/tasks/notes",
+            serde_json::json!({"clause": "二(三)1", "progress": "60", "note": "已举办招聘会"}),
+        ),
+    ] {
+        let (s, b) = super::call_as(env, &env.token, Method::POST, uri, Some(body)).await;
+        assert!(
+            s == StatusCode::OK || s == StatusCode::CREATED,
+            "{uri}: {s} {}",
+            String::from_utf8_lossy(&b)
+        );
+    }
+}
+
 #[tokio::test]
 async fn english_pages_have_no_chinese_left() {
     let db = TestDb::sqlite().await;
     let env = env(db.store.clone()).await;
     fixture(&env).await;
+    monitor_fixture(&env).await;
     let mut missing = Vec::new();
     for uri in PAGES {
         let req = Request::builder()

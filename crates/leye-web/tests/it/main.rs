@@ -5,6 +5,7 @@ mod applications;
 mod i18n;
 mod jobs;
 mod market;
+mod monitor;
 mod policy;
 mod rights;
 mod sessions;
