@@ -331,7 +331,10 @@ pub async fn daily(
     now: DateTime<Utc>,
 ) -> Result<usize, MonitorError> {
     let mut tx = store.begin().await?;
-    let mut n = check_zero_overdue(&mut tx, today, now).await?.len();
+    // Headcounts that arrived by any path (bulk loads included) over the last two years.
+    let from = mon_str(crate::figures::mon_of(today) - 24);
+    let mut n = check_layoffs(&mut tx, None, &from, today, now).await?.len();
+    n += check_zero_overdue(&mut tx, today, now).await?.len();
     n += check_surveyed(&mut tx, today, now).await?.len();
     // The month just ended is the last complete one.
     let last = crate::figures::mon_of(today) - 1;

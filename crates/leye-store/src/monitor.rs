@@ -809,3 +809,61 @@ pub async fn task_notes(tx: &mut Tx, clause: Option<&str>) -> Result<Vec<TaskNot
     )
     .await
 }
+
+/// The benchmark's baseline (`leye bench indicators`, SQLite): load `(person, month, status,
+/// region, urban)` rows into a scratch table, then compute with plain SQL what the fold
+/// computes: flows per month, region and status, and the status held at each month's end
+/// (a window function for the next event, joined to the months). Returns (load seconds,
+/// GROUP BY seconds, groups).
+pub async fn bench_group_by(
+    store: &crate::Store,
+    rows: &[(u32, i32, u8, u32, bool)],
+    from: i32,
+    to: i32,
+) -> Result<(f64, f64, i64), StoreError> {
+    let t = std::time::Instant::now();
+    let mut tx = store.begin().await?;
+    sqlx::query(
+        "CREATE TABLE bench_events (person INTEGER NOT NULL, month INTEGER NOT NULL, \
+         status INTEGER NOT NULL, region INTEGER NOT NULL, urban INTEGER NOT NULL)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    for chunk in rows.chunks(2_000) {
+        // Integers only: formatted into the statement, nothing from a user.
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|(p, m, s, r, u)| format!("({p},{m},{s},{r},{})", i32::from(*u)))
+            .collect();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO bench_events VALUES {}",
+            values.join(",")
+        )))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    let load = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let mut tx = store.begin_read().await?;
+    let flows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) AS n FROM (SELECT month, region, status, COUNT(*) FROM bench_events \
+         WHERE month BETWEEN {from} AND {to} GROUP BY month, region, status)"
+    )))
+    .fetch_one(&mut *tx)
+    .await?
+    .int("n")?;
+    let stocks = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "WITH RECURSIVE months(m) AS (SELECT {from} UNION ALL SELECT m + 1 FROM months WHERE m < {to}), \
+         spans AS (SELECT region, status, month AS a, \
+             COALESCE(LEAD(month) OVER (PARTITION BY person ORDER BY month, rowid), {to} + 1) AS b \
+             FROM bench_events) \
+         SELECT COUNT(*) AS n FROM (SELECT m, region, status, COUNT(*) FROM spans JOIN months \
+             ON m >= a AND m < b GROUP BY m, region, status)"
+    )))
+    .fetch_one(&mut *tx)
+    .await?
+    .int("n")?;
+    tx.commit().await?;
+    Ok((load, t.elapsed().as_secs_f64(), flows + stocks))
+}

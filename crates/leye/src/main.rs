@@ -12,6 +12,7 @@ mod backup;
 mod bench;
 mod help;
 mod jobs;
+mod monitor;
 mod pay;
 
 const DEFAULT_DB: &str = "./data/leye.db";
@@ -122,6 +123,28 @@ enum Command {
     Jobs {
         #[command(subcommand)]
         command: jobs::JobsCommand,
+    },
+    /// 就业监测:重新计算指标、录入调查失业率 / Monitoring: recompute indicators, surveyed rate
+    Monitor {
+        #[command(subcommand)]
+        command: monitor::MonitorCommand,
+    },
+    /// 就业形势分析报告:写出HTML(含图表)、Excel表格,装有Chromium时另出PDF / The employment situation report
+    Report {
+        /// 报告期: YYYY-MM(季度、年度报告取其所在季度、年度),或 2026Q3、2026 / Period
+        #[arg(long)]
+        period: String,
+        /// monthly、quarterly 或 annual
+        #[arg(long, default_value = "monthly")]
+        kind: String,
+        /// 输出目录 / Output directory
+        #[arg(long, default_value = ".")]
+        out: std::path::PathBuf,
+        /// 不生成PDF / Skip the PDF
+        #[arg(long)]
+        no_pdf: bool,
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
     },
     /// 预算 / Budgets
     Budget {
@@ -300,6 +323,11 @@ enum BenchCommand {
         #[arg(long, default_value_t = 500)]
         postings: usize,
     },
+    /// 监测指标: N 条就业事件计算全部月度指标,并与 SQLite GROUP BY 对比 / All monthly indicators from N events
+    Indicators {
+        #[arg(long, default_value_t = 10_000_000)]
+        events: usize,
+    },
     /// 与 OpenFisca 对比规则引擎 / The rules engine against OpenFisca on the anchor's export
     Policy {
         /// run.sh export N DIR 生成的目录 / Directory written by `run.sh export N DIR`
@@ -424,6 +452,17 @@ fn main() -> ExitCode {
             }
         },
         Command::Jobs { command } => run_async_code(jobs::run(command)),
+        Command::Monitor { command } => run_async(monitor::run(command)),
+        Command::Report {
+            period,
+            kind,
+            out,
+            no_pdf,
+            db,
+        } => run_async(monitor::report(period, kind, out, db, !no_pdf)),
+        Command::Bench {
+            command: BenchCommand::Indicators { events },
+        } => run_async(monitor::bench_indicators(events)),
         Command::Migrate { db } => run_async(migrate(db)),
         Command::User {
             command:
@@ -969,6 +1008,43 @@ async fn demo_jobs(store: &leye_store::Store) -> Result<leye_synth::jobs::JobsSu
     .await?)
 }
 
+/// Two years of a city-wide surveyed unemployment rate, so that the monitoring pages have
+/// their input series (marked as demo figures: the real ones come from the statistics office).
+async fn demo_surveyed(store: &leye_store::Store) -> Result<()> {
+    let last = leye_domain::YearMonth::of(today()).add_months(-1);
+    let rows: Vec<leye_store::SurveyedRate> = (0..24)
+        .map(|k| {
+            let m = last.add_months(k - 23);
+            // 4.3%–4.9%, a little higher after the spring festival and in graduation months
+            let seasonal = match m.month() {
+                2 | 3 => 30,
+                7 | 8 => 40,
+                _ => 0,
+            };
+            leye_store::SurveyedRate {
+                month: m.to_string(),
+                region: "330500".into(),
+                rate_bp: 430 + seasonal + (k % 5) * 4,
+                source: "演示数据(非官方数字)".into(),
+            }
+        })
+        .collect();
+    let mut tx = store.begin().await?;
+    leye_store::set_surveyed_rates(
+        &mut tx,
+        &rows,
+        &leye_store::Actor::system("演示数据"),
+        Utc::now(),
+    )
+    .await?;
+    tx.commit().await?;
+    println!(
+        "城镇调查失业率 / surveyed rate: {} 个月(演示数据)",
+        rows.len()
+    );
+    Ok(())
+}
+
 async fn demo_users(store: &leye_store::Store) -> Result<()> {
     let mut tx = store.begin().await?;
     if !leye_store::list_users(&mut tx).await?.is_empty() {
@@ -1105,6 +1181,7 @@ async fn demo(db: String, addr: String) -> Result<()> {
             "零工与招聘活动 / gigs and events: {} 个班次, {} 人次报名, {} 场招聘活动",
             m.slots, m.signups, m.events
         );
+        demo_surveyed(&store).await?;
     } else {
         println!("数据库中已有数据,未重复载入演示城市 / database not empty, demo not reloaded");
     }

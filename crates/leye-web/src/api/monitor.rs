@@ -718,19 +718,22 @@ pub async fn report(
 
 /// The dashboard's figures: headline indicators, county totals, alerts in scope.
 pub async fn dashboard_as(app: &AppState, caller: &Caller) -> Result<Value, ApiError> {
+    // Headline figures are of the last complete month; year-to-date totals run to today.
     let m = mon_of(app.clock.today());
+    let last = m - 1;
     let f = stored(app, m - 12, m).await?;
     let cat = Catalogue::current();
     let head = [
-        ("new_urban_employment", m),
-        ("registered_unemployment_rate", m),
-        ("surveyed_unemployment_rate", m - 1),
-        ("job_ratio", m),
-        ("quality_jobs", m),
-        ("zero_households", m),
-        ("assistance_coverage", m),
-        ("key_enterprise_job_losses", m),
-    ];
+        "new_urban_employment",
+        "registered_unemployment_rate",
+        "surveyed_unemployment_rate",
+        "job_ratio",
+        "quality_jobs",
+        "zero_households",
+        "assistance_coverage",
+        "key_enterprise_job_losses",
+    ]
+    .map(|id| (id, last));
     let headline: Vec<Value> = head
         .iter()
         .filter_map(|(id, month)| {
@@ -765,7 +768,7 @@ pub async fn dashboard_as(app: &AppState, caller: &Caller) -> Result<Value, ApiE
     let run = leye_store::last_indicator_run(&mut tx).await?;
     tx.commit().await?;
     Ok(json!({
-        "month": mon_str(m),
+        "month": mon_str(last),
         "new_urban_employment_ytd": ytd("new_urban_employment", CITY),
         "headline": headline, "counties": counties, "alerts": alerts,
         "computed_at": run.map(|r| r.computed_at),

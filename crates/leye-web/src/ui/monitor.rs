@@ -44,6 +44,18 @@ pub fn router() -> Router<AppState> {
         .route("/reports/download", get(report_download))
 }
 
+/// A stored UTC timestamp (RFC 3339) as Huzhou's local time `YYYY-MM-DD HH:MM`.
+fn local_ts(s: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(s).map_or_else(
+        |_| s.chars().take(16).collect(),
+        |t| {
+            leye_domain::time::local(t.with_timezone(&chrono::Utc))
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        },
+    )
+}
+
 fn get(raw: &Raw, k: &str) -> String {
     raw.get(k).cloned().unwrap_or_default()
 }
@@ -98,11 +110,7 @@ async fn monitor(
     let run = run.map_or_else(String::new, |r| {
         format!(
             "{} · {}—{} · {} · {} · {} ms",
-            r.computed_at
-                .chars()
-                .take(16)
-                .collect::<String>()
-                .replace('T', " "),
+            local_ts(&r.computed_at),
             r.from_month,
             r.to_month,
             r.events,
@@ -363,11 +371,7 @@ pub struct AlertShown {
 }
 
 fn shown(a: leye_store::AlertRecord) -> AlertShown {
-    let when = |s: &Option<String>| {
-        s.as_deref()
-            .map(|t| t.chars().take(16).collect::<String>().replace('T', " "))
-            .unwrap_or_default()
-    };
+    let when = |s: &Option<String>| s.as_deref().map(local_ts).unwrap_or_default();
     AlertShown {
         id: a.id,
         severity_label: match a.severity.as_str() {
@@ -483,13 +487,20 @@ struct DashboardPage {
     alerts: Vec<AlertShown>,
     generated_at: String,
     computed_at: String,
+    /// Seconds between reloads (`?refresh=`, 5 to 3600; 60 by default).
+    refresh: u32,
 }
 
 async fn dashboard(
     State(app): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
+    ApiQuery(q): ApiQuery<Raw>,
 ) -> Result<Response, UiError> {
+    let refresh = q
+        .get("refresh")
+        .and_then(|r| r.trim().parse::<u32>().ok())
+        .map_or(60, |r| r.clamp(5, 3600));
     let d = dashboard_as(&app, &caller).await?;
     let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
     let group = |v: &serde_json::Value| leye_monitor::catalogue::group(v.as_i64().unwrap_or(0));
@@ -523,11 +534,8 @@ async fn dashboard(
             .unwrap_or_default(),
         alerts: alerts.into_iter().map(shown).collect(),
         generated_at: s(&d["generated_at"]),
-        computed_at: s(&d["computed_at"])
-            .chars()
-            .take(16)
-            .collect::<String>()
-            .replace('T', " "),
+        computed_at: local_ts(&s(&d["computed_at"])),
+        refresh,
     };
     render(page)
 }

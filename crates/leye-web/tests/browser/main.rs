@@ -1047,3 +1047,132 @@ async fn gig_shift_in_chromium() {
     );
     shots.take(&c, "paid-and-rated").await;
 }
+
+/// Monitoring in the browser: a key enterprise's headcount falls by 30, the city bureau
+/// recomputes the figures and sees the alert on the big screen, which reloads itself and shows
+/// a surveyed rate recorded meanwhile; the county officer acknowledges and resolves the alert.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboard_and_alert_in_chromium() {
+    let db = TestDb::sqlite().await;
+    let sys = leye_store::Actor::system("test");
+    let scope = leye_domain::Scope::System;
+    let mut tx = db.store.begin().await.unwrap();
+    let e = leye_domain::enterprise::EnterpriseInput {
+        credit_code: leye_testkit::credit_code("330502", 77),
+        name: "湖州重点电机有限公司".into(),
+        industry: "C".into(),
+        region: "330502102".into(),
+        scale: "large".into(),
+        designated_key: true,
+        designation_reason: Some("重点骨干企业".into()),
+        ..Default::default()
+    }
+    .parse(leye_domain::Regions::huzhou())
+    .unwrap();
+    let firm = leye_store::create_enterprise(&mut tx, &scope, &sys, &e, now())
+        .await
+        .unwrap();
+    for (month, n) in [("2026-09", 300), ("2026-10", 270)] {
+        let h = leye_domain::enterprise::Headcount {
+            month: leye_domain::YearMonth::parse(month).unwrap(),
+            headcount: n,
+        };
+        leye_store::set_headcount(&mut tx, &scope, &sys, firm, h, now())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    add_user(&db.store, "shi", "city_admin", None).await;
+    add_user(&db.store, "wx", "county_officer", Some("330502")).await;
+    let Session {
+        c,
+        base,
+        mut shots,
+        _driver,
+        _profile,
+    } = session(
+        &db.store,
+        Clock::Fixed(now()),
+        "browser-screenshots-monitor",
+    )
+    .await;
+
+    // The city bureau recomputes; the headcount fall becomes an alert.
+    login(&c, &base, "shi", "pass1234").await;
+    c.goto(&format!("{base}/monitor")).await.unwrap();
+    submit(&c, "form#refresh").await;
+    let msg = text_with(&c, ".notice", "已重新计算").await;
+    assert!(msg.contains("已重新计算"), "{msg}");
+    shots.take(&c, "monitor").await;
+    let losses = text_of(&c, "#ind-key_enterprise_job_losses .value").await;
+    assert_eq!(losses, "30");
+
+    // The big screen, reloading every 5 seconds.
+    c.goto(&format!("{base}/dashboard?refresh=5"))
+        .await
+        .unwrap();
+    let alerts = text_of(&c, "#live-alerts").await;
+    assert!(alerts.contains("湖州重点电机有限公司"), "{alerts}");
+    let before = text_of(&c, "#tile-surveyed_unemployment_rate .num").await;
+    assert_eq!(before, "—");
+    shots.take(&c, "dashboard").await;
+    // Data arrives while the screen is up: it shows it without anyone touching it.
+    let mut tx = db.store.begin().await.unwrap();
+    leye_store::set_surveyed_rates(
+        &mut tx,
+        &[leye_store::SurveyedRate {
+            month: "2026-10".into(),
+            region: "330500".into(),
+            rate_bp: 470,
+            source: "国家统计局湖州调查队".into(),
+        }],
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (from, to) = leye_monitor::load::default_window(leye_testkit::today());
+    leye_monitor::load::refresh(&db.store, from, to, &sys, now())
+        .await
+        .unwrap();
+    let mut after = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = c
+            .find(Locator::Css("#tile-surveyed_unemployment_rate .num"))
+            .await
+        {
+            after = e.text().await.unwrap_or_default();
+        }
+        if after == "4.70%" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(after, "4.70%", "the screen reloads itself");
+    shots.take(&c, "dashboard-reloaded").await;
+    logout(&c).await;
+
+    // 吴兴区 acknowledges, then resolves with what was done.
+    login(&c, &base, "wx", "pass1234").await;
+    c.goto(&format!("{base}/alerts")).await.unwrap();
+    let row = text_of(&c, "#alerts tbody tr").await;
+    assert!(
+        row.contains("重点企业减员") && row.contains("待签收"),
+        "{row}"
+    );
+    click(&c, "#alerts tbody tr form[action$='/acknowledge'] button").await;
+    let state = text_with(&c, "#alerts tbody tr .state", "处置中").await;
+    assert_eq!(state, "处置中");
+    fill(&c, "resolution", "企业已依法报告裁员方案,已组织岗位对接").await;
+    click(&c, "#alerts tbody tr form[action$='/resolve'] button").await;
+    let note = text_with(&c, ".notice", "已处置").await;
+    assert!(note.contains("已处置预警"), "{note}");
+    shots.take(&c, "alert-resolved").await;
+    c.goto(&format!("{base}/alerts?state=resolved"))
+        .await
+        .unwrap();
+    let row = text_of(&c, "#alerts tbody tr").await;
+    assert!(row.contains("已组织岗位对接"), "{row}");
+    c.close().await.ok();
+}

@@ -297,7 +297,9 @@ async fn monitoring_end_to_end(store: Store) {
     // Pages: the dashboard refreshes itself; an employer may not see monitoring.
     let (s, html, _) = page(&env, &admin, "/dashboard").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("http-equiv=\"refresh\"") && html.contains("id=\"tile-ytd\""));
+    assert!(
+        html.contains("http-equiv=\"refresh\" content=\"60\"") && html.contains("id=\"tile-ytd\"")
+    );
     let (s, html, _) = page(&env, &admin, "/monitor?month=2026-10").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("5.10%"));
