@@ -210,13 +210,28 @@ impl EnterpriseInput {
     }
 }
 
-/// Headcount (用工人数) of an enterprise in one month.
+code_enum! {
+    /// 减员原因: why an enterprise's headcount fell, as national monitoring counts job losses of
+    /// key enterprises (关闭破产, 停产停业, 裁员).
+    LossCause {
+        Closure = ("closure", "关闭破产"),
+        Suspension = ("suspension", "停产停业"),
+        Layoff = ("layoff", "裁员"),
+        Other = ("other", "其他(合同到期、自然流动等)"),
+    }
+}
+
+/// Headcount (用工人数) of an enterprise in one month, with why it fell when it did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Headcount {
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-10"))]
     pub month: YearMonth,
     pub headcount: u32,
+    /// closure, suspension, layoff or other (optional)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "layoff"))]
+    pub loss_cause: Option<LossCause>,
 }
 
 /// A dated threshold with its source.

@@ -95,6 +95,13 @@ pub const HEADCOUNT_COLUMNS: &[Column] = &[
         required: true,
         example: "520",
     },
+    Column {
+        field: "loss_cause",
+        header: "减员原因",
+        aliases: &["减员类型"],
+        required: false,
+        example: "",
+    },
 ];
 
 fn enterprise_input(m: &Mapped, row: &Row) -> Result<EnterpriseInput, Vec<FieldError>> {
@@ -251,11 +258,36 @@ fn headcount_row(m: &Mapped, row: &Row) -> Result<HeadcountRow, Vec<FieldError>>
             ))
         })
         .ok();
+    let raw_cause = m.cell(row, "loss_cause");
+    let loss_cause = if raw_cause.trim().is_empty() {
+        None
+    } else {
+        // The code or the Chinese words people write (关闭/破产, 停产, 裁员, 其他).
+        use leye_domain::enterprise::LossCause;
+        let t = raw_cause.trim();
+        let found = LossCause::ALL.iter().copied().find(|c| {
+            c.code() == t
+                || c.label_zh() == t
+                || (t.chars().count() >= 2 && c.label_zh().contains(t))
+        });
+        if found.is_none() {
+            errors.push(FieldError::new(
+                "loss_cause",
+                "invalid_choice",
+                format!("减员原因“{t}”无效,可选: {}", LossCause::choices()),
+            ));
+        }
+        found
+    };
     match (credit_code, month, count) {
         (Some(credit_code), Some(month), Some(headcount)) if errors.is_empty() => {
             Ok(HeadcountRow {
                 credit_code,
-                headcount: Headcount { month, headcount },
+                headcount: Headcount {
+                    month,
+                    headcount,
+                    loss_cause,
+                },
             })
         }
         _ => Err(errors),

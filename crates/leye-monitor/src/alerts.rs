@@ -67,13 +67,18 @@ pub async fn check_layoffs(
             month: b.month.clone(),
             title: format!("重点企业减员: {}", b.name),
             detail: format!(
-                "{}{}用工{}人,比上月{}人减少{}人({}%),达到经济性裁员标准(减员{}人以上,或{}‰以上;{};{})。请核实企业是否依法提前三十日说明情况并报告,做好岗位对接和失业登记服务。",
+                "{}{}用工{}人,比上月{}人减少{}人({}%{}),达到经济性裁员标准(减员{}人以上,或{}‰以上;{};{})。请核实企业是否依法提前三十日说明情况并报告,做好岗位对接和失业登记服务。",
                 b.name,
                 b.month,
                 b.headcount,
                 a.headcount,
                 cut,
                 hundredths(share),
+                b.loss_cause
+                    .as_deref()
+                    .and_then(leye_domain::enterprise::LossCause::from_code)
+                    .map(|c| format!(",原因: {}", c.label_zh()))
+                    .unwrap_or_default(),
                 min_people,
                 min_share,
                 people_use.source,

@@ -34,7 +34,7 @@ impl Status {
     }
 }
 
-/// The sector of the employer (GB/T 4754 sections).
+/// The sector of the employer (GB/T 4754-2017 sections, grouped as the domain does).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Sector {
@@ -42,22 +42,21 @@ pub enum Sector {
     Unknown,
     /// Section C.
     Manufacturing,
-    /// Sections G to T.
+    /// Sections F to T (第三产业).
     Services,
-    /// A, B, D, E, F.
+    /// A, B, D, E (agriculture, mining, utilities, construction).
     Other,
 }
 
 impl Sector {
     /// From the enterprise's industry section letter.
     pub fn of_industry(letter: &str) -> Sector {
-        match letter {
-            "C" => Sector::Manufacturing,
-            "G" | "H" | "I" | "J" | "K" | "L" | "M" | "N" | "O" | "P" | "Q" | "R" | "S" | "T" => {
-                Sector::Services
-            }
-            "" => Sector::Unknown,
-            _ => Sector::Other,
+        use leye_domain::enterprise::{Industry, Sector as Three};
+        match Industry::from_code(letter) {
+            None => Sector::Unknown,
+            Some(Industry::C) => Sector::Manufacturing,
+            Some(i) if i.sector() == Three::Services => Sector::Services,
+            Some(_) => Sector::Other,
         }
     }
 }
@@ -391,6 +390,17 @@ mod tests {
         // Shares among the employed with a known employer.
         assert_eq!(value(&out, "services_share", "2026-03"), (1, 1));
         assert_eq!(value(&out, "manufacturing_share", "2026-06"), (1, 2));
+    }
+
+    #[test]
+    fn sectors_follow_gb_t_4754_2017() {
+        assert_eq!(Sector::of_industry("C"), Sector::Manufacturing);
+        // F 批发和零售业 is a service; E 建筑业 is not.
+        assert_eq!(Sector::of_industry("F"), Sector::Services);
+        assert_eq!(Sector::of_industry("T"), Sector::Services);
+        assert_eq!(Sector::of_industry("E"), Sector::Other);
+        assert_eq!(Sector::of_industry(""), Sector::Unknown);
+        assert_eq!(Sector::of_industry("Z"), Sector::Unknown);
     }
 
     #[test]

@@ -291,6 +291,15 @@ async fn read_others(
                     b - h.headcount,
                     0,
                 );
+                let by_cause = match h.loss_cause.as_deref() {
+                    Some("closure") => Some("key_enterprise_losses_closure"),
+                    Some("suspension") => Some("key_enterprise_losses_suspension"),
+                    Some("layoff") => Some("key_enterprise_losses_layoff"),
+                    _ => None,
+                };
+                if let Some(id) = by_cause {
+                    acc.flow(id, &h.region, m, b - h.headcount, 0);
+                }
             }
         }
         prev = Some(h);

@@ -2,7 +2,7 @@
 //! alerts raised once and delivered through the outbox, seen only in scope.
 
 use crate::figures::{CITY, mon};
-use leye_domain::enterprise::{EnterpriseInput, Headcount};
+use leye_domain::enterprise::{EnterpriseInput, Headcount, LossCause};
 use leye_domain::labour::LabourEventInput;
 use leye_domain::person::PersonInput;
 use leye_domain::{Regions, Scope, YearMonth};
@@ -226,6 +226,7 @@ async fn alerts_are_raised_once_delivered_and_scoped(store: Store) {
         let h = Headcount {
             month: YearMonth::parse(month).unwrap(),
             headcount: n,
+            loss_cause: (id == big && month == "2026-10").then_some(LossCause::Layoff),
         };
         set_headcount(&mut tx, &Scope::System, &sys(), id, h, now())
             .await

@@ -45,6 +45,7 @@ fn from_row(r: &AnyRow) -> Result<EnterpriseRecord, sqlx::Error> {
         (Some(m), Some(h)) => YearMonth::parse(&m).ok().map(|month| Headcount {
             month,
             headcount: u32::try_from(h).unwrap_or(u32::MAX),
+            loss_cause: None,
         }),
         _ => None,
     };
@@ -270,12 +271,13 @@ pub async fn set_headcount(
     let e = get_enterprise(tx, scope, enterprise_id).await?;
     ensure_covers_id(scope, &e.region, Some(enterprise_id))?;
     sqlx::query(
-        "INSERT INTO enterprise_headcount (enterprise_id, month, headcount) VALUES ($1, $2, $3) \
-         ON CONFLICT (enterprise_id, month) DO UPDATE SET headcount = excluded.headcount",
+        "INSERT INTO enterprise_headcount (enterprise_id, month, headcount, loss_cause) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (enterprise_id, month) DO UPDATE SET headcount = excluded.headcount, loss_cause = excluded.loss_cause",
     )
     .bind(enterprise_id)
     .bind(h.month.to_string())
     .bind(i64::from(h.headcount))
+    .bind(h.loss_cause.map(|c| c.code()))
     .execute(&mut **tx)
     .await?;
     audit::record(
@@ -285,7 +287,14 @@ pub async fn set_headcount(
         "headcount",
         "enterprise",
         enterprise_id,
-        &format!("{} {}", h.month, h.headcount),
+        &format!(
+            "{} {}{}",
+            h.month,
+            h.headcount,
+            h.loss_cause
+                .map(|c| format!(" {}", c.code()))
+                .unwrap_or_default()
+        ),
     )
     .await?;
     Ok(())
@@ -299,7 +308,7 @@ pub async fn headcount_history(
 ) -> Result<Vec<Headcount>, StoreError> {
     get_enterprise(tx, scope, enterprise_id).await?;
     let rows = sqlx::query(
-        "SELECT month, headcount FROM enterprise_headcount WHERE enterprise_id = $1 ORDER BY month",
+        "SELECT month, headcount, loss_cause FROM enterprise_headcount WHERE enterprise_id = $1 ORDER BY month",
     )
     .bind(enterprise_id)
     .fetch_all(&mut **tx)
@@ -311,6 +320,9 @@ pub async fn headcount_history(
             Ok(Headcount {
                 month,
                 headcount: u32::try_from(r.int("headcount")?).unwrap_or(u32::MAX),
+                loss_cause: r
+                    .opt_text("loss_cause")?
+                    .and_then(|c| leye_domain::enterprise::LossCause::from_code(&c)),
             })
         })
         .collect()

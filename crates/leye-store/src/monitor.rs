@@ -191,6 +191,8 @@ pub struct HeadcountRow {
     pub headcount: i64,
     pub investment_fen: i64,
     pub designated: bool,
+    /// 减员原因 code, when reported.
+    pub loss_cause: Option<String>,
 }
 
 /// Headcounts reported from `from_month` on (all enterprises, or one), oldest first.
@@ -208,7 +210,7 @@ pub async fn monitor_headcounts(
         tx,
         q(
             format!(
-                "SELECT h.enterprise_id, e.name, e.region, h.month, h.headcount, e.registered_investment_fen, e.designated_key \
+                "SELECT h.enterprise_id, e.name, e.region, h.month, h.headcount, h.loss_cause, e.registered_investment_fen, e.designated_key \
                  FROM enterprise_headcount h JOIN enterprises e ON e.id = h.enterprise_id{} ORDER BY h.enterprise_id, h.month",
                 w.sql()
             ),
@@ -223,6 +225,7 @@ pub async fn monitor_headcounts(
                 headcount: r.int("headcount")?,
                 investment_fen: r.int("registered_investment_fen")?,
                 designated: r.flag("designated_key")?,
+                loss_cause: r.opt_text("loss_cause")?,
             })
         },
     )

@@ -149,6 +149,12 @@ pub async fn load_demo(
             let h = Headcount {
                 month,
                 headcount: staff as u32,
+                // The big cuts are layoffs; small ones are people leaving.
+                loss_cause: (change < 0).then_some(if change < -4 {
+                    leye_domain::enterprise::LossCause::Layoff
+                } else {
+                    leye_domain::enterprise::LossCause::Other
+                }),
             };
             leye_store::set_headcount(&mut tx, &sys, &actor, id, h, now).await?;
         }

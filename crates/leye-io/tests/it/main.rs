@@ -393,7 +393,14 @@ async fn enterprises_and_headcount(store: Store) {
         a
     };
     assert!(alerts(store.clone()).await.is_empty());
-    let csv = format!("统一社会信用代码,月份,参保人数\n{a},2024-10,480\n{b},2024-08,10\n");
+    let bad = format!("统一社会信用代码,月份,参保人数,减员原因\n{a},2024-10,480,放假\n");
+    let r = import(&store, Entity::Headcount, &bad, false).await;
+    assert!(
+        r.rejected && r.errors.iter().any(|e| e.column == "减员原因"),
+        "{r:?}"
+    );
+    let csv =
+        format!("统一社会信用代码,月份,参保人数,减员原因\n{a},2024-10,480,裁员\n{b},2024-08,10,\n");
     for _ in 0..2 {
         let r = import(&store, Entity::Headcount, &csv, false).await;
         assert!(!r.rejected, "{r:?}");
@@ -405,7 +412,7 @@ async fn enterprises_and_headcount(store: Store) {
         ("layoff", "2024-10")
     );
     assert!(
-        raised[0].detail.contains("减少30人"),
+        raised[0].detail.contains("减少30人") && raised[0].detail.contains("原因: 裁员"),
         "{}",
         raised[0].detail
     );

@@ -1,6 +1,10 @@
 -- Monitoring (issue 11): computed indicator figures, the imported surveyed unemployment rate,
 -- early-warning alerts with the notices they sent, and progress notes on the plan's tasks.
 
+-- 减员原因: why a month's headcount fell (closure, suspension, layoff, other), when reported.
+ALTER TABLE enterprise_headcount ADD COLUMN loss_cause TEXT
+    CHECK (loss_cause IS NULL OR loss_cause IN ('closure', 'suspension', 'layoff', 'other'));
+
 CREATE TABLE indicator_values (
     indicator TEXT NOT NULL,
     region TEXT NOT NULL,

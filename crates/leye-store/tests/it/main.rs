@@ -528,6 +528,7 @@ async fn enterprises_and_key_status(store: Store) {
         let h = Headcount {
             month: YearMonth::parse(m).unwrap(),
             headcount: n,
+            loss_cause: None,
         };
         set_headcount(&mut tx, &Scope::System, &sys(), id, h, now())
             .await
@@ -543,6 +544,7 @@ async fn enterprises_and_key_status(store: Store) {
     let h = Headcount {
         month: YearMonth::parse("2026-10").unwrap(),
         headcount: 499,
+        loss_cause: None,
     };
     set_headcount(&mut tx, &Scope::System, &sys(), id, h, now())
         .await

@@ -1076,6 +1076,7 @@ async fn dashboard_and_alert_in_chromium() {
         let h = leye_domain::enterprise::Headcount {
             month: leye_domain::YearMonth::parse(month).unwrap(),
             headcount: n,
+            loss_cause: (n == 270).then_some(leye_domain::enterprise::LossCause::Layoff),
         };
         leye_store::set_headcount(&mut tx, &scope, &sys, firm, h, now())
             .await

@@ -45,7 +45,7 @@ async fn monitoring_end_to_end(store: Store) {
             &admin,
             Method::POST,
             &format!("/api/v1/enterprises/{id}/headcount"),
-            Some(json!({"month": month, "headcount": n})),
+            Some(json!({"month": month, "headcount": n, "loss_cause": if n == 270 { "layoff" } else { "other" }})),
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
@@ -233,6 +233,8 @@ async fn monitoring_end_to_end(store: Store) {
     assert_eq!(row("surveyed_unemployment_rate")["value"], "5.10%");
     assert_eq!(row("key_enterprise_job_losses")["value"], "30");
     assert_eq!(row("key_enterprise_headcount")["value"], "270");
+    assert_eq!(row("key_enterprise_losses_layoff")["value"], "30");
+    assert_eq!(row("key_enterprise_losses_closure")["value"], "—");
     let (s, _) = call_as(
         &env,
         &admin,
