@@ -103,13 +103,18 @@ impl Period {
         })
     }
 
-    /// A file name stem: `就业形势分析报告-2026-10-月度`.
+    /// A file name stem: `就业形势分析报告-2026-10-月度`, `…-2026Q4-季度`, `…-2026-年度`.
     pub fn file_stem(&self) -> String {
-        format!(
-            "就业形势分析报告-{}-{}",
-            mon_str(self.last),
-            self.kind.label()
-        )
+        let when = match self.kind {
+            ReportKind::Monthly => mon_str(self.first),
+            ReportKind::Quarterly => format!(
+                "{}Q{}",
+                mon_year(self.first),
+                self.first.rem_euclid(12) / 3 + 1
+            ),
+            ReportKind::Annual => mon_year(self.first).to_string(),
+        };
+        format!("就业形势分析报告-{when}-{}", self.kind.label())
     }
 }
 
@@ -231,11 +236,30 @@ const BY_COUNTY: [&str; 5] = [
     "key_enterprise_job_losses",
 ];
 
-/// Read the stored figures from a year before the period to its end.
+/// Read the stored figures of `first..=last` (every region).
 pub async fn figures_for(store: &Store, first: Mon, last: Mon) -> Result<Figures, MonitorError> {
+    figures_of(store, first, last, &[]).await
+}
+
+/// The city and its counties: what the dashboard and the report's tables show.
+pub fn top_regions() -> Vec<String> {
+    std::iter::once(CITY.to_string())
+        .chain(Regions::huzhou().children(CITY).map(|r| r.code.clone()))
+        .collect()
+}
+
+/// Read the stored figures of `first..=last` for some regions (all when empty).
+pub async fn figures_of(
+    store: &Store,
+    first: Mon,
+    last: Mon,
+    regions: &[String],
+) -> Result<Figures, MonitorError> {
+    let regions: Vec<&str> = regions.iter().map(String::as_str).collect();
     let mut tx = store.begin_read().await?;
     let values =
-        leye_store::indicator_values(&mut tx, &[], &[], &mon_str(first), &mon_str(last)).await?;
+        leye_store::indicator_values(&mut tx, &[], &regions, &mon_str(first), &mon_str(last))
+            .await?;
     tx.commit().await?;
     let mut f = Figures::default();
     for v in values {
@@ -246,12 +270,31 @@ pub async fn figures_for(store: &Store, first: Mon, last: Mon) -> Result<Figures
     Ok(f)
 }
 
-/// Build the report of `period` from the stored figures and the alerts raised in it.
-pub async fn build(store: &Store, period: &Period) -> Result<Report, MonitorError> {
-    let figures = figures_for(
+/// Build the report of `period` from the stored figures and the alerts raised in it. A period
+/// still under way on `today` is reported up to the current month.
+pub async fn build(
+    store: &Store,
+    period: &Period,
+    today: chrono::NaiveDate,
+) -> Result<Report, MonitorError> {
+    let now = crate::figures::mon_of(today);
+    if period.first > now {
+        return Err(MonitorError::Invalid {
+            field: "period",
+            message: format!("报告期{}尚未开始", period.label),
+        });
+    }
+    let mut period = period.clone();
+    if period.last > now {
+        period.last = now;
+        period.label = format!("{}(截至{})", period.label, mon_str(now));
+    }
+    let period = &period;
+    let figures = figures_of(
         store,
         (period.first - 12).min(period.last - 11),
         period.last,
+        &top_regions(),
     )
     .await?;
     let mut tx = store.begin_read().await?;
@@ -499,7 +542,7 @@ pub fn narrative(figures: &Figures, period: &Period) -> Vec<String> {
                 group(p.target),
                 hundredths(p.share_bp.unwrap_or(0))
             ));
-            if p.standing == Some(Standing::Behind) {
+            if p.standing == Some(Standing::Behind) && p.months < 12 {
                 s.push_str(&format!(
                     ",按当前进度全年预计{}人,其余月份每月需完成{}人",
                     group(p.projection),
@@ -719,6 +762,7 @@ mod tests {
             ("2026-10".into(), "2026-12".into())
         );
         assert_eq!(p.label, "2026年第四季度");
+        assert_eq!(p.file_stem(), "就业形势分析报告-2026Q4-季度");
         let p = Period::parse("2026Q3", ReportKind::Quarterly).unwrap();
         assert_eq!(mon_str(p.first), "2026-07");
         let p = Period::parse("2026", ReportKind::Annual).unwrap();

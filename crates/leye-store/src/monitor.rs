@@ -816,7 +816,8 @@ pub async fn task_notes(tx: &mut Tx, clause: Option<&str>) -> Result<Vec<TaskNot
 /// The benchmark's baseline (`leye bench indicators`, SQLite): load `(person, month, status,
 /// region, urban)` rows into a scratch table, then compute with plain SQL what the fold
 /// computes: flows per month, region and status, and the status held at each month's end
-/// (a window function for the next event, joined to the months). Returns (load seconds,
+/// (a window function for the next event, changes summed by GROUP BY and accumulated over the
+/// months). Returns (load seconds,
 /// GROUP BY seconds, groups).
 pub async fn bench_group_by(
     store: &crate::Store,
@@ -856,13 +857,17 @@ pub async fn bench_group_by(
     .fetch_one(&mut *tx)
     .await?
     .int("n")?;
+    // Stocks: +1 when a status starts, -1 when the next event ends it, summed per month,
+    // region and status, then accumulated over the months.
     let stocks = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "WITH RECURSIVE months(m) AS (SELECT {from} UNION ALL SELECT m + 1 FROM months WHERE m < {to}), \
-         spans AS (SELECT region, status, month AS a, \
+        "WITH spans AS (SELECT region, status, month AS a, \
              COALESCE(LEAD(month) OVER (PARTITION BY person ORDER BY month, rowid), {to} + 1) AS b \
-             FROM bench_events) \
-         SELECT COUNT(*) AS n FROM (SELECT m, region, status, COUNT(*) FROM spans JOIN months \
-             ON m >= a AND m < b GROUP BY m, region, status)"
+             FROM bench_events), \
+         deltas AS (SELECT MAX(a, {from}) AS m, region, status, 1 AS d FROM spans WHERE b > {from} AND a <= {to} \
+             UNION ALL SELECT b AS m, region, status, -1 AS d FROM spans WHERE b > {from} AND b <= {to}), \
+         g AS (SELECT m, region, status, SUM(d) AS d FROM deltas GROUP BY m, region, status) \
+         SELECT COUNT(*) AS n FROM (SELECT m, region, status, \
+             SUM(d) OVER (PARTITION BY region, status ORDER BY m) AS stock FROM g)"
     )))
     .fetch_one(&mut *tx)
     .await?

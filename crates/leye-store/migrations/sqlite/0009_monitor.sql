@@ -15,6 +15,8 @@ CREATE TABLE indicator_values (
     den INTEGER NOT NULL,
     PRIMARY KEY (indicator, region, month)
 );
+-- The dashboard and reports read a few regions over a few months.
+CREATE INDEX indicator_values_region ON indicator_values(region, month);
 
 CREATE TABLE indicator_runs (
     id INTEGER PRIMARY KEY,

@@ -710,7 +710,7 @@ pub async fn report(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let p = period_of(&app, &q)?;
-    let r = leye_monitor::report::build(&app.store, &p).await?;
+    let r = leye_monitor::report::build(&app.store, &p, app.clock.today()).await?;
     Ok(Json(
         json!({ "period": r.period, "narrative": r.narrative, "tables": r.tables }),
     ))
@@ -721,7 +721,13 @@ pub async fn dashboard_as(app: &AppState, caller: &Caller) -> Result<Value, ApiE
     // Headline figures are of the last complete month; year-to-date totals run to today.
     let m = mon_of(app.clock.today());
     let last = m - 1;
-    let f = stored(app, m - 12, m).await?;
+    let f = leye_monitor::report::figures_of(
+        &app.store,
+        m - 12,
+        m,
+        &leye_monitor::report::top_regions(),
+    )
+    .await?;
     let cat = Catalogue::current();
     let head = [
         "new_urban_employment",

@@ -572,7 +572,7 @@ async fn reports(
             )?
         }
     };
-    let r = leye_monitor::report::build(&app.store, &p).await?;
+    let r = leye_monitor::report::build(&app.store, &p, app.clock.today()).await?;
     let kind = serde_json::to_value(p.kind)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -595,7 +595,7 @@ async fn report_view(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Response, UiError> {
     let p = period_of(&app, &q)?;
-    let r = leye_monitor::report::build(&app.store, &p).await?;
+    let r = leye_monitor::report::build(&app.store, &p, app.clock.today()).await?;
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], r.html).into_response())
 }
 
@@ -619,7 +619,7 @@ async fn report_download(
             kind: q.kind,
         },
     )?;
-    let r = leye_monitor::report::build(&app.store, &p).await?;
+    let r = leye_monitor::report::build(&app.store, &p, app.clock.today()).await?;
     let stem = p.file_stem();
     let encoded = super::policy::url_escape(&stem);
     let (ctype, ext, body) = match q.format.as_deref().unwrap_or("xlsx") {
