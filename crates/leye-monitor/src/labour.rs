@@ -79,6 +79,8 @@ pub struct Event {
     pub month: Mon,
     pub status: Status,
     pub sector: Sector,
+    /// The employer's industry section letter (`b'C'`), 0 when none is registered.
+    pub industry: u8,
     /// Months of unemployment benefit drawn so far, as recorded with an unemployment
     /// registration (0: none).
     pub benefit_months: u8,
@@ -127,11 +129,41 @@ const STOCKS: [usize; 9] = [
     EMP_SERV,
 ];
 
+/// Industry sections A..=T (GB/T 4754-2017), for new urban employment by industry.
+const SECTIONS: usize = 20;
+
+/// Indicator ids of new urban employment by industry section (entries into employment; the
+/// natural attrition is not split by industry).
+pub const BY_INDUSTRY: [&str; SECTIONS] = [
+    "new_urban_employment:A",
+    "new_urban_employment:B",
+    "new_urban_employment:C",
+    "new_urban_employment:D",
+    "new_urban_employment:E",
+    "new_urban_employment:F",
+    "new_urban_employment:G",
+    "new_urban_employment:H",
+    "new_urban_employment:I",
+    "new_urban_employment:J",
+    "new_urban_employment:K",
+    "new_urban_employment:L",
+    "new_urban_employment:M",
+    "new_urban_employment:N",
+    "new_urban_employment:O",
+    "new_urban_employment:P",
+    "new_urban_employment:Q",
+    "new_urban_employment:R",
+    "new_urban_employment:S",
+    "new_urban_employment:T",
+];
+
 struct Grid {
     from: Mon,
     months: usize,
     regions: usize,
     cells: Vec<i64>,
+    /// Entries into employment per region, month and industry section.
+    by_industry: Vec<i64>,
 }
 
 impl Grid {
@@ -143,6 +175,7 @@ impl Grid {
             regions,
             // one extra month for the difference arrays' closing entries
             cells: vec![0; SERIES * regions * (months + 1)],
+            by_industry: vec![0; SECTIONS * regions * months],
         }
     }
     fn at(&self, series: usize, region: usize, month: usize) -> usize {
@@ -153,6 +186,14 @@ impl Grid {
         if m >= self.from && ((m - self.from) as usize) < self.months {
             let i = self.at(series, region, (m - self.from) as usize);
             self.cells[i] += 1;
+        }
+    }
+    /// Add 1 to the entries of an industry section in a month (ignored outside the window).
+    fn industry(&mut self, letter: u8, region: usize, m: Mon) {
+        let section = usize::from(letter.wrapping_sub(b'A'));
+        if section < SECTIONS && m >= self.from && ((m - self.from) as usize) < self.months {
+            let i = (region * self.months + (m - self.from) as usize) * SECTIONS + section;
+            self.by_industry[i] += 1;
         }
     }
     /// Add 1 to a stock for every month of `a..=b` (clipped to the window).
@@ -231,6 +272,12 @@ pub fn fold(labour: &Labour, rules: LabourRules, from: Mon, to: Mon) -> Vec<Cont
             push("benefit_recipients", v(BENEFIT), 0);
             push("manufacturing_share", v(EMP_MANUF), v(EMP_KNOWN));
             push("services_share", v(EMP_SERV), v(EMP_KNOWN));
+            for (k, id) in BY_INDUSTRY.iter().enumerate() {
+                let n = g.by_industry[(r * g.months + m) * SECTIONS + k];
+                if n != 0 {
+                    out.push(Contribution::new(id, key, month, n, 0));
+                }
+            }
         }
     }
     out
@@ -249,6 +296,7 @@ fn one_person(g: &mut Grid, person: &Person, evs: &[Event], rules: LabourRules, 
         if person.urban {
             if e.status == Status::Employed && prev != Some(Status::Employed) {
                 g.flow(NEW_EMP, r, e.month);
+                g.industry(e.industry, r, e.month);
             } else if e.status == Status::Retired && prev == Some(Status::Employed) {
                 g.flow(ATTRITION, r, e.month);
             }
@@ -312,6 +360,12 @@ mod tests {
             month: mon(m).unwrap(),
             status,
             sector,
+            industry: match sector {
+                Sector::Manufacturing => b'C',
+                Sector::Services => b'G',
+                Sector::Other => b'E',
+                Sector::Unknown => 0,
+            },
             benefit_months: benefit,
         }
     }
@@ -384,6 +438,9 @@ mod tests {
         // B retires in April (urban: natural attrition), A starts work in May (urban).
         assert_eq!(value(&out, "new_urban_employment", "2026-04").0, -1);
         assert_eq!(value(&out, "new_urban_employment", "2026-05").0, 1);
+        // … in manufacturing (section C); retirement is not split by industry.
+        assert_eq!(value(&out, "new_urban_employment:C", "2026-05").0, 1);
+        assert_eq!(value(&out, "new_urban_employment:G", "2026-04").0, 0);
         // C is rural: employed in June but not counted as new urban employment.
         assert_eq!(value(&out, "new_urban_employment", "2026-06").0, 0);
         assert_eq!(value(&out, "registered_unemployed", "2026-06"), (0, 0));

@@ -72,6 +72,7 @@ pub async fn read_labour(store: &Store, tx: &mut Tx) -> Result<Labour, MonitorEr
                 month,
                 status,
                 sector: Sector::of_industry(industry),
+                industry: industry.bytes().next().unwrap_or(0),
                 benefit_months: benefit.parse().unwrap_or(0),
             });
         }

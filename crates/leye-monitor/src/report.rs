@@ -798,6 +798,26 @@ mod tests {
         // The trend chart prints the last 12 months of the city's figures.
         assert!(r.charts[0].contains(">5000</text>") && r.charts[0].contains(">4000</text>"));
         assert!(r.html.starts_with("<!doctype html>") && r.html.contains("<svg"));
+        // Every chart is well-formed SVG (tags balanced, attributes quoted, text escaped).
+        for svg in &r.charts {
+            let mut reader = quick_xml::Reader::from_str(svg);
+            let mut depth = 0i32;
+            loop {
+                match reader.read_event() {
+                    Ok(quick_xml::events::Event::Start(e)) => {
+                        if depth == 0 {
+                            assert_eq!(e.name().as_ref(), "svg");
+                        }
+                        depth += 1;
+                    }
+                    Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+                    Ok(quick_xml::events::Event::Eof) => break,
+                    Ok(_) => {}
+                    Err(e) => panic!("invalid SVG: {e}\n{svg}"),
+                }
+            }
+            assert_eq!(depth, 0, "unbalanced SVG");
+        }
         assert!(!r.html.contains("<script"), "the report is static");
         let bytes = xlsx(&r).unwrap();
         assert_eq!(&bytes[..2], b"PK");

@@ -247,26 +247,26 @@ pub async fn bench_indicators(events: usize) -> Result<()> {
         Status::Retired,
         Status::Out,
     ];
-    let sectors = [
-        Sector::Manufacturing,
-        Sector::Services,
-        Sector::Other,
-        Sector::Unknown,
-    ];
     for p in 0..people_n {
         let n = events / people_n + usize::from(p < events % people_n);
         let mut m = first + rng.below(6) as Mon;
         for _ in 0..n {
             let status = statuses[rng.below(statuses.len() as u64) as usize];
+            let letter = if status == Status::Employed {
+                b'A' + rng.below(20) as u8
+            } else {
+                0
+            };
             labour.events.push(Event {
                 person: p as u32,
                 month: m,
                 status,
-                sector: if status == Status::Employed {
-                    sectors[rng.below(4) as usize]
-                } else {
+                sector: if letter == 0 {
                     Sector::Unknown
+                } else {
+                    Sector::of_industry(&char::from(letter).to_string())
                 },
+                industry: letter,
                 benefit_months: if status == Status::Unemployed {
                     rng.below(3) as u8
                 } else {

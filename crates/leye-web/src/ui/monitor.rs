@@ -172,6 +172,8 @@ struct IndicatorPage {
     chart: String,
     months: Vec<String>,
     series: Vec<(String, String, Vec<String>)>,
+    /// New urban employment by industry section (city): (section, name, entries per month).
+    by_industry: Vec<(String, String, Vec<String>)>,
 }
 
 async fn indicator(
@@ -225,6 +227,29 @@ async fn indicator(
             (code, name, vals)
         })
         .collect();
+    let by_industry = if id == "new_urban_employment" {
+        leye_domain::enterprise::Industry::ALL
+            .iter()
+            .filter_map(|i| {
+                let key = format!("new_urban_employment:{}", i.code());
+                let vals: Vec<Option<i64>> = months
+                    .iter()
+                    .map(|m| f.get(&key, CITY, *m).map(|v| v.0))
+                    .collect();
+                vals.iter().any(Option::is_some).then(|| {
+                    (
+                        i.code().to_string(),
+                        i.label_zh().to_string(),
+                        vals.iter()
+                            .map(|v| v.map_or("—".into(), leye_monitor::catalogue::group))
+                            .collect(),
+                    )
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     use leye_monitor::catalogue::{Kind, Status};
     render(IndicatorPage {
         nav: nav_for(&Some(caller), &headers),
@@ -246,6 +271,7 @@ async fn indicator(
         chart,
         months: months.iter().map(|m| mon_str(*m)).collect(),
         series,
+        by_industry,
     })
 }
 

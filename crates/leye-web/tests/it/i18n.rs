@@ -56,6 +56,7 @@ const PAGES: &[&str] = &[
     "/monitor",
     "/monitor?region=330502",
     "/monitor/indicators/registered_unemployment_rate",
+    "/monitor/indicators/new_urban_employment",
     "/targets",
     "/tasks",
     "/alerts",
