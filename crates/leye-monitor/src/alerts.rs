@@ -92,6 +92,66 @@ pub async fn check_layoffs(
     Ok(raised)
 }
 
+/// Check one month of the surveyed rate as entered (form, API, CLI): `YYYY-MM` not after
+/// `now`, the city or a county, a percentage 0–100 with at most two decimals (`4.8`, `4.8%`), a
+/// source. The refusal is (field, code, Chinese reason).
+pub fn surveyed_row(
+    month: &str,
+    region: Option<&str>,
+    rate: &str,
+    source: &str,
+    now: Mon,
+) -> Result<leye_store::SurveyedRate, (&'static str, &'static str, String)> {
+    let month = month.trim();
+    match mon(month).filter(|_| month.len() == 7) {
+        None => {
+            return Err((
+                "month",
+                "invalid_month",
+                format!("月份“{month}”格式不正确(应为YYYY-MM)"),
+            ));
+        }
+        Some(m) if m > now => return Err(("month", "future", format!("月份{month}尚未到来"))),
+        Some(_) => {}
+    }
+    let region = region
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(CITY);
+    if region != CITY && !(region.len() == 6 && Regions::huzhou().get(region).is_some()) {
+        return Err((
+            "region",
+            "unknown_region",
+            format!("地区“{region}”应为全市(330500)或区县代码"),
+        ));
+    }
+    let bp = leye_domain::Money::parse_yuan(rate.trim().trim_end_matches('%'))
+        .ok()
+        .map(|m| m.fen())
+        .filter(|bp| (0..=10_000).contains(bp))
+        .ok_or_else(|| {
+            (
+                "rate",
+                "invalid_rate",
+                format!("失业率“{}”应为0到100之间的百分数,最多两位小数", rate.trim()),
+            )
+        })?;
+    let source = source.trim();
+    if source.is_empty() || source.chars().count() > 200 {
+        return Err((
+            "source",
+            "invalid_source",
+            "请填写数据来源(不超过200字)".into(),
+        ));
+    }
+    Ok(leye_store::SurveyedRate {
+        month: month.to_string(),
+        region: region.to_string(),
+        rate_bp: bp,
+        source: source.to_string(),
+    })
+}
+
 /// The surveyed unemployment rate at or above its ceiling, or rising fast.
 pub async fn check_surveyed(
     tx: &mut Tx,
@@ -353,6 +413,33 @@ pub async fn daily(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn surveyed_rows_are_checked_field_by_field() {
+        let now = mon("2026-11").unwrap();
+        let ok = surveyed_row("2026-10", None, "4.8%", "国家统计局湖州调查队", now).unwrap();
+        assert_eq!((ok.region.as_str(), ok.rate_bp), (CITY, 480));
+        for (month, region, rate, source, field) in [
+            ("2026-12", None, "4", "x", "month"),
+            ("2026/10", None, "4", "x", "month"),
+            ("2026-10", Some("330599"), "4", "x", "region"),
+            ("2026-10", Some("330502001"), "4", "x", "region"),
+            ("2026-10", None, "100.01", "x", "rate"),
+            ("2026-10", None, "-1", "x", "rate"),
+            ("2026-10", None, "4.855", "x", "rate"),
+            ("2026-10", None, "4", " ", "source"),
+        ] {
+            let e = surveyed_row(month, region, rate, source, now).unwrap_err();
+            assert_eq!(e.0, field, "{month} {region:?} {rate} {source}: {}", e.2);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn surveyed_rows_never_panic(m in "\\PC{0,10}", r in "\\PC{0,10}", s in "\\PC{0,5}") {
+            let _ = surveyed_row(&m, Some(&r), &r, &s, 0);
+        }
+    }
 
     #[test]
     fn layoff_threshold_follows_article_41() {

@@ -80,32 +80,18 @@ pub async fn run(command: MonitorCommand) -> Result<()> {
             db,
         } => {
             let store = open(&db).await?;
-            month_arg(&month, "月份")?;
-            let bp = leye_domain::Money::parse_yuan(rate.trim().trim_end_matches('%'))
-                .ok()
-                .map(|m| m.fen())
-                .filter(|v| (0..=10_000).contains(v))
-                .with_context(|| format!("失业率“{rate}”应为0到100之间的百分数"))?;
-            let regions = leye_domain::Regions::huzhou();
-            if region != leye_monitor::CITY
-                && !(region.len() == 6 && regions.get(&region).is_some())
-            {
-                bail!("地区“{region}”应为全市(330500)或区县代码");
-            }
+            let row = leye_monitor::alerts::surveyed_row(
+                &month,
+                Some(&region),
+                &rate,
+                &source,
+                leye_monitor::figures::mon_of(today()),
+            )
+            .map_err(|(_, _, why)| anyhow::anyhow!(why))?;
             let now = Utc::now();
             let mut tx = store.begin().await?;
-            leye_store::set_surveyed_rates(
-                &mut tx,
-                &[leye_store::SurveyedRate {
-                    month,
-                    region,
-                    rate_bp: bp,
-                    source,
-                }],
-                &leye_store::Actor::system("cli"),
-                now,
-            )
-            .await?;
+            leye_store::set_surveyed_rates(&mut tx, &[row], &leye_store::Actor::system("cli"), now)
+                .await?;
             let raised = leye_monitor::alerts::check_surveyed(&mut tx, today(), now).await?;
             tx.commit().await?;
             leye_monitor::alerts::deliver(&store, now).await?;

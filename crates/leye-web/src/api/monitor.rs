@@ -596,59 +596,15 @@ pub async fn surveyed_as(
         let at = |field: &'static str, code: &'static str, why: String| -> ApiError {
             FieldError::new(field, code, format!("第{}行: {why}", k + 1)).into()
         };
-        let month = r.month.trim();
-        match mon(month).filter(|_| month.len() == 7) {
-            None => {
-                return Err(at(
-                    "month",
-                    "invalid_month",
-                    format!("月份“{month}”格式不正确(应为YYYY-MM)"),
-                ));
-            }
-            Some(m) if m > now_m => {
-                return Err(at("month", "future", format!("月份{month}尚未到来")));
-            }
-            Some(_) => {}
-        }
-        let region = r
-            .region
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .unwrap_or(CITY);
-        if region != CITY && !(region.len() == 6 && Regions::huzhou().get(region).is_some()) {
-            return Err(at(
-                "region",
-                "unknown_region",
-                format!("地区“{region}”应为全市(330500)或区县代码"),
-            ));
-        }
-        let rate = r.rate.trim().trim_end_matches('%');
-        let bp = leye_domain::Money::parse_yuan(rate)
-            .ok()
-            .map(|m| m.fen())
-            .filter(|bp| (0..=10_000).contains(bp))
-            .ok_or_else(|| {
-                at(
-                    "rate",
-                    "invalid_rate",
-                    format!("失业率“{}”应为0到100之间的百分数,最多两位小数", r.rate),
-                )
-            })?;
-        let source = r.source.trim();
-        if source.is_empty() || source.chars().count() > 200 {
-            return Err(at(
-                "source",
-                "invalid_source",
-                "请填写数据来源(不超过200字)".into(),
-            ));
-        }
-        good.push(leye_store::SurveyedRate {
-            month: month.to_string(),
-            region: region.to_string(),
-            rate_bp: bp,
-            source: source.to_string(),
-        });
+        let row = leye_monitor::alerts::surveyed_row(
+            &r.month,
+            r.region.as_deref(),
+            &r.rate,
+            &r.source,
+            now_m,
+        )
+        .map_err(|(field, code, why)| at(field, code, why))?;
+        good.push(row);
     }
     let mut tx = app.store.begin().await?;
     leye_store::set_surveyed_rates(&mut tx, &good, &caller.actor, app.clock.now()).await?;
