@@ -98,6 +98,61 @@ fn help_is_bilingual_and_migrate_works() {
     assert!(db.exists());
 }
 
+/// The monitoring commands on an empty city: a bad surveyed rate is refused in Chinese and
+/// changes nothing, a good one is recorded (and, at 5.3%, alerts); the figures are computed and
+/// the report is written as HTML and XLSX.
+#[test]
+fn monitor_surveyed_refresh_and_report() {
+    let dir = leye_testkit_dir();
+    let db = dir.path().join("leye.db");
+    let db_s = db.to_str().unwrap();
+    let (code, _, _) = leye(&["migrate", "--db", db_s]);
+    assert_eq!(code, 0);
+    let out = Command::new(env!("CARGO_BIN_EXE_leye"))
+        .args([
+            "monitor",
+            "surveyed",
+            "--month",
+            "2026-01",
+            "--rate",
+            "百分之五",
+            "--db",
+            db_s,
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("失业率“百分之五”"), "{err}");
+    let (code, _, out) = leye(&[
+        "monitor", "surveyed", "--month", "2026-01", "--rate", "5.3", "--db", db_s,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("新预警 1 条"), "{out}");
+    let (code, v, out) = leye(&[
+        "monitor", "refresh", "--from", "2026-01", "--to", "2026-02", "--db", db_s,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(v["refresh"]["from"], "2026-01");
+    let reports = dir.path().join("reports");
+    let (code, _, out) = leye(&[
+        "report",
+        "--period",
+        "2026-01",
+        "--out",
+        reports.to_str().unwrap(),
+        "--no-pdf",
+        "--db",
+        db_s,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let html = std::fs::read_to_string(reports.join("就业形势分析报告-2026-01-月度.html")).unwrap();
+    assert!(html.contains("5.30%") && html.contains("<svg"));
+    assert!(reports.join("就业形势分析报告-2026-01-月度.xlsx").exists());
+    let (code, _, _) = leye(&["report", "--period", "2026-13", "--db", db_s]);
+    assert_ne!(code, 0);
+}
+
 fn leye_testkit_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
