@@ -447,12 +447,13 @@ pub struct AlertQuery {
     pub state: Option<String>,
 }
 
-/// Alerts in the caller's area (a unit: the ones it owns), newest first.
+/// Alerts in the caller's area (a unit: the ones it owns), newest first, and how many of the
+/// caller's notices were unread (they are read now).
 pub async fn alerts_as(
     app: &AppState,
     caller: &Caller,
     state: Option<&str>,
-) -> Result<Vec<leye_store::AlertRecord>, ApiError> {
+) -> Result<(Vec<leye_store::AlertRecord>, i64), ApiError> {
     let state = match state.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s @ ("open" | "acknowledged" | "resolved" | "active")) => Some(s),
@@ -468,9 +469,10 @@ pub async fn alerts_as(
     let mut tx = app.store.begin().await?;
     let list =
         leye_store::list_alerts(&mut tx, &caller.scope, Regions::huzhou(), state, 500).await?;
+    let unread = leye_store::unread_alert_notices(&mut tx, caller.user.id).await?;
     leye_store::read_alert_notices(&mut tx, caller.user.id, app.clock.now()).await?;
     tx.commit().await?;
-    Ok(list)
+    Ok((list, unread))
 }
 
 #[utoipa::path(get, path = "/api/v1/alerts", tag = "monitor", params(AlertQuery),
@@ -480,9 +482,8 @@ pub async fn alerts(
     caller: Caller,
     ApiQuery(q): ApiQuery<AlertQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "items": alerts_as(&app, &caller, q.state.as_deref()).await? }),
-    ))
+    let (items, unread) = alerts_as(&app, &caller, q.state.as_deref()).await?;
+    Ok(Json(json!({ "items": items, "unread_notices": unread })))
 }
 
 /// Acknowledge (`None`) or resolve an alert.

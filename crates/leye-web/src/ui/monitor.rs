@@ -441,6 +441,8 @@ fn shown(a: leye_store::AlertRecord) -> AlertShown {
 #[template(path = "alerts.html")]
 struct AlertsPage {
     nav: Nav,
+    /// Notices of new alerts the caller had not seen before this page.
+    unread: i64,
     state: String,
     rows: Vec<AlertShown>,
     may_handle: bool,
@@ -459,7 +461,7 @@ async fn alerts(
     if state.is_empty() {
         state = "active".into();
     }
-    let rows = match alerts_as(&app, &caller, Some(&state)).await {
+    let (rows, unread) = match alerts_as(&app, &caller, Some(&state)).await {
         Ok(r) => r,
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             error = e.body.message;
@@ -470,6 +472,7 @@ async fn alerts(
     };
     render(AlertsPage {
         nav: nav_for(&Some(caller.clone()), &headers),
+        unread,
         state,
         rows: rows.into_iter().map(shown).collect(),
         may_handle: caller.may(Permission::AlertHandle),

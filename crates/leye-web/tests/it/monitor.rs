@@ -31,6 +31,24 @@ async fn page(
 async fn monitoring_end_to_end(store: Store) {
     let env = env(store.clone()).await;
     let admin = env.token.clone();
+    let nanxun = user_with_token(
+        &store,
+        "nanxun_m",
+        "county_officer",
+        Some("330503"),
+        None,
+        None,
+    )
+    .await;
+    let wuxing = user_with_token(
+        &store,
+        "wuxing_m",
+        "county_officer",
+        Some("330502"),
+        None,
+        None,
+    )
+    .await;
     // A designated key enterprise in 吴兴区 reports 300 then 270 staff: one alert, at once.
     let mut e = enterprise_body(901);
     e["region"] = json!("330502");
@@ -112,24 +130,11 @@ async fn monitoring_end_to_end(store: Store) {
     assert_eq!(body(&b)["alerts_raised"], 2);
 
     // 南浔区 does not see 吴兴区's alert and cannot act on it; 吴兴区 acknowledges, resolves.
-    let nanxun = user_with_token(
-        &store,
-        "nanxun_m",
-        "county_officer",
-        Some("330503"),
-        None,
-        None,
-    )
-    .await;
-    let wuxing = user_with_token(
-        &store,
-        "wuxing_m",
-        "county_officer",
-        Some("330502"),
-        None,
-        None,
-    )
-    .await;
+    // The outbox told 吴兴区 (its region) of the layoff; the first look reads the notice.
+    let (_, b) = call_as(&env, &wuxing, Method::GET, "/api/v1/alerts", None).await;
+    assert_eq!(body(&b)["unread_notices"], 1, "{}", body(&b));
+    let (_, b) = call_as(&env, &wuxing, Method::GET, "/api/v1/alerts", None).await;
+    assert_eq!(body(&b)["unread_notices"], 0);
     let (_, b) = call_as(&env, &nanxun, Method::GET, "/api/v1/alerts", None).await;
     assert_eq!(body(&b)["items"].as_array().map(Vec::len), Some(0));
     let ack = format!("/api/v1/alerts/{layoff}/acknowledge");
