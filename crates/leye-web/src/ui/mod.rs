@@ -14,6 +14,7 @@ mod jobs;
 pub(crate) mod market;
 mod monitor;
 mod policy;
+pub use policy::fact_label;
 mod rights;
 mod welfare;
 

@@ -9,6 +9,7 @@ mod monitor;
 mod policy;
 mod rights;
 mod sessions;
+mod units;
 
 use axum::Router;
 use axum::body::Body;
