@@ -4,25 +4,11 @@
 //! progress notes of the plan's tasks.
 
 use crate::jobs::invalid;
-use crate::sql::{Arg, RowExt, Where, q, ts};
+use crate::sql::{Arg, RowExt, Where, joined, packed_text, q, ts};
 use crate::{Actor, Backend, StoreError, Tx, audit};
 use chrono::{DateTime, Utc};
 use leye_domain::Regions;
 use leye_domain::scope::{RegionFilter, Scope};
-
-/// `SELECT <lines joined by newlines> ...` for the backend (see `offers.rs`: one text per
-/// batch, because the drivers' cost is per row).
-fn packed(backend: Backend, line: &str, rest: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!("SELECT group_concat({line}, char(10)) AS packed {rest}"),
-        Backend::Postgres => format!("SELECT string_agg({line}, chr(10)) AS packed {rest}"),
-    }
-}
-
-async fn lines(tx: &mut Tx, sql: String, args: &[Arg]) -> Result<String, StoreError> {
-    let row = q(sql, args).fetch_one(&mut **tx).await?;
-    Ok(row.opt_text("packed")?.unwrap_or_default())
-}
 
 /// People with id in `(after, after + span]`: `id|birth_date|residence_region|urban` lines, and
 /// their labour events in order: `person|effective|status|industry|benefit_months` lines
@@ -34,9 +20,9 @@ pub async fn monitor_labour_batch(
     span: i64,
 ) -> Result<(String, String), StoreError> {
     let args = [Arg::Int(after), Arg::Int(after + span)];
-    let people = lines(
+    let people = packed_text(
         tx,
-        packed(
+        joined(
             backend,
             "CAST(id AS TEXT) || '|' || birth_date || '|' || residence_region || '|' || CAST(urban AS TEXT)",
             "FROM (SELECT id, birth_date, residence_region, urban FROM persons WHERE id > $1 AND id <= $2 ORDER BY id) p",
@@ -44,9 +30,9 @@ pub async fn monitor_labour_batch(
         &args,
     )
     .await?;
-    let events = lines(
+    let events = packed_text(
         tx,
-        packed(
+        joined(
             backend,
             "CAST(person_id AS TEXT) || '|' || effective || '|' || status || '|' || COALESCE(industry, '') || '|' || COALESCE(CAST(benefit_months AS TEXT), '')",
             "FROM (SELECT e.person_id, e.effective, e.status, en.industry, e.benefit_months FROM labour_events e \
@@ -69,9 +55,9 @@ pub async fn max_person_id(tx: &mut Tx) -> Result<i64, StoreError> {
 
 /// Postings: `region|published_on|last day live|headcount|quality` lines.
 pub async fn monitor_postings(tx: &mut Tx, backend: Backend) -> Result<String, StoreError> {
-    lines(
+    packed_text(
         tx,
-        packed(
+        joined(
             backend,
             "region || '|' || published_on || '|' || (CASE WHEN closed_on IS NULL THEN valid_until ELSE closed_on END) || '|' || CAST(headcount AS TEXT) || '|' || CAST(quality AS TEXT)",
             "FROM postings",
@@ -83,9 +69,9 @@ pub async fn monitor_postings(tx: &mut Tx, backend: Backend) -> Result<String, S
 
 /// Active job seekers: `region|registered_on` lines (registered_on may be empty).
 pub async fn monitor_seekers(tx: &mut Tx, backend: Backend) -> Result<String, StoreError> {
-    lines(
+    packed_text(
         tx,
-        packed(
+        joined(
             backend,
             "region || '|' || COALESCE(registered_on, '')",
             "FROM job_seekers WHERE active = 1",

@@ -1,7 +1,7 @@
 //! 免申即享 offers (政策直达): what the population sweep found someone entitled to and not yet
 //! applied for or been paid, and the registry facts the sweep reads.
 
-use crate::sql::{Arg, RowExt, Where, q, ts};
+use crate::sql::{Arg, RowExt, Where, joined, packed_text, q, ts};
 use crate::{Actor, Page, Paging, Store, StoreError, Tx, audit};
 use leye_domain::{Regions, Scope};
 use sqlx::any::AnyRow;
@@ -295,23 +295,14 @@ const SWEEP_EVENT_LINE: &str = "CAST(e.person_id AS TEXT) || '|' || e.effective 
     e.status || '|' || COALESCE(CAST(e.enterprise_id AS TEXT), '') || '|' || \
     COALESCE(CAST(e.benefit_months AS TEXT), '')";
 
-/// `SELECT <join of line> FROM ...` for the backend.
-fn joined(backend: crate::Backend, line: &str, rest: &str) -> String {
-    match backend {
-        crate::Backend::Sqlite => format!("SELECT group_concat({line}, char(10)) AS packed {rest}"),
-        crate::Backend::Postgres => format!("SELECT string_agg({line}, chr(10)) AS packed {rest}"),
-    }
-}
-
+/// A batch as lines split into fields.
 async fn fetch_lines(
     tx: &mut Tx,
     sql: String,
     args: &[Arg],
 ) -> Result<Vec<Vec<String>>, StoreError> {
-    let row = q(sql, args).fetch_one(&mut **tx).await?;
-    let packed: Option<String> = row.opt_text("packed")?;
-    Ok(packed
-        .unwrap_or_default()
+    Ok(packed_text(tx, sql, args)
+        .await?
         .lines()
         .filter(|l| !l.is_empty())
         .map(|l| l.split('|').map(str::to_string).collect())

@@ -212,3 +212,22 @@ pub(crate) async fn all<T>(
     let rows = query.fetch_all(&mut **tx).await?;
     Ok(rows.iter().map(map).collect::<Result<_, _>>()?)
 }
+
+/// `SELECT <line joined by newlines> AS packed ...` for the backend (`group_concat` /
+/// `string_agg`): a batch of rows comes back as one text, because the drivers' cost is per row.
+pub(crate) fn joined(backend: crate::Backend, line: &str, rest: &str) -> String {
+    match backend {
+        crate::Backend::Sqlite => format!("SELECT group_concat({line}, char(10)) AS packed {rest}"),
+        crate::Backend::Postgres => format!("SELECT string_agg({line}, chr(10)) AS packed {rest}"),
+    }
+}
+
+/// The `packed` text of a [`joined`] query (empty when no row matched).
+pub(crate) async fn packed_text(
+    tx: &mut crate::Tx,
+    sql: String,
+    args: &[Arg],
+) -> Result<String, crate::StoreError> {
+    let row = q(sql, args).fetch_one(&mut **tx).await?;
+    Ok(row.opt_text("packed")?.unwrap_or_default())
+}
