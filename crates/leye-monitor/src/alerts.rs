@@ -103,7 +103,7 @@ pub fn surveyed_row(
     now: Mon,
 ) -> Result<leye_store::SurveyedRate, (&'static str, &'static str, String)> {
     let month = month.trim();
-    match mon(month).filter(|_| month.len() == 7) {
+    match crate::figures::mon_exact(month) {
         None => {
             return Err((
                 "month",

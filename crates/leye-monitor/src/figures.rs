@@ -22,6 +22,11 @@ pub fn mon(s: &str) -> Option<Mon> {
     (1..=12).contains(&m).then_some(y * 12 + m - 1)
 }
 
+/// Exactly `YYYY-MM` → month number (what people type in a month field).
+pub fn mon_exact(s: &str) -> Option<Mon> {
+    mon(s).filter(|_| s.len() == 7)
+}
+
 /// The month of a date.
 pub fn mon_of(d: NaiveDate) -> Mon {
     d.year() * 12 + d.month0() as i32
@@ -141,6 +146,8 @@ mod tests {
         assert_eq!(mon("2026-10"), Some(2026 * 12 + 9));
         assert_eq!(mon_str(mon("2026-01").unwrap() - 1), "2025-12");
         assert_eq!(mon("2026-10-31"), mon("2026-10"));
+        assert_eq!(mon_exact("2026-10-31"), None);
+        assert_eq!(mon_exact("2026-10"), mon("2026-10"));
         assert_eq!(mon("2026-13"), None);
         assert_eq!(mon("2026/10"), None);
         assert_eq!(mon("20"), None);

@@ -59,7 +59,7 @@ impl Period {
             message: format!("报告期“{raw}”格式不正确(应为YYYY-MM,如2026-10)"),
         };
         let raw = raw.trim();
-        let month = if let Some(m) = mon(raw).filter(|_| raw.len() == 7) {
+        let month = if let Some(m) = crate::figures::mon_exact(raw) {
             m
         } else if let Some((y, q)) = raw.split_once(['Q', 'q']) {
             let (y, q): (i32, i32) = (y.parse().map_err(|_| bad())?, q.parse().map_err(|_| bad())?);

@@ -43,7 +43,7 @@ pub enum MonitorCommand {
 }
 
 fn month_arg(raw: &str, what: &str) -> Result<Mon> {
-    match mon(raw.trim()).filter(|_| raw.trim().len() == 7) {
+    match leye_monitor::figures::mon_exact(raw.trim()) {
         Some(m) => Ok(m),
         None => bail!("{what}“{raw}”格式不正确(应为YYYY-MM)"),
     }

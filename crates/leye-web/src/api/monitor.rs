@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use leye_domain::access::{Permission, Role};
 use leye_domain::{FieldError, Regions, Scope};
 use leye_monitor::catalogue::{Catalogue, Kind, Status};
-use leye_monitor::figures::{CITY, Figures, Mon, mon, mon_of, mon_str};
+use leye_monitor::figures::{CITY, Figures, Mon, mon_exact, mon_of, mon_str};
 use leye_monitor::report::{Period, ReportKind};
 use leye_monitor::targets::{Standing, progress};
 use serde::{Deserialize, Serialize};
@@ -23,7 +23,7 @@ pub fn month_of(raw: Option<&str>, app: &AppState) -> Result<Mon, ApiError> {
     let now = mon_of(app.clock.today());
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(now - 1),
-        Some(s) => match mon(s).filter(|_| s.len() == 7) {
+        Some(s) => match mon_exact(s) {
             Some(m) if m <= now => Ok(m),
             Some(_) => Err(FieldError::new("month", "future", format!("月份{s}尚未到来")).into()),
             None => Err(FieldError::new(
