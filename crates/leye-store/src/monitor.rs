@@ -462,7 +462,7 @@ pub async fn raise_alert(
 }
 
 /// An alert as stored.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AlertRecord {
     pub id: i64,
     pub rule: String,

@@ -9,9 +9,9 @@ use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody, IdPath};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use leye_domain::access::{Permission, Role};
+use leye_domain::access::Role;
 use leye_domain::{FieldError, Regions, Scope};
-use leye_monitor::catalogue::{Catalogue, Kind, Status};
+use leye_monitor::catalogue::Catalogue;
 use leye_monitor::figures::{CITY, Figures, Mon, mon_exact, mon_of, mon_str};
 use leye_monitor::report::{Period, ReportKind};
 use leye_monitor::targets::{Standing, progress};
@@ -82,14 +82,8 @@ pub async fn stored(app: &AppState, from: Mon, to: Mon) -> Result<Figures, ApiEr
 /// An indicator with its figure for a month, the month before and a year before.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorRow {
-    pub id: String,
-    pub name: String,
-    pub unit: String,
-    pub kind: Kind,
-    pub status: Status,
-    pub clause: String,
-    pub formula: String,
-    pub data: String,
+    #[serde(flatten)]
+    pub def: leye_monitor::catalogue::Indicator,
     pub value: String,
     pub previous: String,
     pub year_ago: String,
@@ -113,19 +107,12 @@ pub fn rows_indicators(figures: &Figures, region: &str, m: Mon) -> Vec<Indicator
         .map(|i| {
             let (value, v) = display(figures, &i.id, region, m);
             IndicatorRow {
-                id: i.id.clone(),
-                name: i.name.clone(),
-                unit: i.unit.clone(),
-                kind: i.kind,
-                status: i.status,
-                clause: i.clause.clone(),
-                formula: i.formula.clone(),
-                data: i.data.clone(),
                 value,
                 previous: display(figures, &i.id, region, m - 1).0,
                 year_ago: display(figures, &i.id, region, m - 12).0,
                 num: v.map(|x| x.0),
                 den: v.map(|x| x.1),
+                def: i.clone(),
             }
         })
         .collect()
@@ -247,43 +234,50 @@ pub async fn indicator(
     State(app): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let (def, months, series) = indicator_series(&app, &id).await?;
+    let x = indicator_series(&app, &id, 24).await?;
+    let months: Vec<String> = x.months.iter().map(|m| mon_str(*m)).collect();
     Ok(Json(
-        json!({ "definition": def, "months": months, "series": series }),
+        json!({ "definition": x.def, "months": months, "series": x.series }),
     ))
 }
 
-/// (definition, months, [(region code, region name, values shown)]) for the last 24 months.
-#[allow(clippy::type_complexity)]
+/// An indicator over the last `n` complete months: its definition, the months, the stored
+/// figures, and per region choice (code, name, values shown).
+pub struct IndicatorSeries {
+    pub def: leye_monitor::catalogue::Indicator,
+    pub months: Vec<Mon>,
+    pub figures: Figures,
+    pub series: Vec<(String, String, Vec<String>)>,
+}
+
 pub async fn indicator_series(
     app: &AppState,
     id: &str,
-) -> Result<
-    (
-        leye_monitor::catalogue::Indicator,
-        Vec<String>,
-        Vec<(String, String, Vec<String>)>,
-    ),
-    ApiError,
-> {
+    n: i32,
+) -> Result<IndicatorSeries, ApiError> {
     let def = Catalogue::current()
         .indicator(id)
         .cloned()
         .ok_or_else(|| ApiError::not_found("指标"))?;
     let last = month_of(None, app)?;
-    let months: Vec<Mon> = (last - 23..=last).collect();
-    let f = stored(app, last - 23, last).await?;
+    let months: Vec<Mon> = (last - n + 1..=last).collect();
+    let figures = stored(app, last - n + 1, last).await?;
     let series = region_choices()
         .into_iter()
         .map(|(code, name)| {
             let vals = months
                 .iter()
-                .map(|m| display(&f, id, &code, *m).0)
+                .map(|m| display(&figures, id, &code, *m).0)
                 .collect();
             (code, name, vals)
         })
         .collect();
-    Ok((def, months.iter().map(|m| mon_str(*m)).collect(), series))
+    Ok(IndicatorSeries {
+        def,
+        months,
+        figures,
+        series,
+    })
 }
 
 /// The plan's targets: actual against target by year and region, projection, pace.
@@ -674,7 +668,41 @@ pub async fn report(
 }
 
 /// The dashboard's figures: headline indicators, county totals, alerts in scope.
-pub async fn dashboard_as(app: &AppState, caller: &Caller) -> Result<Value, ApiError> {
+/// One headline figure of the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct Headline {
+    pub id: &'static str,
+    pub name: String,
+    pub value: String,
+    pub month: String,
+}
+
+/// A county's year-to-date totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountyTotals {
+    pub code: String,
+    pub name: String,
+    pub new_urban_employment_ytd: i64,
+    pub quality_jobs_ytd: i64,
+}
+
+/// What the big screen shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    /// The last complete month (of the headline figures).
+    pub month: String,
+    pub new_urban_employment_ytd: i64,
+    pub headline: Vec<Headline>,
+    pub counties: Vec<CountyTotals>,
+    /// Unresolved alerts in the caller's scope (ten newest).
+    pub alerts: Vec<leye_store::AlertRecord>,
+    /// When the figures were computed (UTC, RFC 3339).
+    pub computed_at: Option<String>,
+    /// When this answer was made (Huzhou time).
+    pub generated_at: String,
+}
+
+pub async fn dashboard_as(app: &AppState, caller: &Caller) -> Result<Dashboard, ApiError> {
     // Headline figures are of the last complete month; year-to-date totals run to today.
     let m = mon_of(app.clock.today());
     let last = m - 1;
@@ -686,7 +714,7 @@ pub async fn dashboard_as(app: &AppState, caller: &Caller) -> Result<Value, ApiE
     )
     .await?;
     let cat = Catalogue::current();
-    let head = [
+    let headline = [
         "new_urban_employment",
         "registered_unemployment_rate",
         "surveyed_unemployment_rate",
@@ -696,27 +724,29 @@ pub async fn dashboard_as(app: &AppState, caller: &Caller) -> Result<Value, ApiE
         "assistance_coverage",
         "key_enterprise_job_losses",
     ]
-    .map(|id| (id, last));
-    let headline: Vec<Value> = head
-        .iter()
-        .filter_map(|(id, month)| {
-            let i = cat.indicator(id)?;
-            let (shown, _) = display(&f, id, CITY, *month);
-            Some(json!({"id": id, "name": i.name, "value": shown, "month": mon_str(*month)}))
+    .into_iter()
+    .filter_map(|id| {
+        Some(Headline {
+            id,
+            name: cat.indicator(id)?.name.clone(),
+            value: display(&f, id, CITY, last).0,
+            month: mon_str(last),
         })
-        .collect();
+    })
+    .collect();
     let ytd = |id: &str, region: &str| -> i64 {
         (m - m.rem_euclid(12)..=m)
             .filter_map(|x| f.get(id, region, x))
             .map(|v| v.0)
             .sum()
     };
-    let counties: Vec<Value> = Regions::huzhou()
+    let counties = Regions::huzhou()
         .children(CITY)
-        .map(|c| {
-            json!({"code": c.code, "name": c.name,
-                "new_urban_employment_ytd": ytd("new_urban_employment", &c.code),
-                "quality_jobs_ytd": ytd("quality_jobs", &c.code)})
+        .map(|c| CountyTotals {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            new_urban_employment_ytd: ytd("new_urban_employment", &c.code),
+            quality_jobs_ytd: ytd("quality_jobs", &c.code),
         })
         .collect();
     let mut tx = app.store.begin_read().await?;
@@ -730,24 +760,23 @@ pub async fn dashboard_as(app: &AppState, caller: &Caller) -> Result<Value, ApiE
     .await?;
     let run = leye_store::last_indicator_run(&mut tx).await?;
     tx.commit().await?;
-    Ok(json!({
-        "month": mon_str(last),
-        "new_urban_employment_ytd": ytd("new_urban_employment", CITY),
-        "headline": headline, "counties": counties, "alerts": alerts,
-        "computed_at": run.map(|r| r.computed_at),
-        "generated_at": leye_domain::time::local(app.clock.now()).format("%Y-%m-%d %H:%M:%S").to_string(),
-    }))
+    Ok(Dashboard {
+        month: mon_str(last),
+        new_urban_employment_ytd: ytd("new_urban_employment", CITY),
+        headline,
+        counties,
+        alerts,
+        computed_at: run.map(|r| r.computed_at),
+        generated_at: leye_domain::time::local(app.clock.now())
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/monitor/dashboard", tag = "monitor", responses((status = 200, body = Value)))]
 pub async fn dashboard(
     State(app): State<AppState>,
     caller: Caller,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Dashboard>, ApiError> {
     Ok(Json(dashboard_as(&app, &caller).await?))
-}
-
-/// Whether a caller may act on alerts (for pages).
-pub fn may_handle(caller: &Caller) -> bool {
-    caller.may(Permission::AlertHandle)
 }

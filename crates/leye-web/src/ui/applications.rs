@@ -496,13 +496,7 @@ async fn detail_page(
         log: log
             .iter()
             .map(|t| LogRow {
-                at: leye_domain::time::local(
-                    chrono::DateTime::parse_from_rfc3339(&t.at)
-                        .map(|d| d.to_utc())
-                        .unwrap_or_default(),
-                )
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
+                at: super::local_ts(&t.at),
                 action: AppAction::from_code(&t.action).map_or("创建草稿", |x| x.label_zh()),
                 to: state_label(&t.to_state),
                 by: t.by_name.clone(),

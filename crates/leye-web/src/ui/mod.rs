@@ -206,6 +206,18 @@ pub(crate) fn nav_for(caller: &Option<Caller>, headers: &axum::http::HeaderMap) 
     }
 }
 
+/// A stored UTC timestamp (RFC 3339) as Huzhou's local time `YYYY-MM-DD HH:MM`.
+pub(crate) fn local_ts(s: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(s).map_or_else(
+        |_| s.chars().take(16).collect(),
+        |t| {
+            leye_domain::time::local(t.with_timezone(&chrono::Utc))
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        },
+    )
+}
+
 /// Huzhou's counties as (code, name) choices of a select.
 pub(crate) fn county_choices() -> Vec<(String, String)> {
     leye_domain::Regions::huzhou()

@@ -3,15 +3,16 @@
 //! tasks with progress notes, alerts, the big-screen dashboard (大屏) and the situation report.
 
 use super::market::{back, notes};
-use super::{Nav, UiError, nav_for, render};
+use super::{Nav, UiError, local_ts, nav_for, render};
 use crate::AppState;
 use crate::access::Caller;
 use crate::api::monitor::{
     IndicatorRow, ReportQuery, SurveyedInput, TargetRow, TaskNoteInput, TaskRow, act_on_alert_as,
-    alerts_as, dashboard_as, month_of, note_as, period_of, refresh_now, region_choices,
-    region_name, region_of, rows_indicators, rows_targets, stored, surveyed_as, tasks_as, unit_of,
+    alerts_as, dashboard_as, indicator_series, month_of, note_as, period_of, refresh_now,
+    region_choices, region_name, region_of, rows_indicators, rows_targets, stored, surveyed_as,
+    tasks_as, unit_of,
 };
-use crate::error::{ApiError, ApiQuery, IdPath};
+use crate::error::{ApiQuery, IdPath};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, State};
@@ -42,18 +43,6 @@ pub fn router() -> Router<AppState> {
         .route("/reports", get(reports))
         .route("/reports/view", get(report_view))
         .route("/reports/download", get(report_download))
-}
-
-/// A stored UTC timestamp (RFC 3339) as Huzhou's local time `YYYY-MM-DD HH:MM`.
-fn local_ts(s: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(s).map_or_else(
-        |_| s.chars().take(16).collect(),
-        |t| {
-            leye_domain::time::local(t.with_timezone(&chrono::Utc))
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        },
-    )
 }
 
 fn get(raw: &Raw, k: &str) -> String {
@@ -182,13 +171,12 @@ async fn indicator(
     headers: HeaderMap,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Response, UiError> {
-    let def = Catalogue::current()
-        .indicator(&id)
-        .cloned()
-        .ok_or_else(|| ApiError::not_found("指标"))?;
-    let last = month_of(None, &app)?;
-    let months: Vec<Mon> = (last - 11..=last).collect();
-    let f = stored(&app, last - 11, last).await?;
+    let crate::api::monitor::IndicatorSeries {
+        def,
+        months,
+        figures: f,
+        series,
+    } = indicator_series(&app, &id, 12).await?;
     let value = |region: &str, m: Mon| -> Option<f64> {
         let (n, d) = f.get(&id, region, m)?;
         let v = def.scaled(n, d)?;
@@ -214,19 +202,6 @@ async fn indicator(
         }],
         decimals,
     );
-    let series = region_choices()
-        .into_iter()
-        .map(|(code, name)| {
-            let vals = months
-                .iter()
-                .map(|m| match f.get(&id, &code, *m) {
-                    Some((n, d)) => def.display(n, d),
-                    None => "—".into(),
-                })
-                .collect();
-            (code, name, vals)
-        })
-        .collect();
     let by_industry = if id == "new_urban_employment" {
         leye_domain::enterprise::Industry::ALL
             .iter()
@@ -531,39 +506,30 @@ async fn dashboard(
         .and_then(|r| r.trim().parse::<u32>().ok())
         .map_or(60, |r| r.clamp(5, 3600));
     let d = dashboard_as(&app, &caller).await?;
-    let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
-    let group = |v: &serde_json::Value| leye_monitor::catalogue::group(v.as_i64().unwrap_or(0));
-    let alerts: Vec<leye_store::AlertRecord> =
-        serde_json::from_value(d["alerts"].clone()).unwrap_or_default();
+    let group = leye_monitor::catalogue::group;
     let page = DashboardPage {
         nav: nav_for(&Some(caller), &headers),
-        month: s(&d["month"]),
-        ytd: group(&d["new_urban_employment_ytd"]),
-        headline: d["headline"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|h| (s(&h["id"]), s(&h["name"]), s(&h["value"])))
-                    .collect()
+        month: d.month,
+        ytd: group(d.new_urban_employment_ytd),
+        headline: d
+            .headline
+            .into_iter()
+            .map(|h| (h.id.to_string(), h.name, h.value))
+            .collect(),
+        counties: d
+            .counties
+            .into_iter()
+            .map(|c| {
+                (
+                    c.name,
+                    group(c.new_urban_employment_ytd),
+                    group(c.quality_jobs_ytd),
+                )
             })
-            .unwrap_or_default(),
-        counties: d["counties"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|c| {
-                        (
-                            s(&c["name"]),
-                            group(&c["new_urban_employment_ytd"]),
-                            group(&c["quality_jobs_ytd"]),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        alerts: alerts.into_iter().map(shown).collect(),
-        generated_at: s(&d["generated_at"]),
-        computed_at: local_ts(&s(&d["computed_at"])),
+            .collect(),
+        alerts: d.alerts.into_iter().map(shown).collect(),
+        generated_at: d.generated_at,
+        computed_at: d.computed_at.as_deref().map(local_ts).unwrap_or_default(),
         refresh,
     };
     render(page)
