@@ -15,6 +15,7 @@
 mod enterprises;
 mod households;
 mod persons;
+pub mod registry;
 pub mod sheet;
 pub mod table;
 
