@@ -94,6 +94,15 @@ code_enum! {
         MonitorAdmin = ("monitor_admin", "维护监测数据"),
         /// Record progress on the plan's tasks one's unit answers for (督查)
         TaskNote = ("task_note", "填报重点任务进展"),
+        /// See the registries of skills, entrepreneurship and enterprise service (scoped;
+        /// people's ID numbers masked)
+        SkillsRead = ("skills_read", "查看技能、创业与企业服务名录"),
+        /// Register, import and update rows of those registries in one's area
+        SkillsWrite = ("skills_write", "登记技能、创业与企业服务名录"),
+        /// Open and work key-enterprise service tickets (用工服务单) of one's area
+        TicketWork = ("ticket_work", "办理重点企业用工服务单"),
+        /// Assess the employment impact of a project or a policy draft (就业影响评估)
+        ImpactAssess = ("impact_assess", "开展就业影响评估"),
     }
 }
 
@@ -137,6 +146,10 @@ const MATRIX: &[(Role, &[Permission])] = &[
             AlertHandle,
             MonitorAdmin,
             TaskNote,
+            SkillsRead,
+            SkillsWrite,
+            TicketWork,
+            ImpactAssess,
         ],
     ),
     (
@@ -170,6 +183,10 @@ const MATRIX: &[(Role, &[Permission])] = &[
             EventManage,
             MonitorRead,
             AlertHandle,
+            SkillsRead,
+            SkillsWrite,
+            TicketWork,
+            ImpactAssess,
         ],
     ),
     (
@@ -199,6 +216,9 @@ const MATRIX: &[(Role, &[Permission])] = &[
             EventManage,
             MonitorRead,
             AlertHandle,
+            SkillsRead,
+            SkillsWrite,
+            TicketWork,
         ],
     ),
     (
@@ -218,6 +238,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             PostingWrite,
             MatchRead,
             SeekerProfile,
+            SkillsRead,
         ],
     ),
     // A responsible unit sees aggregates, its alerts, targets and tasks; the registry is not theirs.
@@ -255,6 +276,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             HelpRead,
             RightsRead,
             MonitorRead,
+            SkillsRead,
         ],
     ),
 ];

@@ -91,6 +91,21 @@ const SOURCES: &[Source] = &[
     },
 ];
 
+/// Every indicator these records count.
+pub const INDICATORS: &[&str] = &[
+    "training_sessions",
+    "new_skilled_talents",
+    "youth_startups",
+    "elite_talent_projects",
+    "hr_institutions",
+    "self_certifying_enterprises",
+    "skill_enterprises",
+    "skill_villages",
+    "technical_schools",
+    "provincial_specialty_groups",
+    "municipal_brand_specialties",
+];
+
 /// One count: `n` in `region` for `month` (`YYYY-MM`); a stock counts from then on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Count {

@@ -675,3 +675,97 @@ pub async fn get_impact(tx: &mut Tx, scope: &Scope, id: i64) -> Result<ImpactRec
     .await?
     .ok_or(StoreError::NotFound { entity: "评估" })
 }
+
+/// Key enterprises in scope (designated, or by investment or latest headcount under the
+/// foundation's rule), by name: whom a ticket can be opened for.
+pub async fn key_enterprises(tx: &mut Tx, scope: &Scope) -> Result<Vec<(i64, String)>, StoreError> {
+    let rule = leye_domain::enterprise::KeyEnterpriseRule::current();
+    let mut w = Where::default();
+    w.scope(
+        scope.filter(Regions::huzhou()),
+        "e.region",
+        None,
+        Some("e.id = {}"),
+    );
+    let inv = w.arg(Arg::Int(rule.min_investment_fen.value));
+    let staff = w.arg(Arg::Int(i64::from(rule.min_staff.value)));
+    w.and_raw(&format!(
+        "(e.designated_key = 1 OR e.registered_investment_fen >= {inv} OR \
+         (SELECT h.headcount FROM enterprise_headcount h WHERE h.enterprise_id = e.id ORDER BY h.month DESC LIMIT 1) >= {staff})"
+    ));
+    all(
+        tx,
+        q(
+            format!(
+                "SELECT e.id, e.name FROM enterprises e{} ORDER BY e.name LIMIT 1000",
+                w.sql()
+            ),
+            &w.args,
+        ),
+        |r| Ok((r.int("id")?, r.text("name")?)),
+    )
+    .await
+}
+
+/// What a ticket can be linked to: its enterprise's open postings, events still to come or
+/// running, training classes not yet ended, and every HR institution.
+#[derive(Debug, Clone, Default)]
+pub struct TicketOptions {
+    pub postings: Vec<(i64, String)>,
+    pub events: Vec<(i64, String)>,
+    pub classes: Vec<(i64, String)>,
+    pub institutions: Vec<(i64, String)>,
+}
+
+/// The options of [`TicketOptions`] for a ticket on `today` (`YYYY-MM-DD`).
+pub async fn ticket_options(
+    tx: &mut Tx,
+    t: &TicketRecord,
+    today: &str,
+) -> Result<TicketOptions, StoreError> {
+    let pair = |r: &sqlx::any::AnyRow| Ok((r.int("id")?, r.text("label")?));
+    Ok(TicketOptions {
+        postings: all(
+            tx,
+            q(
+                "SELECT id, title || '(' || headcount || '人)' AS label FROM postings \
+                 WHERE enterprise_id = $1 AND status = 'open' ORDER BY id DESC LIMIT 100"
+                    .into(),
+                &[Arg::Int(t.enterprise_id)],
+            ),
+            pair,
+        )
+        .await?,
+        events: all(
+            tx,
+            q(
+                "SELECT id, starts_on || ' ' || title AS label FROM recruitment_events \
+                 WHERE cancelled = 0 AND ends_on >= $1 ORDER BY starts_on, id LIMIT 100"
+                    .into(),
+                &[Arg::Text(today.to_string())],
+            ),
+            pair,
+        )
+        .await?,
+        classes: all(
+            tx,
+            q(
+                "SELECT c.id, c.code || ' ' || k.name AS label FROM training_classes c \
+                 JOIN courses k ON k.id = c.course_id WHERE c.ends_on >= $1 ORDER BY c.starts_on, c.id LIMIT 100"
+                    .into(),
+                &[Arg::Text(today.to_string())],
+            ),
+            pair,
+        )
+        .await?,
+        institutions: all(
+            tx,
+            q(
+                "SELECT id, name AS label FROM hr_institutions ORDER BY name LIMIT 500".into(),
+                &[],
+            ),
+            pair,
+        )
+        .await?,
+    })
+}

@@ -163,6 +163,18 @@ impl From<leye_rights::RightsError> for ApiError {
     }
 }
 
+impl From<leye_skills::SkillsError> for ApiError {
+    fn from(e: leye_skills::SkillsError) -> Self {
+        use leye_skills::SkillsError as E;
+        match e {
+            E::Store(s) => s.into(),
+            E::Field(f) => f.into(),
+            E::Policy(p) => p.into(),
+            E::Fields(errors) => crate::api::market::fields_error(errors),
+        }
+    }
+}
+
 impl From<leye_monitor::MonitorError> for ApiError {
     fn from(e: leye_monitor::MonitorError) -> Self {
         use leye_monitor::MonitorError as E;

@@ -13,6 +13,7 @@ mod persons;
 pub mod policy;
 mod regions;
 mod rights;
+pub mod skills;
 
 pub use enterprises::EnterpriseQuery;
 pub use households::HouseholdQuery;
@@ -64,8 +65,11 @@ use utoipa::OpenApi;
         monitor::indicators, monitor::indicator, monitor::targets, monitor::tasks,
         monitor::add_note, monitor::alerts, monitor::acknowledge, monitor::resolve,
         monitor::refresh, monitor::surveyed, monitor::report, monitor::dashboard,
+        skills::registries, skills::rows, skills::row, skills::create,
+        skills::tickets, skills::create_ticket, skills::ticket, skills::link, skills::place,
+        skills::close, skills::impacts, skills::assess, skills::impact,
     ),
-    components(schemas(ErrorBody, leye_policy::Situation)),
+    components(schemas(ErrorBody, leye_policy::Situation, skills::TicketInput, skills::LinkInput, skills::PlaceInput, skills::CloseInput, skills::ImpactBody)),
     tags(
         (name = "registry", description = "人员、家庭、企业登记 (registry)"),
         (name = "regions", description = "行政区划 (regions)"),
@@ -76,6 +80,7 @@ use utoipa::OpenApi;
         (name = "jobs", description = "就业市场: 岗位检索、岗位发布、人岗匹配、求职登记、投递与岗位推送"),
         (name = "gig", description = "零工市场: 班次、报名、签到、完工与报酬确认、双向评价"),
         (name = "events", description = "招聘活动: 活动、参会企业与岗位、求职者报名与签到、面试与录用统计"),
+        (name = "skills", description = "技能、创业与企业服务: 培训、评价证书、技工院校、青创空间与项目、人力资源服务机构等名录,重点企业用工服务单,就业影响评估"),
         (name = "monitor", description = "就业监测预警: 监测指标、目标任务与督查、预警签收处置、调查失业率、就业形势分析报告、大屏"),
         (name = "system", description = "运行状态"),
     )
@@ -139,6 +144,25 @@ pub fn router() -> Router<AppState> {
             get(applications::batches).post(applications::create_batches),
         )
         .route("/funds/performance", get(applications::performance))
+        .route("/registries", get(skills::registries))
+        .route(
+            "/registries/{registry}",
+            get(skills::rows).post(skills::create),
+        )
+        .route("/registries/{registry}/{id}", get(skills::row))
+        .route(
+            "/service/tickets",
+            get(skills::tickets).post(skills::create_ticket),
+        )
+        .route("/service/tickets/{id}", get(skills::ticket))
+        .route("/service/tickets/{id}/link", post(skills::link))
+        .route("/service/tickets/{id}/place", post(skills::place))
+        .route("/service/tickets/{id}/close", post(skills::close))
+        .route(
+            "/impact-assessments",
+            get(skills::impacts).post(skills::assess),
+        )
+        .route("/impact-assessments/{id}", get(skills::impact))
         .route("/rights/index", get(rights::index))
         .route(
             "/rights/arrears",

@@ -171,7 +171,7 @@ pub fn xlsx_response(name: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-fn io_error(e: leye_io::IoError) -> UiError {
+pub(crate) fn io_error(e: leye_io::IoError) -> UiError {
     match e {
         leye_io::IoError::Store(s) => UiError(s.into()),
         leye_io::IoError::Xlsx(_) => UiError(ApiError::new(
@@ -198,15 +198,12 @@ struct ResultPage {
     errors: Vec<leye_io::RowError>,
     /// The whole report as a `data:` link (nothing is kept on the server).
     report_href: String,
+    /// Where "back" goes.
+    back: String,
 }
 
-async fn upload(
-    State(app): State<AppState>,
-    caller: Caller,
-    uri: axum::http::Uri,
-    mut form: Multipart,
-) -> Result<Response, UiError> {
-    let e = upload_entity(&caller, &uri)?;
+/// The file of an upload form (`file`) and whether to skip bad rows (`skip_invalid`).
+pub(crate) async fn read_upload(mut form: Multipart) -> Result<(String, Vec<u8>, bool), UiError> {
     let bad = |m: &str| {
         UiError(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -236,6 +233,37 @@ async fn upload(
     if bytes.is_empty() {
         return Err(bad("请选择要导入的CSV或Excel文件"));
     }
+    Ok((file, bytes, skip_invalid))
+}
+
+/// The result page of an import, with a link back to `back`.
+pub(crate) fn result_page(
+    caller: &Caller,
+    label: &'static str,
+    file: String,
+    report: ImportReport,
+    back: &str,
+) -> Result<Response, UiError> {
+    let report_href = format!("data:text/csv;charset=utf-8,{}", percent(&report.to_csv()));
+    render(ResultPage {
+        nav: Nav::of(caller),
+        label,
+        file,
+        errors: report.errors.iter().take(200).cloned().collect(),
+        report,
+        report_href,
+        back: back.to_string(),
+    })
+}
+
+async fn upload(
+    State(app): State<AppState>,
+    caller: Caller,
+    uri: axum::http::Uri,
+    form: Multipart,
+) -> Result<Response, UiError> {
+    let e = upload_entity(&caller, &uri)?;
+    let (file, bytes, skip_invalid) = read_upload(form).await?;
     let report = e
         .import(
             &app.store,
@@ -258,13 +286,5 @@ async fn upload(
         .await
         .map_err(ApiError::from)?;
     }
-    let report_href = format!("data:text/csv;charset=utf-8,{}", percent(&report.to_csv()));
-    render(ResultPage {
-        nav: Nav::of(&caller),
-        label: e.label_zh(),
-        file,
-        errors: report.errors.iter().take(200).cloned().collect(),
-        report,
-        report_href,
-    })
+    result_page(&caller, e.label_zh(), file, report, "/imports")
 }

@@ -16,6 +16,7 @@ mod monitor;
 mod policy;
 pub use policy::fact_label;
 mod rights;
+mod skills;
 mod welfare;
 
 use crate::AppState;
@@ -97,6 +98,7 @@ pub fn router() -> Router<AppState> {
         .merge(jobs::router())
         .merge(market::router())
         .merge(monitor::router())
+        .merge(skills::router())
         .fallback(page_not_found)
 }
 
@@ -142,6 +144,8 @@ pub struct Nav {
     pub rights: bool,
     /// Sees monitoring, targets, alerts (就业监测)
     pub monitor: bool,
+    /// Sees the skills, startup and enterprise-service registries (技能与创业)
+    pub skills: bool,
     /// May publish and manage postings (招聘岗位)
     pub postings: bool,
     /// Has a job-seeker page of their own (我的求职)
@@ -191,6 +195,7 @@ impl Nav {
             help: c.may(HelpRead),
             rights: c.may(RightsRead),
             monitor: c.may(MonitorRead),
+            skills: c.may(SkillsRead),
             postings: c.may(PostingWrite),
             seeker: c.may(SeekerProfile) && c.user.person_id.is_some(),
             lang: c.lang.clone(),

@@ -47,8 +47,53 @@ struct Side {
     slot: i64,
     signup: i64,
     event: i64,
+    /// An HR institution (a registry row), a service ticket of the enterprise (made a key
+    /// enterprise by its headcount) and an impact assessment of a policy for the village.
+    registry_row: i64,
+    ticket: i64,
+    impact: i64,
     /// Text that must not appear in an answer to someone who may not see this side.
     secret: String,
+}
+
+/// The skills fixture of one side: (registry row, ticket, impact assessment).
+async fn skills(env: &Env, village: &str, enterprise: i64, name: &str) -> (i64, i64, i64) {
+    let id_of = |b: &[u8], path: &str| {
+        let v: Value = serde_json::from_slice(b).unwrap();
+        v.pointer(path).and_then(Value::as_i64).unwrap()
+    };
+    let calls = [
+        (
+            format!("/api/v1/enterprises/{enterprise}/headcount"),
+            json!({"month": "2026-11", "headcount": 600}),
+        ),
+        (
+            "/api/v1/registries/hr-institutions".to_string(),
+            json!({"name": format!("{name}人力资源公司"), "services": "recruitment",
+                   "registered_on": "2025-01-01", "region": village}),
+        ),
+        (
+            "/api/v1/service/tickets".to_string(),
+            json!({"enterprise_id": enterprise, "occupation": "6-18-01-01", "title": "车工",
+                   "headcount": 2, "deadline": "2026-12-31"}),
+        ),
+        (
+            "/api/v1/impact-assessments".to_string(),
+            json!({"title": format!("{name}稳岗政策"), "kind": "policy", "region": village,
+                   "jobs": "100", "pay_yuan": "5000", "industry": "C"}),
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (uri, body) in calls {
+        let (s, b) = call_as(env, &env.token, Method::POST, &uri, Some(body)).await;
+        assert!(s.is_success(), "{uri}: {s} {}", String::from_utf8_lossy(&b));
+        ids.push(b);
+    }
+    (
+        id_of(&ids[1], "/id"),
+        id_of(&ids[2], "/ticket/id"),
+        id_of(&ids[3], "/assessment/id"),
+    )
 }
 
 /// The application, its documents, its payment batch, a placement and an assistance case of one side.
@@ -440,7 +485,11 @@ async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
         cases(env, village, person, enterprise, name).await;
     let (posting, job_application) = jobs(env, village, person, enterprise, name).await;
     let (gig_posting, slot, signup, event) = market(env, village, person, enterprise, name).await;
+    let (registry_row, ticket, impact) = skills(env, village, enterprise, name).await;
     Side {
+        registry_row,
+        ticket,
+        impact,
         posting,
         job_application,
         gig_posting,
@@ -533,7 +582,13 @@ async fn request_for(
     subj: &Subject,
 ) -> (String, &'static str, Vec<u8>) {
     let id_for = |t: &str| {
-        if t.contains("/postings/{id}/slots") {
+        if t.contains("/service/tickets") {
+            target.ticket
+        } else if t.contains("/impact") {
+            target.impact
+        } else if t.contains("{registry}") {
+            target.registry_row
+        } else if t.contains("/postings/{id}/slots") {
             target.gig_posting
         } else if t.contains("/gig/slots/") {
             target.slot
@@ -576,6 +631,7 @@ async fn request_for(
         .replace("{measure}", "job_expansion")
         .replace("{entity}", "persons")
         .replace("{quarter}", "2026Q3")
+        .replace("{registry}", "hr-institutions")
         .replace("{aid}", &target.attachment.to_string());
     const JSON: &str = "application/json";
     const FORM: &str = "application/x-www-form-urlencoded";
@@ -633,6 +689,76 @@ async fn request_for(
             ]),
         ),
         ("POST", "/api/v1/jobs/{id}/apply") => j(json!({"person_id": target.person})),
+        ("POST", "/api/v1/registries/{registry}") => j(json!({"name": format!("新机构{}", next()),
+            "services": "dispatch", "registered_on": "2026-01-01", "region": village})),
+        ("POST", "/skills/{registry}") => (
+            FORM,
+            form(&[
+                ("name", format!("新机构{}", next())),
+                ("services", "dispatch".into()),
+                ("registered_on", "2026-01-01".into()),
+                ("region", village.clone()),
+            ]),
+        ),
+        ("POST", "/api/v1/service/tickets") => j(json!({"enterprise_id": target.enterprise,
+            "occupation": "6-18-01-01", "title": "焊工", "headcount": 1, "deadline": "2026-12-31"})),
+        ("POST", "/service/tickets") => (
+            FORM,
+            form(&[
+                ("enterprise_id", target.enterprise.to_string()),
+                ("occupation", "6-18-01-01".into()),
+                ("title", "焊工".into()),
+                ("headcount", "1".into()),
+                ("deadline", "2026-12-31".into()),
+            ]),
+        ),
+        ("POST", "/api/v1/service/tickets/{id}/link") => {
+            j(json!({"kind": "institution", "target": target.registry_row}))
+        }
+        ("POST", "/service/tickets/{id}/link") => (
+            FORM,
+            form(&[
+                ("kind", "institution".into()),
+                ("target", target.registry_row.to_string()),
+            ]),
+        ),
+        ("POST", "/api/v1/service/tickets/{id}/place") => j(json!({
+            "id_number": target.person_body["id_number"], "channel": "dispatch"})),
+        ("POST", "/service/tickets/{id}/place") => (
+            FORM,
+            form(&[
+                (
+                    "id_number",
+                    target.person_body["id_number"]
+                        .as_str()
+                        .unwrap_or("")
+                        .into(),
+                ),
+                ("channel", "dispatch".into()),
+            ]),
+        ),
+        ("POST", "/api/v1/service/tickets/{id}/close") => j(json!({"note": "企业取消需求"})),
+        ("POST", "/service/tickets/{id}/close") => (FORM, form(&[("note", "企业取消需求".into())])),
+        ("POST", "/api/v1/impact-assessments") | ("POST", "/service/impact") => {
+            let pairs = [
+                ("title", "新政策".to_string()),
+                ("kind", "policy".into()),
+                ("region", village.clone()),
+                ("jobs", "10".into()),
+                ("pay_yuan", "4000".into()),
+                ("industry", "C".into()),
+            ];
+            if template.starts_with("/api/") {
+                j(Value::Object(
+                    pairs
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), json!(v)))
+                        .collect(),
+                ))
+            } else {
+                (FORM, form(&pairs))
+            }
+        }
         ("POST", "/api/v1/postings/{id}/slots") => {
             j(json!({"date": "2026-12-05", "start": "08:00",
             "end": "12:00", "places": "3"}))
@@ -999,6 +1125,10 @@ fn targets_a_record(template: &str) -> bool {
         "/job-applications/{id}",
         "/gig/slots/{id}/signups",
         "/gig/signups/{id}",
+        "/service/tickets/{id}",
+        "/impact-assessments/{id}",
+        "/service/impact/{id}",
+        "/{registry}/{id}",
     ]
     .iter()
     .any(|p| template.contains(p))
@@ -1085,6 +1215,7 @@ async fn anonymous_callers_are_sent_to_login(store: Store) {
             .replace("{measure}", "job_expansion")
             .replace("{entity}", "persons")
             .replace("{quarter}", "2026Q3")
+            .replace("{registry}", "hr-institutions")
             .replace("{aid}", "1");
         let req = axum::http::Request::builder()
             .method(*method)

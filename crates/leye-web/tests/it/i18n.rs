@@ -62,6 +62,10 @@ const PAGES: &[&str] = &[
     "/alerts",
     "/dashboard",
     "/reports",
+    "/skills",
+    "/skills/youth-startups",
+    "/service/tickets",
+    "/service/impact",
     "/no-such-page",
 ];
 
@@ -457,10 +461,18 @@ async fn english_pages_have_no_chinese_left() {
     let env = env(db.store.clone()).await;
     fixture(&env).await;
     monitor_fixture(&env).await;
+    let made = super::skills::i18n_fixture(&env).await;
+    let mut pages: Vec<String> = PAGES.iter().map(|p| p.to_string()).collect();
+    pages.extend([
+        format!("/service/tickets/{}", made["ticket"]),
+        format!("/service/impact/{}", made["impact"]),
+        "/skills/hr-institutions".to_string(),
+        format!("/skills/hr-institutions/{}", made["row"]),
+    ]);
     let mut missing = Vec::new();
-    for uri in PAGES {
+    for uri in &pages {
         let req = Request::builder()
-            .uri(*uri)
+            .uri(uri.as_str())
             .header("authorization", format!("Bearer {}", env.token))
             .header("cookie", "leye_lang=en")
             .body(Body::empty())

@@ -9,6 +9,7 @@ mod monitor;
 mod policy;
 mod rights;
 mod sessions;
+mod skills;
 mod units;
 
 use axum::Router;
@@ -821,4 +822,47 @@ async fn ui_pages_are_chinese_and_masked() {
     let (s, css) = page(&app, "/static/app.css").await;
     assert_eq!(s, StatusCode::OK);
     assert!(css.contains("font-family"));
+}
+
+/// A new person who applies to a posting (as the admin, on their behalf) and is hired;
+/// returns their name.
+pub async fn hire_through(env: &Env, posting: i64, seq: u32) -> String {
+    let name = format!("录用{seq}");
+    let (s, p) = call(
+        env,
+        Method::POST,
+        "/api/v1/persons",
+        Some(person_body(&name, seq)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let person = p["id"].as_i64().unwrap();
+    let (s, b) = call(
+        env,
+        Method::PUT,
+        &format!("/api/v1/persons/{person}/seeker"),
+        Some(json!({"occupations": "6-18-01-01", "region": "330502102", "commute_km": "20"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, a) = call(
+        env,
+        Method::POST,
+        &format!("/api/v1/jobs/{posting}/apply"),
+        Some(json!({"person_id": person})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let application = a["id"].as_i64().unwrap();
+    for state in ["interview", "hired"] {
+        let (s, b) = call(
+            env,
+            Method::POST,
+            &format!("/api/v1/job-applications/{application}/state"),
+            Some(json!({ "state": state })),
+        )
+        .await;
+        assert!(s.is_success(), "{state}: {s} {b}");
+    }
+    name
 }
