@@ -133,6 +133,9 @@ pub struct Target {
     pub value: i64,
     #[serde(default)]
     pub band: i64,
+    /// `YYYY-MM` by which a count must be reached (count_by).
+    #[serde(default)]
+    pub by: Option<String>,
     pub unit: String,
     /// 牵头单位: the lead unit.
     pub lead: String,
@@ -288,27 +291,22 @@ mod tests {
         assert_eq!(c.tasks[27].clause, "三(三)");
         for t in &c.targets {
             assert!(!t.lead.is_empty(), "{}", t.id);
-            // Targets without a computed indicator are registry counts still to come.
-            if let Some(i) = c.indicator(&t.indicator) {
-                assert!(
-                    matches!(
-                        (t.rule, i.kind),
-                        (Rule::AtLeast, Kind::Flow)
-                            | (Rule::AtLeastRate | Rule::AtMost | Rule::About, Kind::Rate)
-                            | (Rule::Zero, Kind::Stock)
-                    ),
-                    "{}: rule {:?} on a {:?}",
-                    t.id,
-                    t.rule,
-                    i.kind
-                );
-            } else {
-                assert!(
-                    t.rule == Rule::CountBy || t.id == "elite_talent_projects",
-                    "{}",
-                    t.id
-                );
-            }
+            let i = c
+                .indicator(&t.indicator)
+                .unwrap_or_else(|| panic!("{}: no indicator {}", t.id, t.indicator));
+            assert!(
+                matches!(
+                    (t.rule, i.kind),
+                    (Rule::AtLeast, Kind::Flow)
+                        | (Rule::AtLeastRate | Rule::AtMost | Rule::About, Kind::Rate)
+                        | (Rule::Zero | Rule::CountBy, Kind::Stock)
+                ),
+                "{}: rule {:?} on a {:?}",
+                t.id,
+                t.rule,
+                i.kind
+            );
+            assert_eq!(t.rule == Rule::CountBy, t.by.is_some(), "{}: by", t.id);
         }
         // The lead unit of 二(一)1 and its target agree.
         assert_eq!(c.target("quality_jobs").unwrap().lead, c.tasks[0].lead);

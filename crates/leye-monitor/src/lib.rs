@@ -53,6 +53,16 @@ pub enum MonitorError {
     Report(String),
 }
 
+impl From<leye_skills::SkillsError> for MonitorError {
+    fn from(e: leye_skills::SkillsError) -> Self {
+        match e {
+            leye_skills::SkillsError::Store(s) => MonitorError::Store(s),
+            leye_skills::SkillsError::Policy(p) => MonitorError::Policy(p),
+            other => MonitorError::Data(other.to_string()),
+        }
+    }
+}
+
 impl From<leye_store::DbError> for MonitorError {
     fn from(e: leye_store::DbError) -> Self {
         MonitorError::Store(e.into())

@@ -305,6 +305,20 @@ async fn read_others(
         }
         prev = Some(h);
     }
+    // Skills, startups and HR service (issue 9): flows in their month, stocks from then on.
+    let first = NaiveDate::from_ymd_opt(from.div_euclid(12), (from.rem_euclid(12) + 1) as u32, 1)
+        .unwrap_or(NaiveDate::MIN);
+    let after = NaiveDate::from_ymd_opt(far.div_euclid(12), (far.rem_euclid(12) + 1) as u32, 1)
+        .unwrap_or(NaiveDate::MAX);
+    let last = after.pred_opt().unwrap_or(after);
+    for c in leye_skills::counts::counts(tx, first, last).await? {
+        let Some(m) = mon(&c.month) else { continue };
+        if c.stock {
+            acc.span(c.indicator, &c.region, m, far, c.n, 0);
+        } else {
+            acc.flow(c.indicator, &c.region, m, c.n, 0);
+        }
+    }
     Ok(acc.contributions())
 }
 

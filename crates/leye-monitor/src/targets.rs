@@ -137,7 +137,34 @@ pub fn progress(figures: &Figures, t: &Target, region: &str, month: Mon) -> Opti
             };
             p.standing = target_value.map(|_| if ok { Standing::Met } else { Standing::Behind });
         }
-        Rule::CountBy => return None,
+        Rule::CountBy => {
+            // A stock to reach by the month `by`: projected from its growth over the last
+            // twelve months.
+            let stock = |m: Mon| figures.get(&t.indicator, region, m).map_or(0, |x| x.0);
+            p.actual = stock(month);
+            let by =
+                t.by.as_deref()
+                    .and_then(crate::figures::mon)
+                    .unwrap_or(month);
+            let left = i64::from((by - month).max(0));
+            let growth = p.actual - stock(month - 12);
+            p.projection = p.actual + growth * left / 12;
+            p.pace_needed = if left > 0 {
+                ((target - p.actual).max(0) + left - 1) / left
+            } else {
+                0
+            };
+            if target_value.is_some() {
+                p.share_bp = (target > 0).then(|| p.actual * 10_000 / target);
+                p.standing = Some(if p.actual >= target {
+                    Standing::Met
+                } else if p.projection >= target {
+                    Standing::OnTrack
+                } else {
+                    Standing::Behind
+                });
+            }
+        }
     }
     Some(p)
 }
@@ -189,5 +216,31 @@ mod tests {
         let p = progress(&f, t, CITY, m).unwrap();
         assert_eq!(p.standing, Some(Standing::Behind));
         assert_eq!(p.show(t, p.actual), "5.10%");
+    }
+
+    #[test]
+    fn a_registry_count_is_projected_from_its_last_year() {
+        let c = Catalogue::current();
+        let t = c.target("hr_institutions").unwrap();
+        let mut f = Figures::default();
+        let now = mon("2025-12").unwrap();
+        // 500 a year ago, 800 now: 300 a year more reaches 1,100 by 2026-12.
+        f.set("hr_institutions", CITY, now - 12, 500, 0);
+        f.set("hr_institutions", CITY, now, 800, 0);
+        let p = progress(&f, t, CITY, now).unwrap();
+        assert_eq!((p.actual, p.projection, p.pace_needed), (800, 1_100, 9));
+        assert_eq!(p.standing, Some(Standing::OnTrack));
+        f.set("hr_institutions", CITY, now - 12, 790, 0);
+        assert_eq!(
+            progress(&f, t, CITY, now).unwrap().standing,
+            Some(Standing::Behind)
+        );
+        f.set("hr_institutions", CITY, now, 900, 0);
+        assert_eq!(
+            progress(&f, t, CITY, now).unwrap().standing,
+            Some(Standing::Met)
+        );
+        // No county shares of a registry count.
+        assert_eq!(progress(&f, t, "330502", now).unwrap().target_value, None);
     }
 }

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod market;
 mod names;
 mod rng;
+pub mod skills;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use leye_domain::enterprise::{EnterpriseInput, Headcount};

@@ -1181,6 +1181,11 @@ async fn demo(db: String, addr: String) -> Result<()> {
             "零工与招聘活动 / gigs and events: {} 个班次, {} 人次报名, {} 场招聘活动",
             m.slots, m.signups, m.events
         );
+        let k = leye_synth::skills::load_demo_skills(&store, 20240711, Utc::now()).await?;
+        println!(
+            "技能与创业 / skills and startups: {} 条名录记录, {} 人次结业, {} 张证书, {} 张用工服务单",
+            k.rows, k.completions, k.certificates, k.tickets
+        );
         demo_surveyed(&store).await?;
     } else {
         println!("数据库中已有数据,未重复载入演示城市 / database not empty, demo not reloaded");

@@ -202,3 +202,33 @@ async fn demo_market_follows_the_rules(store: Store) {
 }
 
 both_backends!(demo_market_follows_the_rules);
+
+/// The demo's skills and startup records go through the registries' rules and feed the
+/// counts of the plan's targets.
+async fn demo_skills_feed_the_targets(store: Store) {
+    load_demo_if_empty(&store, SMALL, 7, now()).await.unwrap();
+    let s = leye_synth::skills::load_demo_skills(&store, 7, now())
+        .await
+        .unwrap();
+    assert!(s.completions > 0 && s.certificates > 0, "{s:?}");
+    let mut tx = store.begin_read().await.unwrap();
+    let today = leye_testkit::today();
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let counts = leye_skills::counts::counts(&mut tx, start, today)
+        .await
+        .unwrap();
+    let total = |id: &str| -> i64 {
+        counts
+            .iter()
+            .filter(|c| c.indicator == id)
+            .map(|c| c.n)
+            .sum()
+    };
+    assert_eq!(total("training_sessions") as usize, s.completions);
+    assert!(total("new_skilled_talents") > 0);
+    assert_eq!(total("youth_startups"), 40);
+    assert_eq!(total("hr_institutions"), 15);
+    assert_eq!(total("provincial_specialty_groups"), 2);
+}
+
+both_backends!(demo_skills_feed_the_targets);

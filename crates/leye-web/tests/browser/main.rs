@@ -1177,3 +1177,190 @@ async fn dashboard_and_alert_in_chromium() {
     assert!(row.contains("已组织岗位对接"), "{row}");
     c.close().await.ok();
 }
+
+/// A key enterprise's hiring demand followed in the browser from demand to placement: the
+/// county officer records the demand, links the enterprise's posting and an HR institution,
+/// takes over the person hired through the posting, places a second person by ID number
+/// (送工上岗), and sees the ticket filled at 100% with every step logged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_enterprise_ticket_in_chromium() {
+    let db = TestDb::sqlite().await;
+    let (hired, dispatched) = couple(&db.store).await;
+    let sys = leye_store::Actor::system("test");
+    let scope = leye_domain::Scope::System;
+    let mut tx = db.store.begin().await.unwrap();
+    let e = leye_domain::enterprise::EnterpriseInput {
+        credit_code: leye_testkit::credit_code("330502", 91),
+        name: "湖州织里智能装备有限公司".into(),
+        industry: "C".into(),
+        region: "330502102".into(),
+        scale: "large".into(),
+        designated_key: true,
+        designation_reason: Some("涉及生产保供".into()),
+        ..Default::default()
+    }
+    .parse(leye_domain::Regions::huzhou())
+    .unwrap();
+    let firm = leye_store::create_enterprise(&mut tx, &scope, &sys, &e, now())
+        .await
+        .unwrap();
+    let inst = leye_skills::catalogue::HR_INSTITUTIONS
+        .parse(|k| {
+            match k {
+                "name" => "湖州汇才人力资源有限公司",
+                "services" => "recruitment",
+                "registered_on" => "2025-03-01",
+                "region" => "330502",
+                _ => "",
+            }
+            .to_string()
+        })
+        .unwrap();
+    leye_skills::save(
+        &mut tx,
+        &scope,
+        &leye_skills::catalogue::HR_INSTITUTIONS,
+        &inst,
+        leye_store::registry::Mode::Create,
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
+    let dispatched_id = leye_store::get_person(&mut tx, &scope, dispatched)
+        .await
+        .unwrap()
+        .id_number;
+    tx.commit().await.unwrap();
+    let (posting, _) = leye_jobs::publish(
+        &db.store,
+        &scope,
+        firm,
+        &leye_domain::jobs::PostingInput {
+            title: "数控车工".into(),
+            occupation: "6-18-01-01".into(),
+            headcount: "2".into(),
+            region: "330502102".into(),
+            pay_unit: "month".into(),
+            pay_min: "6000".into(),
+            pay_max: "8000".into(),
+            contract_type: "fixed".into(),
+            contract_months: "36".into(),
+            social_insurance: true,
+            valid_until: "2026-12-31".into(),
+            ..Default::default()
+        },
+        &sys,
+        now(),
+        leye_testkit::today(),
+    )
+    .await
+    .unwrap();
+    // One person applies through the posting and is hired.
+    leye_jobs::save_profile(
+        &db.store,
+        &scope,
+        hired,
+        &leye_domain::jobs::SeekerInput {
+            occupations: "6-18-01-01".into(),
+            region: "330502102".into(),
+            ..Default::default()
+        },
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
+    let mut tx = db.store.begin().await.unwrap();
+    let app_id = leye_store::apply_to_posting(
+        &mut tx,
+        &scope,
+        hired,
+        posting,
+        None,
+        "2026-11-28",
+        &sys,
+        now(),
+    )
+    .await
+    .unwrap();
+    for state in ["interview", "hired"] {
+        leye_store::set_job_application_state(&mut tx, &scope, app_id, state, &sys, now())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    add_user(&db.store, "wx", "county_officer", Some("330502")).await;
+    let Session {
+        c,
+        base,
+        mut shots,
+        _driver,
+        _profile,
+    } = session(&db.store, Clock::Fixed(now()), "browser-screenshots-ticket").await;
+
+    login(&c, &base, "wx", "pass1234").await;
+    wait_for(&c, "header .me").await;
+    c.goto(&format!("{base}/service/tickets")).await.unwrap();
+    for (k, v) in [
+        ("title", "数控车工"),
+        ("occupation", "6-18-01-01"),
+        ("headcount", "2"),
+    ] {
+        fill(&c, k, v).await;
+    }
+    // A deadline typed into the date field (Chromium takes the digits in its own order).
+    c.execute(
+        "document.querySelector('[name=deadline]').value = '2026-12-31';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    submit(&c, "#new-ticket").await;
+    let state = text_with(&c, "#state", "待办").await;
+    assert_eq!(state, "待办");
+    shots.take(&c, "ticket-opened").await;
+
+    submit(&c, "#link-posting").await;
+    let note = text_with(&c, ".notice", "已关联").await;
+    assert!(note.contains("已关联"), "{note}");
+    assert_eq!(text_of(&c, "#state").await, "办理中");
+    submit(&c, "#link-institution").await;
+    let who = text_with(&c, "#institution", "汇才").await;
+    assert!(who.contains("湖州汇才人力资源有限公司"), "{who}");
+
+    // The hire through the posting becomes a placement; the second comes by dispatch.
+    submit(&c, "#take-hires").await;
+    let note = text_with(&c, ".notice", "登记上岗").await;
+    assert!(note.contains("1人"), "{note}");
+    assert_eq!(text_of(&c, "#placed").await, "1");
+    assert_eq!(text_of(&c, "#fill-rate").await, "50%");
+    fill(&c, "id_number", &dispatched_id).await;
+    click(&c, "#place select[name=channel] option[value=dispatch]").await;
+    submit(&c, "#place").await;
+    let state = text_with(&c, "#state", "已满足").await;
+    assert_eq!(state, "已满足");
+    assert_eq!(text_of(&c, "#fill-rate").await, "100%");
+    assert_eq!(text_of(&c, "#days").await, "0天");
+    let people = text_of(&c, "#placements").await;
+    assert!(
+        people.contains("张建国") && people.contains("李秀英") && people.contains("送工上岗"),
+        "{people}"
+    );
+    assert!(!people.contains(&dispatched_id), "ID numbers are masked");
+    let steps = text_of(&c, "#steps").await;
+    for step in ["登记需求", "关联岗位", "指派人力资源机构", "登记上岗"] {
+        assert!(steps.contains(step), "{step}: {steps}");
+    }
+    shots.take(&c, "ticket-filled").await;
+
+    // The list shows it filled; the overview of the module is one click away.
+    c.goto(&format!("{base}/service/tickets")).await.unwrap();
+    let row = text_of(&c, "#tickets tbody tr").await;
+    assert!(row.contains("100%") && row.contains("已满足"), "{row}");
+    c.goto(&format!("{base}/skills")).await.unwrap();
+    let targets = text_of(&c, "#skill-targets").await;
+    assert!(targets.contains("人力资源服务机构总数"), "{targets}");
+    shots.take(&c, "skills-overview").await;
+    c.close().await.ok();
+}
