@@ -605,7 +605,9 @@ pub async fn load_demo_skills(
         sum.rows += 1;
     }
     let sys = Scope::System;
-    for (i, (id, _)) in keys.iter().take(3).enumerate() {
+    // Three demands (one filled, one under way, one to do), from the key enterprises in turn.
+    for i in 0..if keys.is_empty() { 0 } else { 3 } {
+        let id = &keys[i % keys.len()].0;
         let opened = today
             .checked_sub_days(Days::new(40 - 10 * i as u64))
             .unwrap_or(today);

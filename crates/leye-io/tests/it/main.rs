@@ -525,3 +525,150 @@ both_backends!(
     traps_are_reported_and_nothing_is_written,
     template_round_trip_and_xlsx_traps
 );
+
+/// Every registry's template imports, in the catalogue's order (its examples refer to each
+/// other, to the templates' example person and to the example enterprise, a key enterprise).
+async fn every_registry_template_imports(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let person = leye_domain::person::PersonInput {
+        name: "示例人员".into(),
+        id_number: leye_io::example_id_number(),
+        residence_region: "330502102201".into(),
+        urban: true,
+        ..Default::default()
+    }
+    .parse(leye_domain::Regions::huzhou(), leye_testkit::today())
+    .unwrap();
+    leye_store::create_person(&mut tx, &Scope::System, &sys(), &person, now())
+        .await
+        .unwrap();
+    let e = leye_domain::enterprise::EnterpriseInput {
+        credit_code: leye_io::example_credit_code(),
+        name: "湖州示例制造有限公司".into(),
+        industry: "C".into(),
+        region: "330502".into(),
+        scale: "large".into(),
+        designated_key: true,
+        designation_reason: Some("重点骨干企业".into()),
+        ..Default::default()
+    }
+    .parse(leye_domain::Regions::huzhou())
+    .unwrap();
+    leye_store::create_enterprise(&mut tx, &Scope::System, &sys(), &e, now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    for reg in leye_skills::catalogue::ALL {
+        let t = leye_io::registry::template(reg).unwrap();
+        let r = leye_io::registry::import(
+            &store,
+            &Scope::System,
+            &sys(),
+            reg,
+            ("模板.xlsx", &t),
+            ImportOptions::default(),
+            now(),
+        )
+        .await
+        .unwrap();
+        assert!(
+            !r.rejected && r.errors.is_empty() && r.created == 1,
+            "{}: {:?}",
+            reg.id,
+            r.errors
+        );
+    }
+}
+
+/// A registry file: every bad row named (row, column, reason) and nothing written; with
+/// skip-invalid the good rows are; the same file again changes nothing; the export reads back.
+async fn registry_rows_checked_then_upserted(store: Store) {
+    let reg = &leye_skills::catalogue::HR_INSTITUTIONS;
+    let csv = "人力资源服务机构名录\n\
+               机构名称,主要业务,登记日期,所在区划代码,许可证有效期至\n\
+               湖州汇才人力,招聘服务,2025-03-01,330502,2028-12-31\n\
+               湖州聚英人力,算命,2025/3/1,330502,\n\
+               湖州同创人力,劳务派遣,2025-05-01,999999,\n\
+               湖州汇才人力,劳务派遣,2025-03-01,330502,\n\
+               湖州博远人力,综合服务,2025-06-01,330521,2025-01-01\n";
+    let run = |skip: bool| {
+        let store = store.clone();
+        async move {
+            leye_io::registry::import(
+                &store,
+                &Scope::System,
+                &sys(),
+                reg,
+                ("机构.csv", csv.as_bytes()),
+                ImportOptions { skip_invalid: skip },
+                now(),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let r = run(false).await;
+    assert!(r.rejected);
+    let why: Vec<(usize, &str, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.reason.as_str()))
+        .collect();
+    assert_eq!(why.len(), 4, "{why:?}");
+    assert_eq!((why[0].0, why[0].1), (4, "主要业务"));
+    assert!(why[0].2.contains("招聘服务、劳务派遣"), "{why:?}");
+    assert_eq!((why[1].0, why[1].1), (5, "所在区划代码"));
+    assert_eq!(why[2].0, 6);
+    assert!(why[2].2.contains("重复"), "{why:?}");
+    assert_eq!((why[3].0, why[3].1), (7, "登记日期"));
+    assert!(why[3].2.contains("不能晚于"), "{why:?}");
+    let mut tx = store.begin_read().await.unwrap();
+    let none = leye_store::registry::list(
+        &mut tx,
+        &Scope::System,
+        reg,
+        &Default::default(),
+        leye_store::Paging::new(None, None),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(none.total, 0, "nothing written");
+    let r = run(true).await;
+    assert_eq!((r.created, r.rejected), (1, false));
+    let r = run(true).await;
+    assert_eq!((r.created, r.unchanged), (0, 1));
+    // A county officer of 德清县 cannot write a row of 吴兴区.
+    let r = leye_io::registry::import(
+        &store,
+        &Scope::Region("330521".into()),
+        &sys(),
+        reg,
+        (
+            "机构.csv",
+            "机构名称,主要业务,登记日期,所在区划代码\n湖州新人力,招聘服务,2025-03-01,330502\n"
+                .as_bytes(),
+        ),
+        ImportOptions::default(),
+        now(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        r.rejected && r.errors[0].reason.contains("无权"),
+        "{:?}",
+        r.errors
+    );
+    let x = leye_io::registry::export(&store, &Scope::System, reg, &Default::default())
+        .await
+        .unwrap();
+    let t = table::read("x.xlsx", &x, &["机构名称", "主要业务"]).unwrap();
+    assert_eq!(t.rows.len(), 1);
+    assert_eq!(t.rows[0].cells[0], "湖州汇才人力");
+    assert_eq!(t.rows[0].cells[4], "招聘服务");
+}
+
+both_backends!(
+    every_registry_template_imports,
+    registry_rows_checked_then_upserted
+);
