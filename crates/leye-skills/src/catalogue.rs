@@ -395,6 +395,31 @@ pub static ELITE_PROJECTS: Registry = Registry {
     checks: &[],
 };
 
+pub static STARTUP_LOANS: Registry = Registry {
+    id: "startup-loans",
+    table: "startup_loans",
+    label: "创业担保贷款",
+    area: Area::Startup,
+    clause: "二(二)3",
+    about: "合作银行发放的创业担保贷款:借款人、青创项目、金额与期限;金额不超过政策参数规定的个人或小微企业最高额度。",
+    fields: &[
+        Field::new("borrower_id", "借款人身份证号", Person).aliases(&["身份证号"]),
+        Field::new("startup_id", "青创项目", Ref("youth_startups", "name")).optional(),
+        Field::new("bank", "合作银行", Text(60)).example("湖州银行"),
+        Field::new("amount_fen", "贷款金额(元)", Money).example("300000"),
+        Field::new("as_enterprise", "以小微企业名义", Flag)
+            .optional()
+            .example("否"),
+        Field::new("granted_on", "放款日期", Date).example("2025-05-20"),
+        Field::new("months", "期限(月)", Int(1, 60)).example("36"),
+    ],
+    title: "bank",
+    key: &["borrower_id", "granted_on"],
+    counted_on: "granted_on",
+    region_from: Some("borrower_id"),
+    checks: &[],
+};
+
 pub static RESEARCH_LEAVES: Registry = Registry {
     id: "research-leaves",
     table: "research_leaves",
@@ -509,6 +534,7 @@ pub static ALL: &[&Registry] = &[
     &STARTUP_SPACES,
     &YOUTH_STARTUPS,
     &ELITE_PROJECTS,
+    &STARTUP_LOANS,
     &RESEARCH_LEAVES,
     &HR_INSTITUTIONS,
     &HR_CLIENTS,

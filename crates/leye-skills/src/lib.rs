@@ -35,6 +35,10 @@ mod leave {
     leye_policy::param_file!("researcher_leave.toml");
 }
 
+mod loans {
+    leye_policy::param_file!("startup.toml");
+}
+
 /// Why a step of this module failed.
 #[derive(Debug, Error)]
 pub enum SkillsError {
@@ -120,7 +124,42 @@ pub async fn check(
             .into());
         }
     }
+    if reg.id == catalogue::STARTUP_LOANS.id
+        && let (Some(on), Some(amount)) = (
+            text(reg, p, "granted_on").and_then(date),
+            int(reg, p, "amount_fen"),
+        )
+    {
+        let firm = int(reg, p, "as_enterprise") == Some(1);
+        let name = if firm {
+            "loan_enterprise_limit_fen"
+        } else {
+            "loan_person_limit_fen"
+        };
+        let (limit, used) = loans::params()?.int_at(name, on)?;
+        if amount > limit {
+            return Err(FieldError::new(
+                "amount_fen",
+                "over_limit",
+                format!(
+                    "贷款金额超过{}最高额度{}元(二(二)3;{})",
+                    if firm { "小微企业" } else { "个人" },
+                    leye_domain::Money::from_fen(limit),
+                    used.source
+                ),
+            )
+            .into());
+        }
+    }
     Ok(())
+}
+
+fn int(reg: &Registry, p: &Parsed, name: &str) -> Option<i64> {
+    let i = reg.fields.iter().position(|f| f.name == name)?;
+    match p.values[i] {
+        Value::Int(n) => Some(n),
+        _ => None,
+    }
 }
 
 /// Write a row of a registry: the rules of [`check`], then the store's write (audited).

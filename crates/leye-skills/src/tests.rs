@@ -507,6 +507,55 @@ async fn targets_counted_from_registries(store: Store) {
     put(&mut tx, &city(), &RESEARCH_LEAVES, &pairs, create)
         .await
         .unwrap();
+    // Startup loans: within the limit of the policy parameters, summed by partner bank.
+    for (amount, bank, on) in [
+        ("300000", "湖州银行", "2026-03-01"),
+        ("200000", "湖州银行", "2026-04-01"),
+        ("100000", "农商银行", "2026-05-01"),
+    ] {
+        put(
+            &mut tx,
+            &city(),
+            &STARTUP_LOANS,
+            &[
+                ("borrower_id", &researcher),
+                ("bank", bank),
+                ("amount_fen", amount),
+                ("granted_on", on),
+                ("months", "36"),
+            ],
+            create,
+        )
+        .await
+        .unwrap();
+    }
+    let e = put(
+        &mut tx,
+        &city(),
+        &STARTUP_LOANS,
+        &[
+            ("borrower_id", &researcher),
+            ("bank", "湖州银行"),
+            ("amount_fen", "500000.01"),
+            ("granted_on", "2026-06-01"),
+            ("months", "36"),
+        ],
+        create,
+    )
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("个人最高额度500000.00元"), "{e}");
+    let by_bank =
+        leye_store::registry::sums_by(&mut tx, &city(), &STARTUP_LOANS, "bank", "amount_fen")
+            .await
+            .unwrap();
+    assert_eq!(
+        by_bank,
+        [
+            ("湖州银行".to_string(), 2, 50_000_000),
+            ("农商银行".to_string(), 1, 10_000_000)
+        ]
+    );
     // Spaces: free and occupied workstations within the total.
     let e = put(
         &mut tx,

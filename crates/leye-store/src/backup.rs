@@ -76,6 +76,7 @@ pub const TABLES: &[&str] = &[
     "startup_spaces",
     "youth_startups",
     "elite_projects",
+    "startup_loans",
     "research_leaves",
     "hr_institutions",
     "hr_clients",

@@ -507,3 +507,30 @@ pub async fn certificates_between(
     )
     .await
 }
+
+/// Rows in scope of `table` grouped by a text column: (value, rows, sum of `sum_col`), largest
+/// sum first — e.g. startup loans by partner bank.
+pub async fn sums_by(
+    tx: &mut Tx,
+    scope: &Scope,
+    reg: &Registry,
+    group_col: &str,
+    sum_col: &str,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    // Only columns of the registry's own description.
+    if reg.field(group_col).is_none() || reg.field(sum_col).is_none() {
+        return Ok(Vec::new());
+    }
+    let mut w = Where::default();
+    w.scope(scope.filter(Regions::huzhou()), "t.region", None, None);
+    let sql = format!(
+        "SELECT t.{group_col} AS g, COUNT(*) AS n, CAST(SUM(t.{sum_col}) AS BIGINT) AS s FROM {} t{} \
+         GROUP BY t.{group_col} ORDER BY s DESC, g",
+        reg.table,
+        w.sql()
+    );
+    crate::sql::all(tx, q(sql, &w.args), |r| {
+        Ok((r.text("g")?, r.int("n")?, r.int("s")?))
+    })
+    .await
+}

@@ -506,6 +506,30 @@ pub async fn load_demo_skills(
         .await?;
         sum.rows += 1;
     }
+    // Guaranteed loans of some founders, by partner bank, within the limits.
+    let banks = ["湖州银行", "浙江湖州农村商业银行", "中国工商银行湖州分行"];
+    for i in 0..9usize {
+        let p = adults[(i * 7 + 3) % adults.len()];
+        put(
+            &mut tx,
+            &STARTUP_LOANS,
+            &[
+                ("borrower_id", p.id_number.clone()),
+                (
+                    "startup_id",
+                    format!("{}{}号项目", IDEAS[i % IDEAS.len()], i + 1),
+                ),
+                ("bank", banks[i % banks.len()].into()),
+                ("amount_fen", (100_000 + 50_000 * (i % 5)).to_string()),
+                ("granted_on", day(today, 15 + 30 * i as u64)),
+                ("months", "36".into()),
+            ],
+            &actor,
+            now,
+        )
+        .await?;
+        sum.rows += 1;
+    }
     for i in 0..3usize {
         let p = adults[(i * 11 + 5) % adults.len()];
         let starts = NaiveDate::from_ymd_opt(today.year() - 1, 3 + i as u32, 1).unwrap_or(today);

@@ -198,6 +198,23 @@ CREATE TABLE elite_projects (
     updated_at TEXT NOT NULL
 );
 
+-- 创业担保贷款 as granted by the partner banks (the policy engine decides eligibility and limits).
+CREATE TABLE startup_loans (
+    id INTEGER PRIMARY KEY,
+    borrower_id INTEGER NOT NULL REFERENCES persons(id),
+    startup_id INTEGER REFERENCES youth_startups(id),
+    bank TEXT NOT NULL CHECK (length(bank) BETWEEN 1 AND 60),
+    amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+    as_enterprise INTEGER NOT NULL DEFAULT 0 CHECK (as_enterprise IN (0, 1)),
+    granted_on TEXT NOT NULL,
+    months INTEGER NOT NULL CHECK (months BETWEEN 1 AND 60),
+    region TEXT NOT NULL REFERENCES regions(code),
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (borrower_id, granted_on)
+);
+
 CREATE TABLE research_leaves (
     id INTEGER PRIMARY KEY,
     person_id INTEGER NOT NULL REFERENCES persons(id),

@@ -94,6 +94,10 @@ struct OverviewPage {
     year: i32,
     targets: Vec<TargetShown>,
     areas: Vec<AreaShown>,
+    /// Startup loans by partner bank: bank, loans, amount (yuan).
+    loans: Vec<(String, i64, String)>,
+    /// Startup spaces by level of the 2618 system: level, what is summed, spaces, sum.
+    spaces: Vec<(String, &'static str, i64, i64)>,
     tickets: bool,
     impact: bool,
 }
@@ -131,6 +135,39 @@ async fn overview(State(app): State<AppState>, caller: Caller) -> Result<Respons
             }),
         }
     }
+    let money = |fen: i64| leye_domain::Money::from_fen(fen).to_string();
+    let loans = leye_store::registry::sums_by(
+        &mut tx,
+        &caller.scope,
+        &catalogue::STARTUP_LOANS,
+        "bank",
+        "amount_fen",
+    )
+    .await?
+    .into_iter()
+    .map(|(bank, n, fen)| (bank, n, money(fen)))
+    .collect();
+    let mut spaces = Vec::new();
+    for (col, what) in [("workstations", "工位"), ("free_workstations", "免费工位")] {
+        for (level, n, sum) in leye_store::registry::sums_by(
+            &mut tx,
+            &caller.scope,
+            &catalogue::STARTUP_SPACES,
+            "cluster_level",
+            col,
+        )
+        .await?
+        {
+            let label = leye_domain::registry::label_of(
+                catalogue::STARTUP_SPACES
+                    .field("cluster_level")
+                    .map_or(leye_domain::registry::Kind::Text(0), |f| f.kind),
+                &level,
+            )
+            .to_string();
+            spaces.push((label, what, n, sum));
+        }
+    }
     tx.commit().await?;
     let prefix = region_prefix(&caller.scope);
     let cat = leye_monitor::catalogue::Catalogue::current();
@@ -165,6 +202,8 @@ async fn overview(State(app): State<AppState>, caller: Caller) -> Result<Respons
         year: today.year(),
         targets,
         areas,
+        loans,
+        spaces,
         tickets: caller.may(Permission::TicketWork),
         impact: caller.may(Permission::ImpactAssess),
     })

@@ -43,7 +43,7 @@ async fn registries_over_the_api(store: Store) {
     let (_, _, id_number) = skills_fixture(&env, 931).await;
     let (s, all) = call(&env, Method::GET, "/api/v1/registries", None).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(all["items"].as_array().unwrap().len(), 17);
+    assert_eq!(all["items"].as_array().unwrap().len(), 18);
     // Every bad field at once, in Chinese, nothing written.
     let (s, e) = call(
         &env,
