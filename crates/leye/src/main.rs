@@ -245,9 +245,17 @@ enum ImportCommand {
     Enterprises(ImportArgs),
     /// 导入企业月度参保人数(按信用代码与月份更新) / Monthly headcount (upsert by credit code and month)
     Headcount(ImportArgs),
+    /// 导入技能与创业名录(按名录的唯一标识更新) / A registry of skills, startups and enterprise
+    /// service (upsert by the registry's key), e.g. `leye import registry certifications f.xlsx`
+    Registry {
+        /// 名录 / Registry: training-providers, courses, certifications, hr-institutions ...
+        registry: String,
+        #[command(flatten)]
+        args: ImportArgs,
+    },
     /// 下载导入模板(含表头与示例行) / Write the import template (headers and an example row)
     Template {
-        /// persons | households | enterprises | headcount
+        /// persons | households | enterprises | headcount, or a registry (certifications ...)
         entity: String,
         /// 输出文件 .xlsx / Output .xlsx
         #[arg(long)]
@@ -257,6 +265,21 @@ enum ImportCommand {
 
 #[derive(Subcommand)]
 enum ExportCommand {
+    /// 导出技能与创业名录(身份证号脱敏) / A registry of skills, startups and enterprise service
+    /// (ID numbers masked)
+    Registry {
+        /// 名录 / Registry
+        registry: String,
+        /// 输出文件 .xlsx / Output .xlsx
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// 只导出该区划(含下级) / Only this region and below
+        #[arg(long)]
+        region: Option<String>,
+        /// 数据库 / Database
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+    },
     /// 导出人员 / Export persons
     Persons {
         /// 输出文件 .xlsx / Output .xlsx
@@ -515,6 +538,18 @@ fn main() -> ExitCode {
                     db,
                 },
         } => run_async(export_persons(out, region, unmasked, db)),
+        Command::Export {
+            command:
+                ExportCommand::Registry {
+                    registry,
+                    out,
+                    region,
+                    db,
+                },
+        } => match registry_of(&registry) {
+            Some(reg) => run_async(export_registry(reg, out, region, db)),
+            None => ExitCode::from(2),
+        },
         Command::Bench {
             command: BenchCommand::Policy { openfisca },
         } => match bench::policy(&openfisca) {
@@ -717,22 +752,51 @@ async fn user_add(
     Ok(())
 }
 
+/// A registry by its id, or `None` after saying which exist.
+fn registry_of(id: &str) -> Option<&'static leye_domain::registry::Registry> {
+    let r = leye_skills::catalogue::by_id(id);
+    if r.is_none() {
+        let all: Vec<&str> = leye_skills::catalogue::ALL.iter().map(|r| r.id).collect();
+        eprintln!("错误 / error: 没有名录“{id}”,可选: {}", all.join(", "));
+    }
+    r
+}
+
+/// What a file imports: an entity of the registry, or a registry of the skills module.
+#[derive(Clone, Copy)]
+enum Target {
+    Entity(leye_io::Entity),
+    Registry(&'static leye_domain::registry::Registry),
+}
+
 fn import_command(command: ImportCommand) -> ExitCode {
-    let (entity, args) = match command {
-        ImportCommand::Persons(a) => (leye_io::Entity::Persons, a),
-        ImportCommand::Households(a) => (leye_io::Entity::Households, a),
-        ImportCommand::Enterprises(a) => (leye_io::Entity::Enterprises, a),
-        ImportCommand::Headcount(a) => (leye_io::Entity::Headcount, a),
+    let (target, args) = match command {
+        ImportCommand::Persons(a) => (Target::Entity(leye_io::Entity::Persons), a),
+        ImportCommand::Households(a) => (Target::Entity(leye_io::Entity::Households), a),
+        ImportCommand::Enterprises(a) => (Target::Entity(leye_io::Entity::Enterprises), a),
+        ImportCommand::Headcount(a) => (Target::Entity(leye_io::Entity::Headcount), a),
+        ImportCommand::Registry { registry, args } => match registry_of(&registry) {
+            Some(reg) => (Target::Registry(reg), args),
+            None => return ExitCode::from(2),
+        },
         ImportCommand::Template { entity, out } => {
-            let Some(entity) = leye_io::Entity::from_code(&entity) else {
-                eprintln!(
-                    "错误 / error: 没有“{entity}”的模板,可选: {}",
-                    leye_io::Entity::choices()
-                );
-                return ExitCode::from(2);
+            let bytes = match (
+                leye_io::Entity::from_code(&entity),
+                leye_skills::catalogue::by_id(&entity),
+            ) {
+                (Some(e), _) => e.template(),
+                (None, Some(reg)) => leye_io::registry::template(reg),
+                (None, None) => {
+                    let all: Vec<&str> = leye_skills::catalogue::ALL.iter().map(|r| r.id).collect();
+                    eprintln!(
+                        "错误 / error: 没有“{entity}”的模板,可选: {}, {}",
+                        leye_io::Entity::choices(),
+                        all.join(", ")
+                    );
+                    return ExitCode::from(2);
+                }
             };
-            return match entity
-                .template()
+            return match bytes
                 .map_err(anyhow::Error::from)
                 .and_then(|b| std::fs::write(&out, b).map_err(Into::into))
             {
@@ -747,10 +811,10 @@ fn import_command(command: ImportCommand) -> ExitCode {
             };
         }
     };
-    run_async_code(import_file(entity, args))
+    run_async_code(import_file(target, args))
 }
 
-async fn import_file(entity: leye_io::Entity, args: ImportArgs) -> Result<ExitCode> {
+async fn import_file(target: Target, args: ImportArgs) -> Result<ExitCode> {
     let ImportArgs {
         file,
         skip_invalid,
@@ -760,17 +824,20 @@ async fn import_file(entity: leye_io::Entity, args: ImportArgs) -> Result<ExitCo
     let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
     let store = open(&db).await?;
     let name = file.display().to_string();
-    let r = match entity
-        .import(
-            &store,
-            &leye_domain::Scope::System,
-            &leye_store::Actor::system("cli import"),
-            (&name, &bytes),
-            leye_io::ImportOptions { skip_invalid },
-            Utc::now(),
-        )
-        .await
-    {
+    let actor = leye_store::Actor::system("cli import");
+    let opts = leye_io::ImportOptions { skip_invalid };
+    let sys = leye_domain::Scope::System;
+    let done = match target {
+        Target::Entity(e) => {
+            e.import(&store, &sys, &actor, (&name, &bytes), opts, Utc::now())
+                .await
+        }
+        Target::Registry(reg) => {
+            leye_io::registry::import(&store, &sys, &actor, reg, (&name, &bytes), opts, Utc::now())
+                .await
+        }
+    };
+    let r = match done {
         Ok(r) => r,
         Err(
             e @ (leye_io::IoError::NoHeader
@@ -787,8 +854,8 @@ async fn import_file(entity: leye_io::Entity, args: ImportArgs) -> Result<ExitCo
     }
     if r.created + r.updated > 0
         && matches!(
-            entity,
-            leye_io::Entity::Persons | leye_io::Entity::Households
+            target,
+            Target::Entity(leye_io::Entity::Persons | leye_io::Entity::Households)
         )
     {
         // A bulk change of people or households: re-decide the help lists.
@@ -854,6 +921,21 @@ async fn export_persons(
             )
             .await?;
     }
+    println!("已导出 / written: {}", out.display());
+    Ok(())
+}
+
+async fn export_registry(
+    reg: &'static leye_domain::registry::Registry,
+    out: std::path::PathBuf,
+    region: Option<String>,
+    db: String,
+) -> Result<()> {
+    let store = open(&db).await?;
+    let filter = leye_store::registry::RegistryFilter { q: None, region };
+    let bytes =
+        leye_io::registry::export(&store, &leye_domain::Scope::System, reg, &filter).await?;
+    std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
     println!("已导出 / written: {}", out.display());
     Ok(())
 }

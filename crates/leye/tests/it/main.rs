@@ -377,6 +377,81 @@ fn import_and_export_persons() {
     assert!(std::fs::read(p("e.xlsx")).unwrap().starts_with(b"PK"));
 }
 
+#[test]
+fn import_and_export_a_registry() {
+    let dir = leye_testkit_dir();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let db = p("r.db");
+    let (code, _, out) = leye(&[
+        "import",
+        "template",
+        "hr-institutions",
+        "--out",
+        &p("t.xlsx"),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (code, v, out) = leye(&[
+        "import",
+        "registry",
+        "hr-institutions",
+        &p("t.xlsx"),
+        "--db",
+        &db,
+    ]);
+    assert_eq!((code, v["created"].as_i64()), (0, Some(1)), "{out}");
+    std::fs::write(
+        p("bad.csv"),
+        "机构名称,主要业务,登记日期,所在区划代码\n湖州某人力,算命,2025-01-01,330502\n",
+    )
+    .unwrap();
+    let (code, v, out) = leye(&[
+        "import",
+        "registry",
+        "hr-institutions",
+        &p("bad.csv"),
+        "--db",
+        &db,
+    ]);
+    assert_eq!((code, v["rejected"].as_bool()), (2, Some(true)), "{out}");
+    let said = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_leye"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let (code, err) = said(&[
+        "import",
+        "registry",
+        "hr-institutions",
+        &p("bad.csv"),
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("第2行 主要业务“算命”"), "{err}");
+    let (code, err) = said(&["import", "registry", "nope", &p("bad.csv"), "--db", &db]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("没有名录“nope”") && err.contains("certifications"),
+        "{err}"
+    );
+    let (code, _, out) = leye(&[
+        "export",
+        "registry",
+        "hr-institutions",
+        "--out",
+        &p("e.xlsx"),
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(std::fs::read(p("e.xlsx")).unwrap().starts_with(b"PK"));
+}
+
 /// A valid ID number (as the test kit makes them, without depending on it).
 fn valid_id(first17: &str) -> String {
     let c = leye_domain::id_number::check_char(first17.as_bytes());
