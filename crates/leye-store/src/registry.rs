@@ -38,11 +38,13 @@ impl Saved {
     }
 }
 
-/// Create only (a form: an existing key is an error) or upsert by the key (an import).
+/// Create only (a form: an existing key is an error), upsert by the key (an import), or
+/// update one row by its id (its edit form; the key may change, not onto another row's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Create,
     Upsert,
+    Update(i64),
 }
 
 fn is_int(k: Kind) -> bool {
@@ -201,41 +203,59 @@ pub async fn save(
     let (args, region) = resolve(tx, reg, p).await?;
     ensure_covers(scope, &region)?;
     let cols: Vec<&str> = reg.fields.iter().map(|f| f.name).collect();
+    let select = format!(
+        "SELECT t.id, t.region, {} FROM {} t",
+        cols.iter()
+            .map(|c| format!("t.{c}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        reg.table
+    );
     let mut w = Where::default();
     key_where(reg, &args, &region, &mut w);
-    let existing = q(
-        format!(
-            "SELECT t.id, t.region, {} FROM {} t{}",
-            cols.iter()
-                .map(|c| format!("t.{c}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            reg.table,
-            w.sql()
-        ),
-        &w.args,
-    )
-    .fetch_optional(&mut **tx)
-    .await?;
+    let by_key = q(format!("{select}{}", w.sql()), &w.args)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let keys = || {
+        reg.key
+            .iter()
+            .map(|k| {
+                reg.field(k)
+                    .map_or(leye_domain::registry::REGION_HEADER, |f| f.header)
+            })
+            .collect::<Vec<_>>()
+            .join("+")
+    };
+    let field = reg.key.first().copied().unwrap_or("id");
+    let existing = match mode {
+        Mode::Update(id) => {
+            if let Some(other) = &by_key
+                && other.int("id")? != id
+            {
+                return Err(StoreError::Duplicate {
+                    field,
+                    message: format!("已有另一条{}使用相同的{}", reg.label, keys()),
+                });
+            }
+            let row = q(format!("{select} WHERE t.id = $1"), &[Arg::Int(id)])
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or(StoreError::NotFound { entity: "记录" })?;
+            Some(row)
+        }
+        _ => by_key,
+    };
     let stamp = ts(now);
     let summary = summary(reg, p);
     if let Some(row) = existing {
         let id = row.int("id")?;
         if mode == Mode::Create {
-            let keys: Vec<&str> = reg
-                .key
-                .iter()
-                .map(|k| {
-                    reg.field(k)
-                        .map_or(leye_domain::registry::REGION_HEADER, |f| f.header)
-                })
-                .collect();
             return Err(StoreError::Duplicate {
-                field: reg.key.first().copied().unwrap_or("id"),
+                field,
                 message: format!(
-                    "该{}已登记(相同的{}),如需修改请用导入更新",
+                    "该{}已登记(相同的{}),如需修改请在该记录的页面修改或用导入更新",
                     reg.label,
-                    keys.join("+")
+                    keys()
                 ),
             });
         }
@@ -533,4 +553,62 @@ pub async fn sums_by(
         Ok((r.text("g")?, r.int("n")?, r.int("s")?))
     })
     .await
+}
+
+/// A row's values as a form holds them (codes, dates, yuan, ID numbers, credit codes, the
+/// names of referenced rows), for its edit form. ID numbers are for the server to keep a person
+/// unchanged; the page never shows them.
+pub async fn raw_values(
+    tx: &mut Tx,
+    scope: &Scope,
+    reg: &Registry,
+    id: i64,
+) -> Result<std::collections::HashMap<&'static str, String>, StoreError> {
+    let mut sel = vec!["t.region".to_string()];
+    let mut joins = String::new();
+    for (i, f) in reg.fields.iter().enumerate() {
+        let c = f.name;
+        match f.kind {
+            Kind::Person => {
+                joins.push_str(&format!(" LEFT JOIN persons j{i} ON j{i}.id = t.{c}"));
+                sel.push(format!("j{i}.id_number AS c{i}"));
+            }
+            Kind::Enterprise => {
+                joins.push_str(&format!(" LEFT JOIN enterprises j{i} ON j{i}.id = t.{c}"));
+                sel.push(format!("j{i}.credit_code AS c{i}"));
+            }
+            Kind::Ref(table, title) => {
+                joins.push_str(&format!(" LEFT JOIN {table} j{i} ON j{i}.id = t.{c}"));
+                sel.push(format!("j{i}.{title} AS c{i}"));
+            }
+            _ => sel.push(format!("t.{c} AS c{i}")),
+        }
+    }
+    let mut w = Where::default();
+    w.and(Arg::Int(id), |ph| format!("t.id = {ph}"));
+    w.scope(scope.filter(Regions::huzhou()), "t.region", None, None);
+    let sql = format!(
+        "SELECT {} FROM {} t{joins}{}",
+        sel.join(", "),
+        reg.table,
+        w.sql()
+    );
+    let row = q(sql, &w.args)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "记录" })?;
+    let mut out = std::collections::HashMap::new();
+    out.insert("region", row.text("region")?);
+    for (i, f) in reg.fields.iter().enumerate() {
+        let c = format!("c{i}");
+        let v = match f.kind {
+            Kind::Int(..) | Kind::Flag => row.opt_int(&c)?.map(|n| n.to_string()),
+            Kind::Money => row
+                .opt_int(&c)?
+                .map(|n| leye_domain::Money::from_fen(n).to_string()),
+            _ => row.opt_text(&c)?,
+        };
+        out.insert(f.name, v.unwrap_or_default());
+    }
+    Ok(out)
 }

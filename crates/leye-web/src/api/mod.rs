@@ -65,7 +65,7 @@ use utoipa::OpenApi;
         monitor::indicators, monitor::indicator, monitor::targets, monitor::tasks,
         monitor::add_note, monitor::alerts, monitor::acknowledge, monitor::resolve,
         monitor::refresh, monitor::surveyed, monitor::report, monitor::dashboard,
-        skills::registries, skills::rows, skills::row, skills::create,
+        skills::registries, skills::rows, skills::row, skills::create, skills::update,
         skills::tickets, skills::create_ticket, skills::ticket, skills::link, skills::place,
         skills::close, skills::impacts, skills::assess, skills::impact,
     ),
@@ -149,7 +149,10 @@ pub fn router() -> Router<AppState> {
             "/registries/{registry}",
             get(skills::rows).post(skills::create),
         )
-        .route("/registries/{registry}/{id}", get(skills::row))
+        .route(
+            "/registries/{registry}/{id}",
+            get(skills::row).put(skills::update),
+        )
         .route(
             "/service/tickets",
             get(skills::tickets).post(skills::create_ticket),

@@ -142,6 +142,79 @@ pub(crate) async fn create_row(
     Ok(saved.id())
 }
 
+/// Check and write a row over the row `id`.
+pub(crate) async fn update_row(
+    app: &AppState,
+    caller: &Caller,
+    reg: &'static Registry,
+    id: i64,
+    get: impl Fn(&str) -> String,
+) -> Result<(), ApiError> {
+    let p = reg.parse(get).map_err(super::market::fields_error)?;
+    let mut tx = app.store.begin().await?;
+    leye_skills::save(
+        &mut tx,
+        &caller.scope,
+        reg,
+        &p,
+        Mode::Update(id),
+        &caller.actor,
+        app.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Text of a JSON value as a form would hold it.
+fn text_of(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => if *b { "是" } else { "否" }.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Refuse a field the registry does not have.
+fn known_fields(reg: &Registry, body: &HashMap<String, Value>) -> Result<(), ApiError> {
+    let known: Vec<&str> = reg
+        .fields
+        .iter()
+        .map(|f| f.name)
+        .chain(["region"])
+        .collect();
+    match body.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(k) => Err(FieldError::new(
+            k,
+            "unknown_field",
+            format!("{}没有字段“{k}”,可用字段: {}", reg.label, known.join(", ")),
+        )
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// Replace a row: the whole row, as for a new one.
+#[utoipa::path(put, path = "/api/v1/registries/{registry}/{id}", tag = "skills",
+    params(("registry" = String, Path), ("id" = i64, Path)), request_body = Value,
+    responses((status = 200, body = Value), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path((id, row)): Path<(String, i64)>,
+    ApiJson(body): ApiJson<HashMap<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
+    let reg = registry(&id)?;
+    known_fields(reg, &body)?;
+    update_row(&app, &caller, reg, row, |k| text_of(body.get(k))).await?;
+    let mut tx = app.store.begin_read().await?;
+    let r = leye_store::registry::get(&mut tx, &caller.scope, reg, row).await?;
+    tx.commit().await?;
+    Ok(Json(json!(r)))
+}
+
 /// Register a row: a JSON object of field name → text, as a form or a file cell would hold it
 /// (choices by code or label, people by ID number, enterprises by credit code, other rows by
 /// name), plus `region` unless the registry takes it from a referenced row.
@@ -156,27 +229,8 @@ pub async fn create(
     ApiJson(body): ApiJson<HashMap<String, Value>>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let reg = registry(&id)?;
-    let known: Vec<&str> = reg
-        .fields
-        .iter()
-        .map(|f| f.name)
-        .chain(["region"])
-        .collect();
-    if let Some(k) = body.keys().find(|k| !known.contains(&k.as_str())) {
-        return Err(FieldError::new(
-            k,
-            "unknown_field",
-            format!("{}没有字段“{k}”,可用字段: {}", reg.label, known.join(", ")),
-        )
-        .into());
-    }
-    let text = |k: &str| match body.get(k) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Bool(b)) => if *b { "是" } else { "否" }.to_string(),
-        _ => String::new(),
-    };
-    let id = create_row(&app, &caller, reg, text).await?;
+    known_fields(reg, &body)?;
+    let id = create_row(&app, &caller, reg, |k| text_of(body.get(k))).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 

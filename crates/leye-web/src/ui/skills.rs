@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/skills/{registry}/template.xlsx", get(template))
         .route("/skills/{registry}/export.xlsx", get(export))
         .route("/skills/{registry}/{id}", get(record))
+        .route("/skills/{registry}/{id}/edit", get(edit).post(update))
         .route("/service/tickets", get(tickets).post(new_ticket))
         .route("/service/tickets/{id}", get(ticket))
         .route("/service/tickets/{id}/link", post(link))
@@ -492,30 +493,137 @@ async fn export(
 struct RecordPage {
     nav: Nav,
     reg: &'static Registry,
+    id: i64,
     pairs: Vec<(&'static str, String)>,
     region: String,
     updated: String,
+    may_write: bool,
+    message: String,
+}
+
+fn row_id(raw: &str) -> Result<i64, UiError> {
+    raw.parse()
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "记录不存在").into())
 }
 
 async fn record(
     State(app): State<AppState>,
     caller: Caller,
     Path((id, row)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, UiError> {
     let reg = registry(&id)?;
-    let row: i64 = row
-        .parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "记录不存在"))?;
+    let row = row_id(&row)?;
     let mut tx = app.store.begin_read().await?;
     let r = leye_store::registry::get(&mut tx, &caller.scope, reg, row).await?;
     tx.commit().await?;
     render(RecordPage {
         nav: Nav::of(&caller),
         reg,
+        id: row,
         pairs: reg.fields.iter().map(|f| f.header).zip(r.cells).collect(),
         region: r.region_name,
         updated: local_ts(&r.updated_at),
+        may_write: caller.may(Permission::SkillsWrite),
+        message: q.msg.unwrap_or_default(),
     })
+}
+
+#[derive(Template)]
+#[template(path = "registry_edit.html")]
+struct EditPage {
+    nav: Nav,
+    reg: &'static Registry,
+    id: i64,
+    fields: Vec<FieldShown>,
+    error: String,
+}
+
+/// The stored values as a form holds them (the server's copy: ID numbers included).
+async fn stored(app: &AppState, caller: &Caller, reg: &Registry, row: i64) -> Result<Raw, UiError> {
+    let mut tx = app.store.begin_read().await?;
+    let raw = leye_store::registry::raw_values(&mut tx, &caller.scope, reg, row).await?;
+    tx.commit().await?;
+    Ok(raw.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// The values without ID numbers: the page never shows them (a blank keeps the person).
+fn people_blank(reg: &Registry, mut values: Raw) -> Raw {
+    for f in reg.fields.iter().filter(|f| f.kind == Kind::Person) {
+        values.insert(f.name.to_string(), String::new());
+    }
+    values
+}
+
+fn edit_page(
+    caller: &Caller,
+    reg: &'static Registry,
+    row: i64,
+    values: &Raw,
+    error: String,
+) -> Result<Response, UiError> {
+    let mut fields = form_fields(reg, values, "");
+    for f in fields.iter_mut() {
+        if reg.field(f.name).is_some_and(|x| x.kind == Kind::Person) {
+            f.required = false;
+            f.hint = "留空则不变".into();
+        }
+    }
+    render(EditPage {
+        nav: Nav::of(caller),
+        reg,
+        id: row,
+        fields,
+        error,
+    })
+}
+
+async fn edit(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path((id, row)): Path<(String, String)>,
+) -> Result<Response, UiError> {
+    let reg = registry(&id)?;
+    let row = row_id(&row)?;
+    let values = people_blank(reg, stored(&app, &caller, reg, row).await?);
+    edit_page(&caller, reg, row, &values, String::new())
+}
+
+async fn update(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path((id, row)): Path<(String, String)>,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let reg = registry(&id)?;
+    let row = row_id(&row)?;
+    // A person left blank stays who they were.
+    let before = stored(&app, &caller, reg, row).await?;
+    let get = |k: &str| {
+        let typed = raw.get(k).cloned().unwrap_or_default();
+        match reg.field(k) {
+            Some(f) if f.kind == Kind::Person && typed.trim().is_empty() => {
+                before.get(k).cloned().unwrap_or_default()
+            }
+            _ => typed,
+        }
+    };
+    match crate::api::skills::update_row(&app, &caller, reg, row, get).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/skills/{}/{row}?msg={}",
+            reg.id,
+            url_escape("已保存")
+        ))
+        .into_response()),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
+            let status = e.status;
+            let values = people_blank(reg, raw.clone());
+            let mut res = edit_page(&caller, reg, row, &values, e.body.message.clone())?;
+            *res.status_mut() = status;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ---- 用工服务单 ----

@@ -691,6 +691,19 @@ async fn request_for(
         ("POST", "/api/v1/jobs/{id}/apply") => j(json!({"person_id": target.person})),
         ("POST", "/api/v1/registries/{registry}") => j(json!({"name": format!("新机构{}", next()),
             "services": "dispatch", "registered_on": "2026-01-01", "region": village})),
+        ("PUT", "/api/v1/registries/{registry}/{id}") => {
+            j(json!({"name": target.secret.clone() + "人力资源公司",
+            "services": "outsourcing", "registered_on": "2025-01-01", "region": village}))
+        }
+        ("POST", "/skills/{registry}/{id}/edit") => (
+            FORM,
+            form(&[
+                ("name", target.secret.clone() + "人力资源公司"),
+                ("services", "outsourcing".into()),
+                ("registered_on", "2025-01-01".into()),
+                ("region", village.clone()),
+            ]),
+        ),
         ("POST", "/skills/{registry}") => (
             FORM,
             form(&[

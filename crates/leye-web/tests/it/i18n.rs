@@ -468,6 +468,7 @@ async fn english_pages_have_no_chinese_left() {
         format!("/service/impact/{}", made["impact"]),
         "/skills/hr-institutions".to_string(),
         format!("/skills/hr-institutions/{}", made["row"]),
+        format!("/skills/hr-institutions/{}/edit", made["row"]),
     ]);
     let mut missing = Vec::new();
     for uri in &pages {

@@ -106,6 +106,74 @@ async fn registries_over_the_api(store: Store) {
     )
     .await;
     assert_eq!(s, StatusCode::CONFLICT, "{dup}");
+    // Edited through its page: the founder left blank stays; the stage changes.
+    let row = made["id"].as_i64().unwrap();
+    let (s, html) = page(&env, &format!("/skills/youth-startups/{row}/edit")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("竹编文创") && !html.contains(&id_number),
+        "the form never shows the ID number"
+    );
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri(format!("/skills/youth-startups/{row}/edit"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("authorization", format!("Bearer {}", env.token))
+        .body(axum::body::Body::from(
+            "name=%E7%AB%B9%E7%BC%96%E6%96%87%E5%88%9B&founder_id=&stage=closed&started_on=2026-05-01&jobs_created=6&rural=1&region=330502102",
+        ))
+        .unwrap();
+    let (s, _, headers) = super::send(&env.app, req).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert!(headers["location"].to_str().unwrap().contains("msg="));
+    let (_, one) = call(
+        &env,
+        Method::GET,
+        &format!("/api/v1/registries/youth-startups/{row}"),
+        None,
+    )
+    .await;
+    assert_eq!(one["cells"][4], "已停止", "{one}");
+    assert!(
+        one["cells"][1].as_str().unwrap().starts_with("上岗测试("),
+        "{one}"
+    );
+    // Over the API: the whole row; a name another row has is refused.
+    let (s, _) = call(
+        &env,
+        Method::POST,
+        "/api/v1/registries/youth-startups",
+        Some(
+            json!({"name": "茶饮品牌", "founder_id": id_number, "stage": "idea",
+                     "started_on": "2026-06-01", "jobs_created": 0, "region": "330502"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, e) = call(
+        &env,
+        Method::PUT,
+        &format!("/api/v1/registries/youth-startups/{row}"),
+        Some(
+            json!({"name": "茶饮品牌", "founder_id": id_number, "stage": "idea",
+                     "started_on": "2026-05-01", "jobs_created": 6, "region": "330502"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert!(e["message"].as_str().unwrap().contains("另一条"), "{e}");
+    let (s, e) = call(
+        &env,
+        Method::PUT,
+        &format!("/api/v1/registries/youth-startups/{row}"),
+        Some(
+            json!({"name": "竹编文创", "founder_id": id_number, "stage": "operating",
+                     "started_on": "2026-05-01", "jobs_created": 9, "region": "330502"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    assert_eq!(e["cells"][6], "9");
     // The page shows it, and the overview counts it towards the 2,000 a year.
     let (s, html) = page(&env, "/skills/youth-startups").await;
     assert_eq!(s, StatusCode::OK);
