@@ -26,6 +26,17 @@ code_enum! {
 }
 
 code_enum! {
+    /// 专项岗位: a posting of one of the plan's programmes for particular groups (二(三)6,
+    /// 二(三)3): jobs carried to villages by the "乐业湖州" bus, caring posts for people who find
+    /// work hardest, and posts reserved for veterans (退役军人优先招录).
+    Program {
+        GongfuBus = ("gongfu_bus", "“乐业湖州”共富班车岗位"),
+        Caring = ("caring", "爱心岗位"),
+        VeteranDirect = ("veteran_direct", "退役军人定向招录岗位"),
+    }
+}
+
+code_enum! {
     /// 学历: education, lowest first ("none" = no requirement on a posting).
     Education {
         None = ("none", "不限"),
@@ -394,6 +405,9 @@ pub struct PostingInput {
     pub age_max: String,
     /// 有效期至 YYYY-MM-DD
     pub valid_until: String,
+    /// 专项岗位 code (gongfu_bus, caring, veteran_direct); empty = none
+    #[serde(default)]
+    pub program: String,
 }
 
 /// A checked posting.
@@ -418,6 +432,7 @@ pub struct PostingFacts {
     pub age_min: Option<i64>,
     pub age_max: Option<i64>,
     pub valid_until: NaiveDate,
+    pub program: Option<Program>,
 }
 
 impl PostingFacts {
@@ -569,6 +584,14 @@ impl PostingInput {
                 }
             }),
         );
+        let program = keep(
+            &mut errs,
+            match self.program.trim() {
+                "" => Ok(None),
+                s => Program::parse_field("program", "专项岗位", s).map(Some),
+            },
+        )
+        .flatten();
         if !errs.is_empty() {
             return Err(errs);
         }
@@ -641,6 +664,7 @@ impl PostingInput {
             age_min,
             age_max,
             valid_until,
+            program,
         })
     }
 }

@@ -580,6 +580,19 @@ impl Group {
         }
     }
 
+    /// The programmes of postings (专项岗位) meant for this group: posts reserved for veterans;
+    /// the 共富班车 and caring posts for older workers, people with disabilities and the
+    /// countryside's surplus labour.
+    pub fn programs(self) -> &'static [leye_domain::jobs::Program] {
+        use leye_domain::jobs::Program::*;
+        match self {
+            Group::Veteran => &[VeteranDirect],
+            Group::Older | Group::Surplus => &[GongfuBus, Caring],
+            Group::Disabled => &[Caring],
+            Group::Women | Group::Paired => &[],
+        }
+    }
+
     /// The registry condition for this group as of `today` (ages from parameters).
     pub fn condition(self, today: NaiveDate) -> Result<leye_store::PersonGroup, HelpError> {
         let p = params::params()?;
@@ -838,6 +851,65 @@ pub struct Family {
     /// 扩中家庭: an income band the city works to move into the middle
     pub expand_middle: bool,
     pub members: Vec<FamilyMember>,
+    /// The last twelve months, oldest first: how many members worked and the income band.
+    pub months: Vec<FamilyMonth>,
+}
+
+/// One month of a household as 扩中 follows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FamilyMonth {
+    /// `YYYY-MM`
+    pub month: String,
+    /// Members whose labour status at the month's end was employed.
+    pub employed: usize,
+    /// The income band at the month's end (code).
+    pub income_band: String,
+}
+
+/// The `n` months up to `today`'s, oldest first: members at work at each month's end (from
+/// their labour events: `(effective, status)` in order) and the income band then (from the
+/// recorded bands `(since, band)`; before the first record, the first; without any, `current`).
+pub fn family_months(
+    events: &[Vec<(String, String)>],
+    incomes: &[(String, String)],
+    current: &str,
+    today: NaiveDate,
+    n: u32,
+) -> Vec<FamilyMonth> {
+    let this = leye_domain::YearMonth::of(today);
+    (0..n)
+        .rev()
+        .map(|k| {
+            let m = this.add_months(-i64::from(k));
+            let end = m
+                .add_months(1)
+                .first_day()
+                .pred_opt()
+                .unwrap_or(today)
+                .to_string();
+            let employed = events
+                .iter()
+                .filter(|evs| {
+                    evs.iter()
+                        .rev()
+                        .find(|(on, _)| on.as_str() <= end.as_str())
+                        .is_some_and(|(_, s)| s == "employed")
+                })
+                .count();
+            let income_band = incomes
+                .iter()
+                .rev()
+                .find(|(since, _)| since.as_str() <= end.as_str())
+                .or(incomes.first())
+                .map_or(current, |(_, b)| b.as_str())
+                .to_string();
+            FamilyMonth {
+                month: m.to_string(),
+                employed,
+                income_band,
+            }
+        })
+        .collect()
 }
 
 /// What the engine finds a person eligible for: (measure id, name, amount in fen).
@@ -912,7 +984,19 @@ pub async fn family(
             c.household_id == Some(household_id) || c.person_id.is_some_and(|p| ids.contains(&p))
         })
         .collect::<Vec<_>>();
+    let mut events = Vec::with_capacity(ids.len());
+    for id in &ids {
+        events.push(
+            leye_store::labour_history(&mut tx, &Scope::System, *id)
+                .await?
+                .into_iter()
+                .map(|e| (e.effective, e.status))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let incomes = leye_store::income_history(&mut tx, household_id).await?;
     tx.commit().await?;
+    let months = family_months(&events, &incomes, &h.income_band, today, 12);
     let bands = params::params()?.at("expand_middle_bands", today)?.value;
     let situation = leye_sweep::situation_of(&batch, today);
     let decisions = leye_policy::evaluate(&situation, today, None)?;
@@ -936,6 +1020,7 @@ pub async fn family(
         case_id: cases.iter().find(|c| c.kind == "household").map(|c| c.id),
         expand_middle: bands.split(';').any(|b| b == h.income_band),
         members,
+        months,
     })
 }
 

@@ -413,6 +413,42 @@ async fn groups_and_stations(store: Store) {
     assert_eq!((n, working), (1, 1));
     assert_eq!((rows[0].members, rows[0].employed), (1, 1));
 
+    // Its income is followed: a change of band is recorded from the day it is made, and the
+    // family page shows twelve months of work and income.
+    let hid = leye_store::list_households(
+        &mut store.begin_read().await.unwrap(),
+        &Scope::System,
+        &Default::default(),
+        leye_store::Paging::new(None, None),
+    )
+    .await
+    .unwrap()
+    .items
+    .iter()
+    .find(|x| x.members.iter().any(|m| m.person_id == ids[0]))
+    .unwrap()
+    .id;
+    let mut tx = store.begin().await.unwrap();
+    let mut moved = h.clone();
+    moved.income_band = leye_domain::household::IncomeBand::Middle;
+    leye_store::update_household(&mut tx, &Scope::System, &sys(), hid, &moved, now())
+        .await
+        .unwrap();
+    let history = leye_store::income_history(&mut tx, hid).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        history.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(),
+        ["low", "middle"]
+    );
+    let f = super::family(&store, &scope, hid, today()).await.unwrap();
+    assert_eq!(f.months.len(), 12);
+    assert_eq!(f.months[11].month, "2026-11");
+    assert_eq!(f.months[11].income_band, "middle");
+    assert_eq!(
+        f.months[0].income_band, "low",
+        "before the first record: the first band"
+    );
+
     // Stations: one in a village, a gig market in its township; services logged.
     let officer = Actor::system("经办人");
     let village = super::create_station(
@@ -512,3 +548,42 @@ async fn groups_and_stations(store: Store) {
 }
 
 both_backends!(groups_and_stations);
+
+#[test]
+fn family_months_follow_events_and_bands() {
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let ev = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    let events = vec![
+        // At work from 31 March (counts for March), out of work from 1 June.
+        ev(&[("2026-03-31", "employed"), ("2026-06-01", "unemployed")]),
+        ev(&[("2026-05-15", "employed")]),
+    ];
+    let incomes = vec![
+        ("2026-02-10".to_string(), "low".to_string()),
+        ("2026-05-01".to_string(), "lower_middle".to_string()),
+    ];
+    let m = super::family_months(&events, &incomes, "middle", d("2026-06-20"), 5);
+    let got: Vec<(&str, usize, &str)> = m
+        .iter()
+        .map(|x| (x.month.as_str(), x.employed, x.income_band.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2026-02", 0, "low"),
+            ("2026-03", 1, "low"),
+            ("2026-04", 1, "low"),
+            ("2026-05", 2, "lower_middle"),
+            ("2026-06", 1, "lower_middle"),
+        ]
+    );
+    // Without records, the current band.
+    assert_eq!(
+        super::family_months(&[], &[], "middle", d("2026-06-20"), 1)[0].income_band,
+        "middle"
+    );
+}

@@ -268,6 +268,7 @@ pub async fn publish(
         quality: pricing.quality,
         published_on: today.to_string(),
         valid_until: facts.valid_until.to_string(),
+        program: facts.program.map(|p| p.code().to_string()),
     };
     let mut tx = store.begin().await?;
     let id = leye_store::create_posting(&mut tx, scope, &row, actor, now).await?;

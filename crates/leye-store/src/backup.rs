@@ -85,6 +85,7 @@ pub const TABLES: &[&str] = &[
     "ticket_placements",
     "ticket_steps",
     "impact_assessments",
+    "household_incomes",
 ];
 
 /// What a database holds, in brief: rows per table and the audit chain's last hash.

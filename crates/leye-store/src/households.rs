@@ -117,6 +117,7 @@ pub async fn create_household(
     .await?;
     let id = row.int("id")?;
     insert_members(tx, id, h).await?;
+    record_income(tx, id, h.income_band.code(), now).await?;
     let after = audit_json(&get_household(tx, &Scope::System, id).await?);
     let change = audit::Change {
         action: "create",
@@ -160,6 +161,9 @@ pub async fn update_household(
         .execute(&mut **tx)
         .await?;
     insert_members(tx, id, h).await?;
+    if old.income_band != h.income_band.code() {
+        record_income(tx, id, h.income_band.code(), now).await?;
+    }
     let new = get_household(tx, &Scope::System, id).await?;
     let (before, after) = (audit_json(&old), audit_json(&new));
     let change = audit::Change {
@@ -289,4 +293,37 @@ pub async fn household_of_person(tx: &mut Tx, person_id: i64) -> Result<Option<i
         .fetch_optional(&mut **tx)
         .await?;
     Ok(row.map(|r| r.int("household_id")).transpose()?)
+}
+
+/// Note a household's income band from today (Huzhou's date of `now`): the history 扩中家庭
+/// are followed by.
+async fn record_income(
+    tx: &mut Tx,
+    id: i64,
+    band: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO household_incomes (household_id, income_band, since, recorded_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(band)
+    .bind(leye_domain::time::local_date(now).to_string())
+    .bind(ts(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A household's income bands with the day each was recorded from, oldest first.
+pub async fn income_history(tx: &mut Tx, id: i64) -> Result<Vec<(String, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT since, income_band FROM household_incomes WHERE household_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.text("since")?, r.text("income_band")?)))
+        .collect()
 }

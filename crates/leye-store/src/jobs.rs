@@ -123,6 +123,8 @@ pub struct NewPosting {
     pub quality: bool,
     pub published_on: String,
     pub valid_until: String,
+    /// 专项岗位 code, if any
+    pub program: Option<String>,
 }
 
 /// A stored posting with its employer's name.
@@ -266,9 +268,9 @@ pub async fn create_posting(
         "INSERT INTO postings (enterprise_id, title, description, occupation, skill_level, headcount, region, \
          address, lat, lon, pay_unit, pay_min_fen, pay_max_fen, monthly_min_fen, monthly_max_fen, contract_type, \
          contract_months, social_insurance, education, age_min, age_max, gig, quality, status, published_on, \
-         valid_until, seq, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-         $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'open', $24, $25, $26, $27, $28, $28) \
-         RETURNING id",
+         valid_until, seq, created_by, created_at, updated_at, program) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+         $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'open', $24, $25, $26, $27, $28, $28, \
+         $29) RETURNING id",
     )
     .bind(p.enterprise_id)
     .bind(&p.title)
@@ -298,6 +300,7 @@ pub async fn create_posting(
     .bind(seq)
     .bind(&actor.name)
     .bind(&t)
+    .bind(p.program.as_deref())
     .fetch_one(&mut **tx)
     .await
     .map_err(|e| match &e {
@@ -825,6 +828,23 @@ pub async fn apply_to_posting(
     if let Some(e) = event_id {
         crate::recruitment::check_event_application(tx, e, &p, today).await?;
     }
+    // A post reserved for veterans (退役军人定向招录) takes applications from veterans only.
+    if posting_program(tx, posting_id).await?.as_deref() == Some("veteran_direct") {
+        let veteran = sqlx::query("SELECT veteran FROM persons WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.flag("veteran"))
+            .transpose()?
+            .unwrap_or(false);
+        if !veteran {
+            return Err(invalid(
+                "posting_id",
+                "veterans_only",
+                "该岗位为退役军人定向招录岗位,只接受退役军人投递",
+            ));
+        }
+    }
     let done =
         sqlx::query("SELECT id FROM job_applications WHERE posting_id = $1 AND seeker_id = $2")
             .bind(posting_id)
@@ -1222,4 +1242,63 @@ pub async fn persons_with_status(
         |r| Ok((r.int("id")?, r.text("residence_region")?)),
     )
     .await
+}
+
+/// The programme (专项岗位) of a posting, if any.
+pub async fn posting_program(tx: &mut Tx, id: i64) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query("SELECT program FROM postings WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.opt_text("program"))
+        .transpose()?
+        .flatten())
+}
+
+/// Open postings of these programmes in scope (by the posting's region), newest first:
+/// (id, title, employer, programme, headcount).
+pub async fn program_postings(
+    tx: &mut Tx,
+    scope: &Scope,
+    programs: &[&str],
+    today: &str,
+    limit: i64,
+) -> Result<Vec<(i64, String, String, String, i64)>, StoreError> {
+    if programs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut w = Where::default();
+    w.scope(
+        scope.filter(Regions::huzhou()),
+        "p.region",
+        None,
+        Some("p.enterprise_id = {}"),
+    );
+    let list: Vec<String> = programs
+        .iter()
+        .map(|c| w.arg(Arg::Text((*c).to_string())))
+        .collect();
+    w.and_raw(&format!("p.program IN ({})", list.join(", ")));
+    w.and_raw("p.status = 'open'");
+    w.and(Arg::Text(today.to_string()), |ph| {
+        format!("p.valid_until >= {ph}")
+    });
+    let n = w.next();
+    let sql = format!(
+        "SELECT p.id, p.title, e.name AS employer, p.program, p.headcount FROM postings p \
+         JOIN enterprises e ON e.id = p.enterprise_id{} ORDER BY p.id DESC LIMIT ${n}",
+        w.sql()
+    );
+    let rows = q(sql, &w.args).bind(limit).fetch_all(&mut **tx).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.int("id")?,
+                r.text("title")?,
+                r.text("employer")?,
+                r.opt_text("program")?.unwrap_or_default(),
+                r.int("headcount")?,
+            ))
+        })
+        .collect()
 }

@@ -282,6 +282,7 @@ fn input(d: &Draft, valid_until: NaiveDate) -> PostingInput {
         age_min: String::new(),
         age_max: d.age_max.map(|a| a.to_string()).unwrap_or_default(),
         valid_until: valid_until.to_string(),
+        program: String::new(),
     }
 }
 
@@ -389,7 +390,7 @@ where
         return Ok(sum);
     }
     let towns = townships();
-    for _ in 0..postings {
+    for i in 0..postings {
         let (eid, county) = &enterprises[rng.below(enterprises.len())];
         // Mostly in the employer's own county.
         let local: Vec<&leye_domain::Region> = towns
@@ -399,7 +400,18 @@ where
             .collect();
         let d = draft(&mut rng, if local.is_empty() { &towns } else { &local });
         let until = today + Days::new(30 + rng.below(120) as u64);
-        publish(*eid, input(&d, until)).await?;
+        let mut posting = input(&d, until);
+        // A few of the demo's steady jobs belong to the plan's programmes (issue 8).
+        if !d.gig {
+            posting.program = match i % 40 {
+                3 => "gongfu_bus",
+                7 => "caring",
+                11 => "veteran_direct",
+                _ => "",
+            }
+            .into();
+        }
+        publish(*eid, posting).await?;
         sum.postings += 1;
     }
     let mut people: Vec<(i64, String)> = seekers;

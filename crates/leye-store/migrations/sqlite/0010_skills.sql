@@ -348,3 +348,26 @@ CREATE TABLE impact_assessments (
     CHECK (graduate_jobs <= jobs),
     CHECK (kind = 'policy' OR enterprise_id IS NOT NULL)
 );
+
+-- 扩中家庭 (issue 8): a household's income band over time (append-only), so that its members'
+-- employment and income can be followed month by month. Existing households start from their
+-- creation day.
+CREATE TABLE household_incomes (
+    id INTEGER PRIMARY KEY,
+    household_id INTEGER NOT NULL REFERENCES households(id),
+    income_band TEXT NOT NULL,
+    since TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX household_incomes_household ON household_incomes(household_id, id);
+INSERT INTO household_incomes (household_id, income_band, since, recorded_at)
+    SELECT id, income_band, substr(created_at, 1, 10), created_at FROM households;
+CREATE TRIGGER household_incomes_no_update BEFORE UPDATE ON household_incomes
+BEGIN SELECT RAISE(ABORT, 'household_incomes is append-only'); END;
+CREATE TRIGGER household_incomes_no_delete BEFORE DELETE ON household_incomes
+BEGIN SELECT RAISE(ABORT, 'household_incomes is append-only'); END;
+
+-- Postings of the plan's special programmes (issue 8): "乐业湖州"共富班车, 爱心岗位, and posts
+-- reserved for veterans (退役军人定向招录).
+ALTER TABLE postings ADD COLUMN program TEXT
+    CHECK (program IS NULL OR program IN ('gongfu_bus', 'caring', 'veteran_direct'));

@@ -587,6 +587,15 @@ pub struct ExpandRow {
     pub employed: i64,
 }
 
+/// An open posting of a programme meant for the chosen group.
+pub struct ProgramJob {
+    pub id: i64,
+    pub title: String,
+    pub employer: String,
+    pub program: &'static str,
+    pub headcount: i64,
+}
+
 #[derive(Template)]
 #[template(path = "help_groups.html")]
 struct GroupsPage {
@@ -594,6 +603,7 @@ struct GroupsPage {
     groups: Vec<GroupRow>,
     chosen: &'static str,
     members: Vec<GroupPerson>,
+    jobs: Vec<ProgramJob>,
     expand_total: i64,
     expand_working: i64,
     expand: Vec<ExpandRow>,
@@ -613,10 +623,25 @@ pub(super) async fn groups(
         Some(g) => Some(leye_help::Group::parse_field("group", "群体", g)?),
     };
     let mut members = Vec::new();
+    let mut jobs = Vec::new();
     if let Some(g) = chosen {
         let cond = g.condition(today).map_err(ApiError::from)?;
         let mut tx = app.store.begin_read().await?;
         members = leye_store::group_members(&mut tx, &caller.scope, &cond, 200).await?;
+        let codes: Vec<&str> = g.programs().iter().map(|p| p.code()).collect();
+        jobs =
+            leye_store::program_postings(&mut tx, &caller.scope, &codes, &today.to_string(), 100)
+                .await?
+                .into_iter()
+                .map(|(id, title, employer, program, headcount)| ProgramJob {
+                    id,
+                    title,
+                    employer,
+                    program: leye_domain::jobs::Program::from_code(&program)
+                        .map_or("", |p| p.label_zh()),
+                    headcount,
+                })
+                .collect();
         tx.commit().await?;
     }
     let (expand_total, expand_working, expand) =
@@ -656,6 +681,7 @@ pub(super) async fn groups(
             })
             .collect(),
         chosen: chosen.map_or("", |g| g.label_zh()),
+        jobs,
         members: members
             .iter()
             .map(|m| GroupPerson {

@@ -63,6 +63,19 @@ pub struct PostingShown {
     pub description: String,
     pub address: String,
     pub distance: String,
+    /// 专项岗位 label (empty: none); set where one posting is shown.
+    pub program: &'static str,
+}
+
+/// The label of a posting's programme (专项岗位), looked up in its own read.
+async fn program_label(app: &AppState, id: i64) -> Result<&'static str, UiError> {
+    let mut tx = app.store.begin_read().await?;
+    let code = leye_store::posting_program(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(code
+        .as_deref()
+        .and_then(leye_domain::jobs::Program::from_code)
+        .map_or("", |p| p.label_zh()))
 }
 
 fn shown(
@@ -111,6 +124,7 @@ fn shown(
         description: p.description.clone(),
         address: p.address.clone(),
         distance: distance.map_or(String::new(), |d| format!("{d:.1}")),
+        program: "",
     }
 }
 
@@ -284,10 +298,12 @@ async fn detail_with(
             && c.scope
                 .covers_subject(Regions::huzhou(), &p.region, None, Some(p.enterprise_id))
     });
+    let mut shown_p = shown(&p, &names, &today.to_string(), None);
+    shown_p.program = program_label(app, id).await?;
     render(DetailPage {
         nav: nav_for(caller, headers),
         reasons: quality_lines(&p, today),
-        p: shown(&p, &names, &today.to_string(), None),
+        p: shown_p,
         may_apply: caller
             .as_ref()
             .is_some_and(|c| c.may(Permission::SeekerProfile) && c.user.person_id.is_some()),
@@ -372,6 +388,7 @@ pub struct Sel {
     pub credit_code: String,
     pub description: String,
     pub social_insurance: bool,
+    pub program: String,
 }
 
 impl Sel {
@@ -385,6 +402,7 @@ impl Sel {
             credit_code: g("credit_code"),
             description: g("description"),
             social_insurance: raw.is_empty() || raw.contains_key("social_insurance"),
+            program: g("program"),
         }
     }
 }
@@ -409,6 +427,7 @@ struct PostingsPage {
     contracts: Vec<(&'static str, &'static str)>,
     educations: Vec<(&'static str, &'static str)>,
     levels: Vec<(&'static str, &'static str)>,
+    programs: Vec<(&'static str, &'static str)>,
     sel: Sel,
     quality_count: i64,
     quality_heads: i64,
@@ -506,6 +525,9 @@ async fn postings_with(
         contracts: choices(ContractType::ALL, |x| (x.code(), x.label_zh())),
         educations: choices(Education::ALL, |x| (x.code(), x.label_zh())),
         levels: choices(SkillLevel::ALL, |x| (x.code(), x.label_zh())),
+        programs: choices(leye_domain::jobs::Program::ALL, |x| {
+            (x.code(), x.label_zh())
+        }),
         sel: Sel::of(&raw),
         quality_count,
         quality_heads,
@@ -555,6 +577,7 @@ async fn publish(
         age_min: get("age_min"),
         age_max: get("age_max"),
         valid_until: get("valid_until"),
+        program: get("program"),
     };
     let enterprise = if caller.user.enterprise_id.is_some() {
         enterprise_for(&caller, None)
@@ -697,10 +720,12 @@ async fn manage_with(
     } else {
         Vec::new()
     };
+    let mut shown_p = shown(&p, &names, &today.to_string(), None);
+    shown_p.program = program_label(app, id).await?;
     render(ManagePage {
         nav: Nav::of(caller),
         reasons: quality_lines(&p, today),
-        p: shown(&p, &names, &today.to_string(), None),
+        p: shown_p,
         applicants: applicants
             .into_iter()
             .map(|a| ApplicantShown {

@@ -615,6 +615,8 @@ pub struct FamilyShown {
     pub case_id: Option<i64>,
     pub expand_middle: bool,
     pub members: Vec<FamilyMemberShown>,
+    /// The last twelve months: month, members at work, income band (label).
+    pub months: Vec<(String, usize, &'static str)>,
 }
 
 /// One member in the family section.
@@ -641,6 +643,18 @@ fn family_shown(f: leye_help::Family) -> FamilyShown {
             .unwrap_or_default(),
         case_id: f.case_id,
         expand_middle: f.expand_middle,
+        months: f
+            .months
+            .iter()
+            .map(|m| {
+                (
+                    m.month.clone(),
+                    m.employed,
+                    leye_domain::household::IncomeBand::from_code(&m.income_band)
+                        .map_or("", |b| b.label_zh()),
+                )
+            })
+            .collect(),
         members: f
             .members
             .into_iter()

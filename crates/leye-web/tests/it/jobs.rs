@@ -285,3 +285,100 @@ async fn fresh_searchable_and_refused(store: Store) {
 }
 
 both_backends!(fresh_searchable_and_refused);
+
+/// Programme postings (专项岗位, issue 8): a post reserved for veterans takes veterans only and
+/// shows on the veterans' group view; a 共富班车 post on the older workers' view; a bad code is
+/// named.
+async fn programme_postings_reach_their_groups(store: Store) {
+    let env = env(store).await;
+    let (_, e) = super::call(
+        &env,
+        Method::POST,
+        "/api/v1/enterprises",
+        Some(enterprise_body(941)),
+    )
+    .await;
+    let enterprise = e["id"].as_i64().unwrap();
+    let post = |title: &str, program: &str| {
+        json!({"title": title, "occupation": "6-18-01-01", "headcount": "2",
+               "region": "330502102", "pay_unit": "month", "pay_min": "5000", "pay_max": "7000",
+               "contract_type": "fixed", "contract_months": "24", "social_insurance": true,
+               "valid_until": "2026-12-31", "program": program})
+    };
+    let uri = format!("/api/v1/postings?enterprise_id={enterprise}");
+    let (s, bad) = super::call(&env, Method::POST, &uri, Some(post("保安员", "lottery"))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad["message"].as_str().unwrap().contains("专项岗位"),
+        "{bad}"
+    );
+    let (s, v) = super::call(
+        &env,
+        Method::POST,
+        &uri,
+        Some(post("安保队长", "veteran_direct")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let reserved = v["id"].as_i64().unwrap();
+    let (s, b) = super::call(
+        &env,
+        Method::POST,
+        &uri,
+        Some(post("村口包装工", "gongfu_bus")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    // A civilian and a veteran, each with a job-seeker profile.
+    let mut ids = Vec::new();
+    for (name, seq, veteran) in [("平民求职者", 942, false), ("退役老兵", 943, true)] {
+        let mut pb = person_body(name, seq);
+        pb["veteran"] = json!(veteran);
+        let (s, p) = super::call(&env, Method::POST, "/api/v1/persons", Some(pb)).await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        let id = p["id"].as_i64().unwrap();
+        let (s, _) = super::call(
+            &env,
+            Method::PUT,
+            &format!("/api/v1/persons/{id}/seeker"),
+            Some(json!({"occupations": "6-18-01-01", "region": "330502102", "commute_km": "20"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        ids.push(id);
+    }
+    let apply = |person: i64| {
+        let env = env.clone();
+        async move {
+            super::call(
+                &env,
+                Method::POST,
+                &format!("/api/v1/jobs/{reserved}/apply"),
+                Some(json!({ "person_id": person })),
+            )
+            .await
+        }
+    };
+    let (s, no) = apply(ids[0]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no["message"].as_str().unwrap().contains("只接受退役军人"),
+        "{no}"
+    );
+    let (s, yes) = apply(ids[1]).await;
+    assert_eq!(s, StatusCode::CREATED, "{yes}");
+    let (_, html) = super::page(&env, &format!("/jobs/{reserved}")).await;
+    assert!(
+        html.contains("退役军人定向招录岗位"),
+        "the job page says so"
+    );
+    let (_, html) = super::page(&env, "/help/groups?group=veteran").await;
+    assert!(
+        html.contains("安保队长") && !html.contains("村口包装工"),
+        "{html}"
+    );
+    let (_, html) = super::page(&env, "/help/groups?group=older").await;
+    assert!(html.contains("村口包装工") && !html.contains("安保队长"));
+}
+
+both_backends!(programme_postings_reach_their_groups);
