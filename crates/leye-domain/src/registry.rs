@@ -85,6 +85,8 @@ pub enum Area {
     Startup,
     /// 企业与人力资源服务 (plan 二(五)2, 二(五)4)
     Service,
+    /// 劳动者权益 (plan 二(六), 一)
+    Rights,
 }
 
 impl Area {
@@ -93,6 +95,7 @@ impl Area {
             Area::Skills => "技能提升",
             Area::Startup => "创业促进",
             Area::Service => "企业与人力资源服务",
+            Area::Rights => "劳动者权益",
         }
     }
 }

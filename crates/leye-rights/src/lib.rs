@@ -10,6 +10,8 @@
 //! - **Labour disputes** (劳动争议): mediation (15 days) and arbitration (45 days from acceptance,
 //!   extendable once by at most 15), outcomes, the share settled by mediation.
 
+pub mod catalogue;
+
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use leye_domain::region::RegionLevel;
 use leye_domain::{FieldError, Money, Regions, Scope};
@@ -724,3 +726,185 @@ fn leye_io_read(name: &str, bytes: &[u8]) -> Result<leye_io::table::Table, Right
 
 #[cfg(test)]
 mod tests;
+
+/// Coverage of the labour-relations service (二(六)2) in an area: townships with a station and
+/// villages (communities) with a coordinator, against all of them (targets: 100%).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ServiceCoverage {
+    pub townships: usize,
+    pub townships_with_station: usize,
+    pub villages: usize,
+    pub villages_with_coordinator: usize,
+    /// Townships without a station, by name (the first 50).
+    pub missing_stations: Vec<String>,
+}
+
+/// The coverage in the area of `scope` (a region; the city for system callers).
+pub async fn service_coverage(
+    store: &leye_store::Store,
+    scope: &Scope,
+) -> Result<ServiceCoverage, RightsError> {
+    let regions = Regions::huzhou();
+    let mut tx = store.begin_read().await?;
+    let stations: std::collections::HashSet<String> =
+        leye_store::registry::regions_of(&mut tx, scope, &catalogue::LABOUR_STATIONS)
+            .await?
+            .into_iter()
+            .collect();
+    let coordinators: std::collections::HashSet<String> =
+        leye_store::registry::regions_of(&mut tx, scope, &catalogue::LABOUR_COORDINATORS)
+            .await?
+            .into_iter()
+            .collect();
+    tx.commit().await?;
+    let within = |code: &str| match scope {
+        Scope::Region(r) => regions.contains(r, code),
+        Scope::System => true,
+        _ => false,
+    };
+    let mut c = ServiceCoverage::default();
+    for r in regions.all().filter(|r| within(&r.code)) {
+        match r.level {
+            RegionLevel::Township => {
+                c.townships += 1;
+                if stations.contains(&r.code) {
+                    c.townships_with_station += 1;
+                } else if c.missing_stations.len() < 50 {
+                    c.missing_stations.push(regions.full_name(&r.code));
+                }
+            }
+            RegionLevel::Village => {
+                c.villages += 1;
+                if coordinators.contains(&r.code) {
+                    c.villages_with_coordinator += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(c)
+}
+
+/// An award and the reward the policy engine decides for it today.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AwardReward {
+    pub enterprise: String,
+    pub level: String,
+    pub awarded_on: String,
+    pub decision: leye_policy::Decision,
+}
+
+/// The harmonious-labour-relations awards in scope, each decided by the engine's
+/// 和谐劳动关系企业奖励 measure from the award's facts (level, date, already rewarded).
+pub async fn award_rewards(
+    store: &leye_store::Store,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<Vec<AwardReward>, RightsError> {
+    use leye_policy::situation::{AwardLevel, Enterprise, Situation};
+    let mut tx = store.begin_read().await?;
+    let rows =
+        leye_store::registry::raw_rows(&mut tx, scope, &catalogue::HARMONIOUS_AWARDS, 500).await?;
+    let names = leye_store::registry::list(
+        &mut tx,
+        scope,
+        &catalogue::HARMONIOUS_AWARDS,
+        &Default::default(),
+        leye_store::Paging::new(Some(1), Some(500)),
+    )
+    .await?;
+    tx.commit().await?;
+    let names: HashMap<String, String> = names
+        .items
+        .into_iter()
+        .map(|r| {
+            (
+                r.id.to_string(),
+                r.cells.first().cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for raw in &rows {
+        let get = |k: &str| raw.get(k).cloned().unwrap_or_default();
+        let name = names.get(&get("id")).cloned().unwrap_or_default();
+        let level = AwardLevel::from_code(&get("level"));
+        let s = Situation {
+            enterprises: vec![Enterprise {
+                id: format!("a{}", get("id")),
+                name: Some(name.clone()),
+                registered_in_huzhou: Some(true),
+                harmonious_award: level,
+                harmonious_award_date: NaiveDate::parse_from_str(&get("awarded_on"), "%Y-%m-%d")
+                    .ok(),
+                harmonious_award_rewarded: Some(get("rewarded") == "1"),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let only = vec!["harmonious_enterprise".to_string()];
+        if let Some(d) = leye_policy::evaluate(&s, today, Some(&only))?
+            .into_iter()
+            .next()
+        {
+            out.push(AwardReward {
+                enterprise: name,
+                level: level.map_or("", |l| l.label_zh()).to_string(),
+                awarded_on: get("awarded_on"),
+                decision: d,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// One year of the economy against wages: growth of GDP and of the average wage on the year
+/// before, in basis points (`None` without the year before).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WageGrowth {
+    pub year: i64,
+    pub gdp_growth_bp: Option<i64>,
+    pub wage_growth_bp: Option<i64>,
+    /// Wages grew at least as fast as the economy (一: 劳动报酬增长与经济增长同步).
+    pub in_step: Option<bool>,
+}
+
+/// Growth rates from `(year, gdp, wage)` rows (any order).
+pub fn wage_growth(rows: &[(i64, i64, i64)]) -> Vec<WageGrowth> {
+    let mut rows = rows.to_vec();
+    rows.sort_unstable();
+    let growth = |now: i64, before: i64| (before > 0).then(|| (now - before) * 10_000 / before);
+    rows.iter()
+        .map(|(year, gdp, wage)| {
+            let prev = rows.iter().find(|r| r.0 == year - 1);
+            let g = prev.and_then(|p| growth(*gdp, p.1));
+            let w = prev.and_then(|p| growth(*wage, p.2));
+            WageGrowth {
+                year: *year,
+                gdp_growth_bp: g,
+                wage_growth_bp: w,
+                in_step: g.zip(w).map(|(g, w)| w >= g),
+            }
+        })
+        .collect()
+}
+
+/// The city's series (rows recorded for 湖州市 330500), year by year.
+pub async fn city_wage_growth(store: &leye_store::Store) -> Result<Vec<WageGrowth>, RightsError> {
+    let mut tx = store.begin_read().await?;
+    let rows =
+        leye_store::registry::raw_rows(&mut tx, &Scope::System, &catalogue::ECONOMY, 200).await?;
+    tx.commit().await?;
+    let series: Vec<(i64, i64, i64)> = rows
+        .iter()
+        .filter(|r| r.get("region").map(String::as_str) == Some("330500"))
+        .filter_map(|r| {
+            Some((
+                r.get("year")?.parse().ok()?,
+                r.get("gdp_wan")?.parse().ok()?,
+                r.get("avg_wage")?.parse().ok()?,
+            ))
+        })
+        .collect();
+    Ok(wage_growth(&series))
+}

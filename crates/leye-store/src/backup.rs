@@ -86,6 +86,10 @@ pub const TABLES: &[&str] = &[
     "ticket_steps",
     "impact_assessments",
     "household_incomes",
+    "labour_stations",
+    "labour_coordinators",
+    "harmonious_awards",
+    "economic_series",
 ];
 
 /// What a database holds, in brief: rows per table and the audit chain's last hash.

@@ -555,16 +555,10 @@ pub async fn sums_by(
     .await
 }
 
-/// A row's values as a form holds them (codes, dates, yuan, ID numbers, credit codes, the
-/// names of referenced rows), for its edit form. ID numbers are for the server to keep a person
-/// unchanged; the page never shows them.
-pub async fn raw_values(
-    tx: &mut Tx,
-    scope: &Scope,
-    reg: &Registry,
-    id: i64,
-) -> Result<std::collections::HashMap<&'static str, String>, StoreError> {
-    let mut sel = vec!["t.region".to_string()];
+/// The SELECT of rows as a form holds them (codes, dates, yuan, ID numbers, credit codes,
+/// the names of referenced rows).
+fn raw_sql(reg: &Registry) -> (String, String) {
+    let mut sel = vec!["t.id".to_string(), "t.region".to_string()];
     let mut joins = String::new();
     for (i, f) in reg.fields.iter().enumerate() {
         let c = f.name;
@@ -584,20 +578,15 @@ pub async fn raw_values(
             _ => sel.push(format!("t.{c} AS c{i}")),
         }
     }
-    let mut w = Where::default();
-    w.and(Arg::Int(id), |ph| format!("t.id = {ph}"));
-    w.scope(scope.filter(Regions::huzhou()), "t.region", None, None);
-    let sql = format!(
-        "SELECT {} FROM {} t{joins}{}",
-        sel.join(", "),
-        reg.table,
-        w.sql()
-    );
-    let row = q(sql, &w.args)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(StoreError::NotFound { entity: "记录" })?;
+    (sel.join(", "), format!("{} t{joins}", reg.table))
+}
+
+fn raw_row(
+    reg: &Registry,
+    row: &sqlx::any::AnyRow,
+) -> Result<std::collections::HashMap<&'static str, String>, sqlx::Error> {
     let mut out = std::collections::HashMap::new();
+    out.insert("id", row.int("id")?.to_string());
     out.insert("region", row.text("region")?);
     for (i, f) in reg.fields.iter().enumerate() {
         let c = format!("c{i}");
@@ -611,4 +600,71 @@ pub async fn raw_values(
         out.insert(f.name, v.unwrap_or_default());
     }
     Ok(out)
+}
+
+/// A row's values as a form holds them, for its edit form. ID numbers are for the server to
+/// keep a person unchanged; the page never shows them.
+pub async fn raw_values(
+    tx: &mut Tx,
+    scope: &Scope,
+    reg: &Registry,
+    id: i64,
+) -> Result<std::collections::HashMap<&'static str, String>, StoreError> {
+    let (select, from) = raw_sql(reg);
+    let mut w = Where::default();
+    w.and(Arg::Int(id), |ph| format!("t.id = {ph}"));
+    w.scope(scope.filter(Regions::huzhou()), "t.region", None, None);
+    crate::sql::one(
+        tx,
+        q(format!("SELECT {select} FROM {from}{}", w.sql()), &w.args),
+        |r| raw_row(reg, r),
+    )
+    .await?
+    .ok_or(StoreError::NotFound { entity: "记录" })
+}
+
+/// The rows in scope as a form holds them, newest first (at most `limit`): what rules that
+/// read a registry's records work from.
+pub async fn raw_rows(
+    tx: &mut Tx,
+    scope: &Scope,
+    reg: &Registry,
+    limit: i64,
+) -> Result<Vec<std::collections::HashMap<&'static str, String>>, StoreError> {
+    let (select, from) = raw_sql(reg);
+    let mut w = Where::default();
+    w.scope(scope.filter(Regions::huzhou()), "t.region", None, None);
+    let n = w.next();
+    let sql = format!(
+        "SELECT {select} FROM {from}{} ORDER BY t.id DESC LIMIT ${n}",
+        w.sql()
+    );
+    let rows = q(sql, &w.args).bind(limit).fetch_all(&mut **tx).await?;
+    Ok(rows
+        .iter()
+        .map(|r| raw_row(reg, r))
+        .collect::<Result<_, _>>()?)
+}
+
+/// The distinct regions of a registry's rows in scope.
+pub async fn regions_of(
+    tx: &mut Tx,
+    scope: &Scope,
+    reg: &Registry,
+) -> Result<Vec<String>, StoreError> {
+    let mut w = Where::default();
+    w.scope(scope.filter(Regions::huzhou()), "t.region", None, None);
+    crate::sql::all(
+        tx,
+        q(
+            format!(
+                "SELECT DISTINCT t.region AS region FROM {} t{}",
+                reg.table,
+                w.sql()
+            ),
+            &w.args,
+        ),
+        |r| r.text("region"),
+    )
+    .await
 }

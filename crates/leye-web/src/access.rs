@@ -360,6 +360,59 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/monitor/surveyed", Perm(MonitorAdmin)),
     ("GET", "/api/v1/monitor/dashboard", Perm(MonitorRead)),
     ("GET", "/api/v1/registries", Perm(SkillsRead)),
+    ("GET", "/api/v1/rights/registries", Perm(RightsRead)),
+    (
+        "GET",
+        "/api/v1/rights/registries/{registry}",
+        Perm(RightsRead),
+    ),
+    (
+        "POST",
+        "/api/v1/rights/registries/{registry}",
+        Perm(RightsWrite),
+    ),
+    (
+        "GET",
+        "/api/v1/rights/registries/{registry}/{id}",
+        Perm(RightsRead),
+    ),
+    (
+        "PUT",
+        "/api/v1/rights/registries/{registry}/{id}",
+        Perm(RightsWrite),
+    ),
+    ("GET", "/rights/registries/{registry}", Perm(RightsRead)),
+    ("POST", "/rights/registries/{registry}", Perm(RightsWrite)),
+    (
+        "POST",
+        "/rights/registries/{registry}/import",
+        Perm(RightsWrite),
+    ),
+    (
+        "GET",
+        "/rights/registries/{registry}/template.xlsx",
+        SignedIn,
+    ),
+    (
+        "GET",
+        "/rights/registries/{registry}/export.xlsx",
+        Perm(RightsRead),
+    ),
+    (
+        "GET",
+        "/rights/registries/{registry}/{id}",
+        Perm(RightsRead),
+    ),
+    (
+        "GET",
+        "/rights/registries/{registry}/{id}/edit",
+        Perm(RightsWrite),
+    ),
+    (
+        "POST",
+        "/rights/registries/{registry}/{id}/edit",
+        Perm(RightsWrite),
+    ),
     ("GET", "/api/v1/registries/{registry}", Perm(SkillsRead)),
     ("POST", "/api/v1/registries/{registry}", Perm(SkillsWrite)),
     (

@@ -371,3 +371,54 @@ BEGIN SELECT RAISE(ABORT, 'household_incomes is append-only'); END;
 -- reserved for veterans (退役军人定向招录).
 ALTER TABLE postings ADD COLUMN program TEXT
     CHECK (program IS NULL OR program IN ('gongfu_bus', 'caring', 'veteran_direct'));
+
+-- Labour-relations service (issue 10, 二(六)2): a station per township, coordinators per village,
+-- harmonious-labour-relations awards; and the yearly economy the wages are set against (一).
+CREATE TABLE labour_stations (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+    opened_on TEXT NOT NULL,
+    staff INTEGER NOT NULL CHECK (staff BETWEEN 0 AND 100),
+    region TEXT NOT NULL UNIQUE REFERENCES regions(code),
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE labour_coordinators (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 50),
+    appointed_on TEXT NOT NULL,
+    region TEXT NOT NULL REFERENCES regions(code),
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (name, region)
+);
+
+CREATE TABLE harmonious_awards (
+    id INTEGER PRIMARY KEY,
+    enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),
+    level TEXT NOT NULL CHECK (level IN ('national', 'provincial', 'municipal')),
+    awarded_on TEXT NOT NULL,
+    doc_no TEXT,
+    rewarded INTEGER NOT NULL DEFAULT 0 CHECK (rewarded IN (0, 1)),
+    region TEXT NOT NULL REFERENCES regions(code),
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (enterprise_id, level)
+);
+
+CREATE TABLE economic_series (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    gdp_wan INTEGER NOT NULL CHECK (gdp_wan > 0),
+    avg_wage INTEGER NOT NULL CHECK (avg_wage > 0),
+    source TEXT NOT NULL CHECK (length(source) BETWEEN 1 AND 200),
+    region TEXT NOT NULL REFERENCES regions(code),
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (year, region)
+);

@@ -145,6 +145,15 @@ pub fn router() -> Router<AppState> {
         )
         .route("/funds/performance", get(applications::performance))
         .route("/registries", get(skills::registries))
+        .route("/rights/registries", get(skills::registries))
+        .route(
+            "/rights/registries/{registry}",
+            get(skills::rows).post(skills::create),
+        )
+        .route(
+            "/rights/registries/{registry}/{id}",
+            get(skills::row).put(skills::update),
+        )
         .route(
             "/registries/{registry}",
             get(skills::rows).post(skills::create),

@@ -18,9 +18,24 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-fn registry(id: &str) -> Result<&'static Registry, ApiError> {
-    catalogue::by_id(id)
+/// The registry a route names: labour rights' under `/rights/` (their own permissions), the
+/// others elsewhere; a registry is never reached through the other's routes.
+pub(crate) fn find(uri: &axum::http::Uri, id: &str) -> Result<&'static Registry, ApiError> {
+    let path = uri.path();
+    let rights = path.starts_with("/rights/") || path.starts_with("/api/v1/rights/");
+    let all = if rights {
+        leye_rights::catalogue::ALL
+    } else {
+        catalogue::ALL
+    };
+    all.iter()
+        .copied()
+        .find(|r| r.id == id)
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个名录"))
+}
+
+fn registry(uri: &axum::http::Uri, id: &str) -> Result<&'static Registry, ApiError> {
+    find(uri, id)
 }
 
 fn kind_name(k: Kind) -> Value {
@@ -56,8 +71,13 @@ fn describe(r: &Registry) -> Value {
 /// Every registry with its fields: what a row holds and how each field is written.
 #[utoipa::path(get, path = "/api/v1/registries", tag = "skills",
     responses((status = 200, description = "{items: [{id, label, area, clause, key, fields: [{name, header, required, kind}]}]}", body = Value)))]
-pub async fn registries() -> Json<Value> {
-    Json(json!({ "items": catalogue::ALL.iter().map(|r| describe(r)).collect::<Vec<_>>() }))
+pub async fn registries(uri: axum::http::Uri) -> Json<Value> {
+    let all = if uri.path().starts_with("/api/v1/rights/") {
+        leye_rights::catalogue::ALL
+    } else {
+        catalogue::ALL
+    };
+    Json(json!({ "items": all.iter().map(|r| describe(r)).collect::<Vec<_>>() }))
 }
 
 /// A page of a registry's rows in scope.
@@ -78,12 +98,13 @@ pub struct RowsQuery {
     responses((status = 200, description = "{registry, total, page, per_page, items: [{id, region, region_name, cells, updated_at}]}", body = Value),
               (status = 404, body = ErrorBody)))]
 pub async fn rows(
+    uri: axum::http::Uri,
     State(app): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<RowsQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let reg = registry(&id)?;
+    let reg = registry(&uri, &id)?;
     let mut tx = app.store.begin_read().await?;
     let page = leye_store::registry::list(
         &mut tx,
@@ -108,11 +129,12 @@ pub async fn rows(
     params(("registry" = String, Path), ("id" = i64, Path)),
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn row(
+    uri: axum::http::Uri,
     State(app): State<AppState>,
     caller: Caller,
     Path((id, row)): Path<(String, i64)>,
 ) -> Result<Json<Value>, ApiError> {
-    let reg = registry(&id)?;
+    let reg = registry(&uri, &id)?;
     let mut tx = app.store.begin_read().await?;
     let r = leye_store::registry::get(&mut tx, &caller.scope, reg, row).await?;
     tx.commit().await?;
@@ -201,12 +223,13 @@ fn known_fields(reg: &Registry, body: &HashMap<String, Value>) -> Result<(), Api
     responses((status = 200, body = Value), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
+    uri: axum::http::Uri,
     State(app): State<AppState>,
     caller: Caller,
     Path((id, row)): Path<(String, i64)>,
     ApiJson(body): ApiJson<HashMap<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
-    let reg = registry(&id)?;
+    let reg = registry(&uri, &id)?;
     known_fields(reg, &body)?;
     update_row(&app, &caller, reg, row, |k| text_of(body.get(k))).await?;
     let mut tx = app.store.begin_read().await?;
@@ -223,12 +246,13 @@ pub async fn update(
     responses((status = 201, description = "{id}", body = Value),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
+    uri: axum::http::Uri,
     State(app): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<HashMap<String, Value>>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let reg = registry(&id)?;
+    let reg = registry(&uri, &id)?;
     known_fields(reg, &body)?;
     let id = create_row(&app, &caller, reg, |k| text_of(body.get(k))).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))

@@ -76,6 +76,16 @@ pub struct DisputeShown {
     pub outcome: &'static str,
 }
 
+/// A harmonious-labour-relations award and its reward.
+pub struct AwardShown {
+    pub enterprise: String,
+    pub level: String,
+    pub awarded_on: String,
+    pub status: &'static str,
+    pub amount: String,
+    pub why: String,
+}
+
 /// A gig shift whose pay the worker disputes.
 pub struct GigDisputeShown {
     pub slot_id: i64,
@@ -99,6 +109,17 @@ struct RightsPage {
     /// Gig sign-ups whose worker reported the pay not received in full
     gig_disputes: Vec<GigDisputeShown>,
     mediated_share: String,
+    /// 劳动关系服务站 and 协调员 coverage (二(六)2)
+    stations: String,
+    stations_rate: String,
+    coordinators: String,
+    coordinators_rate: String,
+    missing_stations: Vec<String>,
+    /// 和谐劳动关系企业 awards and the engine's reward for each
+    awards: Vec<AwardShown>,
+    /// year, GDP growth, wage growth, in step
+    growth: Vec<(i64, String, String, &'static str)>,
+    wage_chart: String,
     routes: Vec<(&'static str, &'static str)>,
     departments: Vec<(&'static str, &'static str)>,
     sources: Vec<(&'static str, &'static str)>,
@@ -150,6 +171,49 @@ async fn page_with(
     .await?;
     let gig_disputes = leye_store::disputed_gigs(&mut tx, &caller.scope).await?;
     tx.commit().await?;
+    let coverage = leye_rights::service_coverage(&app.store, &caller.scope)
+        .await
+        .map_err(ApiError::from)?;
+    let awards = leye_rights::award_rewards(&app.store, &caller.scope, today)
+        .await
+        .map_err(ApiError::from)?;
+    let growth = leye_rights::city_wage_growth(&app.store)
+        .await
+        .map_err(ApiError::from)?;
+    let pct = |n: usize, d: usize| {
+        if d == 0 {
+            "—".to_string()
+        } else {
+            format!("{:.1}%", n as f64 * 100.0 / d as f64)
+        }
+    };
+    let bp = |v: Option<i64>| v.map_or("—".to_string(), |b| format!("{:.2}%", b as f64 / 100.0));
+    let years: Vec<String> = growth.iter().map(|g| g.year.to_string()).collect();
+    let wage_chart = if growth.len() < 2 {
+        String::new()
+    } else {
+        leye_monitor::svg::line_chart(
+            "地区生产总值与职工平均工资增速(%)",
+            &years,
+            &[
+                leye_monitor::svg::Series {
+                    name: "地区生产总值增速",
+                    values: growth
+                        .iter()
+                        .map(|g| g.gdp_growth_bp.map(|b| b as f64 / 100.0))
+                        .collect(),
+                },
+                leye_monitor::svg::Series {
+                    name: "在岗职工平均工资增速",
+                    values: growth
+                        .iter()
+                        .map(|g| g.wage_growth_bp.map(|b| b as f64 / 100.0))
+                        .collect(),
+                },
+            ],
+            2,
+        )
+    };
     let regions = Regions::huzhou();
     let t = today.to_string();
     let closed: Vec<_> = disputes.iter().filter(|d| d.outcome.is_some()).collect();
@@ -231,6 +295,59 @@ async fn page_with(
                     .unwrap_or_default(),
             })
             .collect(),
+        stations: format!(
+            "{} / {}",
+            coverage.townships_with_station, coverage.townships
+        ),
+        stations_rate: pct(coverage.townships_with_station, coverage.townships),
+        coordinators: format!(
+            "{} / {}",
+            coverage.villages_with_coordinator, coverage.villages
+        ),
+        coordinators_rate: pct(coverage.villages_with_coordinator, coverage.villages),
+        missing_stations: coverage.missing_stations,
+        awards: awards
+            .iter()
+            .map(|a| AwardShown {
+                enterprise: a.enterprise.clone(),
+                level: a.level.clone(),
+                awarded_on: a.awarded_on.clone(),
+                status: match a.decision.status {
+                    leye_policy::decision::Status::Eligible => "符合奖励条件",
+                    leye_policy::decision::Status::NotEligible => "不符合奖励条件",
+                    leye_policy::decision::Status::CannotDecide { .. } => "缺少信息无法判定",
+                },
+                amount: a
+                    .decision
+                    .amount
+                    .map(|m| format!("{m}元"))
+                    .unwrap_or_default(),
+                why: a
+                    .decision
+                    .conditions
+                    .iter()
+                    .filter(|c| c.outcome != leye_policy::decision::Outcome::Met)
+                    .map(|c| c.text.clone())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            })
+            .collect(),
+        growth: growth
+            .iter()
+            .map(|g| {
+                (
+                    g.year,
+                    bp(g.gdp_growth_bp),
+                    bp(g.wage_growth_bp),
+                    match g.in_step {
+                        Some(true) => "同步",
+                        Some(false) => "低于经济增速",
+                        None => "",
+                    },
+                )
+            })
+            .collect(),
+        wage_chart,
         mediated_share: if closed.is_empty() {
             "—".into()
         } else {

@@ -39,6 +39,19 @@ pub fn router() -> Router<AppState> {
         .route("/skills/{registry}/export.xlsx", get(export))
         .route("/skills/{registry}/{id}", get(record))
         .route("/skills/{registry}/{id}/edit", get(edit).post(update))
+        // The registries of labour rights, under their own permissions.
+        .route("/rights/registries/{registry}", get(list).post(create))
+        .route(
+            "/rights/registries/{registry}/import",
+            post(import).layer(DefaultBodyLimit::max(50 * 1024 * 1024)),
+        )
+        .route("/rights/registries/{registry}/template.xlsx", get(template))
+        .route("/rights/registries/{registry}/export.xlsx", get(export))
+        .route("/rights/registries/{registry}/{id}", get(record))
+        .route(
+            "/rights/registries/{registry}/{id}/edit",
+            get(edit).post(update),
+        )
         .route("/service/tickets", get(tickets).post(new_ticket))
         .route("/service/tickets/{id}", get(ticket))
         .route("/service/tickets/{id}/link", post(link))
@@ -49,9 +62,35 @@ pub fn router() -> Router<AppState> {
         .route("/service/impact/{id}", get(impact))
 }
 
-fn registry(id: &str) -> Result<&'static Registry, UiError> {
-    catalogue::by_id(id)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个名录").into())
+fn registry(uri: &axum::http::Uri, id: &str) -> Result<&'static Registry, UiError> {
+    Ok(crate::api::skills::find(uri, id)?)
+}
+
+/// Where a registry's pages live: labour rights' under 劳动者权益, the others under 技能与创业.
+fn base(reg: &Registry) -> &'static str {
+    if reg.area == leye_domain::registry::Area::Rights {
+        "/rights/registries"
+    } else {
+        "/skills"
+    }
+}
+
+/// May the caller write rows of this registry (its area's permission)?
+fn may_write(caller: &Caller, reg: &Registry) -> bool {
+    caller.may(if reg.area == leye_domain::registry::Area::Rights {
+        Permission::RightsWrite
+    } else {
+        Permission::SkillsWrite
+    })
+}
+
+/// The page a registry's pages lead back to: (link, Chinese label).
+fn home(reg: &Registry) -> (&'static str, &'static str) {
+    if reg.area == leye_domain::registry::Area::Rights {
+        ("/rights", "劳动者权益")
+    } else {
+        ("/skills", "技能与创业")
+    }
 }
 
 /// The caller's region prefix for counts (`None`: nothing, e.g. an enterprise).
@@ -240,6 +279,8 @@ pub struct RowShown {
 struct ListPage {
     nav: Nav,
     reg: &'static Registry,
+    base: &'static str,
+    home: (&'static str, &'static str),
     headers: Vec<&'static str>,
     rows: Vec<RowShown>,
     fields: Vec<FieldShown>,
@@ -364,6 +405,8 @@ async fn list_page(
     render(ListPage {
         nav: Nav::of(caller),
         reg,
+        base: base(reg),
+        home: home(reg),
         headers: listed.iter().map(|i| reg.fields[*i].header).collect(),
         rows: page
             .items
@@ -378,7 +421,7 @@ async fn list_page(
         fields: form_fields(reg, values, &default_region(&caller.scope)),
         f_q: q.q.clone().unwrap_or_default(),
         f_region: q.region.clone().unwrap_or_default(),
-        may_write: caller.may(Permission::SkillsWrite),
+        may_write: may_write(caller, reg),
         message: q.msg.clone().unwrap_or_default(),
         error,
         total: p.total,
@@ -389,29 +432,32 @@ async fn list_page(
 }
 
 async fn list(
+    uri: axum::http::Uri,
     State(app): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, UiError> {
-    let reg = registry(&id)?;
+    let reg = registry(&uri, &id)?;
     list_page(&app, &caller, reg, &q, &Raw::new(), String::new()).await
 }
 
 async fn create(
+    uri: axum::http::Uri,
     State(app): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     Form(raw): Form<Raw>,
 ) -> Result<Response, UiError> {
-    let reg = registry(&id)?;
+    let reg = registry(&uri, &id)?;
     let r = crate::api::skills::create_row(&app, &caller, reg, |k| {
         raw.get(k).cloned().unwrap_or_default()
     })
     .await;
     match r {
         Ok(_) => Ok(Redirect::to(&format!(
-            "/skills/{}?msg={}",
+            "{}/{}?msg={}",
+            base(reg),
             reg.id,
             url_escape(&format!("已登记{}", reg.label))
         ))
@@ -435,12 +481,13 @@ async fn create(
 }
 
 async fn import(
+    uri: axum::http::Uri,
     State(app): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     form: Multipart,
 ) -> Result<Response, UiError> {
-    let reg = registry(&id)?;
+    let reg = registry(&uri, &id)?;
     let (file, bytes, skip_invalid) = read_upload(form).await?;
     let report = leye_io::registry::import(
         &app.store,
@@ -458,23 +505,24 @@ async fn import(
         reg.label,
         file,
         report,
-        &format!("/skills/{}", reg.id),
+        &format!("{}/{}", base(reg), reg.id),
     )
 }
 
-async fn template(Path(id): Path<String>) -> Result<Response, UiError> {
-    let reg = registry(&id)?;
+async fn template(uri: axum::http::Uri, Path(id): Path<String>) -> Result<Response, UiError> {
+    let reg = registry(&uri, &id)?;
     let bytes = leye_io::registry::template(reg).map_err(io_error)?;
     Ok(xlsx_response(&format!("{}导入模板.xlsx", reg.label), bytes))
 }
 
 async fn export(
+    uri: axum::http::Uri,
     State(app): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, UiError> {
-    let reg = registry(&id)?;
+    let reg = registry(&uri, &id)?;
     let filter = RegistryFilter {
         q: q.q,
         region: q.region,
@@ -493,6 +541,8 @@ async fn export(
 struct RecordPage {
     nav: Nav,
     reg: &'static Registry,
+    base: &'static str,
+    home: (&'static str, &'static str),
     id: i64,
     pairs: Vec<(&'static str, String)>,
     region: String,
@@ -507,12 +557,13 @@ fn row_id(raw: &str) -> Result<i64, UiError> {
 }
 
 async fn record(
+    uri: axum::http::Uri,
     State(app): State<AppState>,
     caller: Caller,
     Path((id, row)): Path<(String, String)>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, UiError> {
-    let reg = registry(&id)?;
+    let reg = registry(&uri, &id)?;
     let row = row_id(&row)?;
     let mut tx = app.store.begin_read().await?;
     let r = leye_store::registry::get(&mut tx, &caller.scope, reg, row).await?;
@@ -520,11 +571,13 @@ async fn record(
     render(RecordPage {
         nav: Nav::of(&caller),
         reg,
+        base: base(reg),
+        home: home(reg),
         id: row,
         pairs: reg.fields.iter().map(|f| f.header).zip(r.cells).collect(),
         region: r.region_name,
         updated: local_ts(&r.updated_at),
-        may_write: caller.may(Permission::SkillsWrite),
+        may_write: may_write(&caller, reg),
         message: q.msg.unwrap_or_default(),
     })
 }
@@ -534,6 +587,8 @@ async fn record(
 struct EditPage {
     nav: Nav,
     reg: &'static Registry,
+    base: &'static str,
+    home: (&'static str, &'static str),
     id: i64,
     fields: Vec<FieldShown>,
     error: String,
@@ -572,6 +627,8 @@ fn edit_page(
     render(EditPage {
         nav: Nav::of(caller),
         reg,
+        base: base(reg),
+        home: home(reg),
         id: row,
         fields,
         error,
@@ -579,23 +636,25 @@ fn edit_page(
 }
 
 async fn edit(
+    uri: axum::http::Uri,
     State(app): State<AppState>,
     caller: Caller,
     Path((id, row)): Path<(String, String)>,
 ) -> Result<Response, UiError> {
-    let reg = registry(&id)?;
+    let reg = registry(&uri, &id)?;
     let row = row_id(&row)?;
     let values = people_blank(reg, stored(&app, &caller, reg, row).await?);
     edit_page(&caller, reg, row, &values, String::new())
 }
 
 async fn update(
+    uri: axum::http::Uri,
     State(app): State<AppState>,
     caller: Caller,
     Path((id, row)): Path<(String, String)>,
     Form(raw): Form<Raw>,
 ) -> Result<Response, UiError> {
-    let reg = registry(&id)?;
+    let reg = registry(&uri, &id)?;
     let row = row_id(&row)?;
     // A person left blank stays who they were.
     let before = stored(&app, &caller, reg, row).await?;
@@ -610,7 +669,8 @@ async fn update(
     };
     match crate::api::skills::update_row(&app, &caller, reg, row, get).await {
         Ok(()) => Ok(Redirect::to(&format!(
-            "/skills/{}/{row}?msg={}",
+            "{}/{}/{row}?msg={}",
+            base(reg),
             reg.id,
             url_escape("已保存")
         ))

@@ -484,7 +484,7 @@ async fn subsidy_from_application_to_payment_in_chromium() {
     // Payment: a batch, the bank file, the bank's answer uploaded, the application paid.
     c.goto(&format!("{base}/payments")).await.unwrap();
     submit(&c, "form[action=\"/payments/batches\"]").await;
-    let msg = text_of(&c, "p.notice").await;
+    let msg = text_with(&c, "p.notice", "批次").await;
     assert!(msg.contains("已生成批次") && msg.contains("1笔"), "{msg}");
     shots.take(&c, "payment-batch").await;
     let mut tx = db.store.begin_read().await.unwrap();
@@ -508,7 +508,8 @@ async fn subsidy_from_application_to_payment_in_chromium() {
     .await
     .unwrap();
     submit(&c, "form[action^=\"/payments/reconcile\"]").await;
-    let msg = text_of(&c, "p.notice").await;
+    // The page before had a notice too: wait for the new one.
+    let msg = text_with(&c, "p.notice", "到账").await;
     assert!(msg.contains("到账1笔"), "{msg}");
     shots.take(&c, "reconciled").await;
     let _ = std::fs::remove_file(&result);

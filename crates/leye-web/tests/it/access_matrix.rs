@@ -52,6 +52,8 @@ struct Side {
     registry_row: i64,
     ticket: i64,
     impact: i64,
+    /// A labour-relations service station in the village's township (a rights registry row).
+    rights_row: i64,
     /// Text that must not appear in an answer to someone who may not see this side.
     secret: String,
 }
@@ -486,10 +488,26 @@ async fn side(env: &Env, village: &str, name: &str, code_n: u32) -> Side {
     let (posting, job_application) = jobs(env, village, person, enterprise, name).await;
     let (gig_posting, slot, signup, event) = market(env, village, person, enterprise, name).await;
     let (registry_row, ticket, impact) = skills(env, village, enterprise, name).await;
+    let (s, b) = call_as(
+        env,
+        &env.token,
+        Method::POST,
+        "/api/v1/rights/registries/labour-stations",
+        Some(
+            json!({"name": format!("{name}劳动关系服务站"), "opened_on": "2025-01-01",
+                     "staff": 2, "region": &village[..9]}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
+    let rights_row = serde_json::from_slice::<Value>(&b).unwrap()["id"]
+        .as_i64()
+        .unwrap();
     Side {
         registry_row,
         ticket,
         impact,
+        rights_row,
         posting,
         job_application,
         gig_posting,
@@ -586,6 +604,8 @@ async fn request_for(
             target.ticket
         } else if t.contains("/impact") {
             target.impact
+        } else if t.contains("/rights/registries/{registry}") {
+            target.rights_row
         } else if t.contains("{registry}") {
             target.registry_row
         } else if t.contains("/postings/{id}/slots") {
@@ -631,7 +651,14 @@ async fn request_for(
         .replace("{measure}", "job_expansion")
         .replace("{entity}", "persons")
         .replace("{quarter}", "2026Q3")
-        .replace("{registry}", "hr-institutions")
+        .replace(
+            "{registry}",
+            if template.contains("/rights/registries/") {
+                "labour-stations"
+            } else {
+                "hr-institutions"
+            },
+        )
         .replace("{aid}", &target.attachment.to_string());
     const JSON: &str = "application/json";
     const FORM: &str = "application/x-www-form-urlencoded";
@@ -702,6 +729,20 @@ async fn request_for(
                 ("services", "outsourcing".into()),
                 ("registered_on", "2025-01-01".into()),
                 ("region", village.clone()),
+            ]),
+        ),
+        ("POST", "/api/v1/rights/registries/{registry}")
+        | ("PUT", "/api/v1/rights/registries/{registry}/{id}") => j(json!({
+            "name": target.secret.clone() + "劳动关系服务站", "opened_on": "2025-01-01",
+            "staff": 3, "region": &village[..9]})),
+        ("POST", "/rights/registries/{registry}")
+        | ("POST", "/rights/registries/{registry}/{id}/edit") => (
+            FORM,
+            form(&[
+                ("name", target.secret.clone() + "劳动关系服务站"),
+                ("opened_on", "2025-01-01".into()),
+                ("staff", "3".into()),
+                ("region", village[..9].to_string()),
             ]),
         ),
         ("POST", "/skills/{registry}") => (
@@ -1228,7 +1269,7 @@ async fn anonymous_callers_are_sent_to_login(store: Store) {
             .replace("{measure}", "job_expansion")
             .replace("{entity}", "persons")
             .replace("{quarter}", "2026Q3")
-            .replace("{registry}", "hr-institutions")
+            .replace("{registry}", "labour-stations")
             .replace("{aid}", "1");
         let req = axum::http::Request::builder()
             .method(*method)

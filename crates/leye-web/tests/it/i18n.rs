@@ -64,6 +64,8 @@ const PAGES: &[&str] = &[
     "/reports",
     "/skills",
     "/skills/youth-startups",
+    "/rights/registries/labour-stations",
+    "/rights/registries/economy",
     "/service/tickets",
     "/service/impact",
     "/no-such-page",

@@ -108,3 +108,143 @@ async fn arrears_and_index(store: Store) {
 }
 
 both_backends!(arrears_and_index);
+
+/// Labour-relations service (二(六)2): stations and coordinators counted against every township
+/// and village of the area; an award decided by the policy engine's reward rule; GDP and wage
+/// growth side by side (一) — each a registry written over the API and shown on /rights.
+async fn labour_relations_service_and_wages(store: Store) {
+    let env = env(store).await;
+    let post = |uri: &'static str, body: Value| {
+        let env = env.clone();
+        async move {
+            let (s, b) = call_as(&env, &env.token, Method::POST, uri, Some(body)).await;
+            (
+                s,
+                serde_json::from_slice::<Value>(&b).unwrap_or(Value::Null),
+            )
+        }
+    };
+    let (s, _) = post(
+        "/api/v1/rights/registries/labour-stations",
+        json!({"name": "织里镇劳动关系服务站", "opened_on": "2025-01-01", "staff": 3, "region": "330502102"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    // One station a township.
+    let (s, dup) = post(
+        "/api/v1/rights/registries/labour-stations",
+        json!({"name": "又一个", "opened_on": "2025-02-01", "staff": 1, "region": "330502102"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{dup}");
+    let (s, _) = post(
+        "/api/v1/rights/registries/labour-coordinators",
+        json!({"name": "王协调", "appointed_on": "2025-03-01", "region": "330502102201"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    // Rights registries are not reached through the skills routes, nor the other way round.
+    let (s, _) = call_as(
+        &env,
+        &env.token,
+        Method::GET,
+        "/api/v1/registries/labour-stations",
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = call_as(
+        &env,
+        &env.token,
+        Method::GET,
+        "/api/v1/rights/registries/hr-institutions",
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let c = leye_rights::service_coverage(&env.store, &leye_domain::Scope::Region("330502".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        (c.townships_with_station, c.villages_with_coordinator),
+        (1, 1)
+    );
+    assert!(c.townships > 1 && c.villages > 1);
+    assert!(!c.missing_stations.iter().any(|m| m.ends_with("织里镇")));
+    // An award named this year, not yet rewarded: the engine's rule gives the municipal reward.
+    let (_, e) = super::call(
+        &env,
+        Method::POST,
+        "/api/v1/enterprises",
+        Some(super::enterprise_body(951)),
+    )
+    .await;
+    let code = e["credit_code"].as_str().unwrap().to_string();
+    let (s, a) = post(
+        "/api/v1/rights/registries/harmonious-awards",
+        json!({"enterprise_id": code, "level": "市级", "awarded_on": "2026-06-01"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let r = leye_rights::award_rewards(
+        &env.store,
+        &leye_domain::Scope::System,
+        leye_testkit::today(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.len(), 1);
+    assert_eq!(
+        r[0].decision.status,
+        leye_policy::decision::Status::Eligible
+    );
+    assert_eq!(
+        r[0].decision.amount,
+        Some(leye_domain::Money::from_yuan(20_000))
+    );
+    // Two years of the economy: wages grew 6%, GDP 5%.
+    for (year, gdp, wage) in [(2024, 40_000_000, 100_000), (2025, 42_000_000, 106_000)] {
+        let (s, b) = post(
+            "/api/v1/rights/registries/economy",
+            json!({"year": year, "gdp_wan": gdp, "avg_wage": wage, "source": "湖州市统计公报", "region": "330500"}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+    }
+    let (s, html) = super::page(&env, "/rights").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"stations-rate\""), "coverage shown");
+    assert!(
+        html.contains("符合奖励条件") && html.contains("20000.00元"),
+        "the award's reward"
+    );
+    assert!(
+        html.contains("<svg") && html.contains("6.00%") && html.contains("5.00%"),
+        "the chart"
+    );
+    let (s, page) = super::page(&env, "/rights/registries/labour-stations").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("织里镇劳动关系服务站") && page.contains("href=\"/rights\""));
+}
+
+both_backends!(labour_relations_service_and_wages);
+
+#[test]
+fn wage_growth_against_gdp() {
+    let g = leye_rights::wage_growth(&[(2025, 105, 110), (2024, 100, 100), (2022, 90, 80)]);
+    assert_eq!(g.len(), 3);
+    assert_eq!(
+        (g[0].year, g[0].gdp_growth_bp),
+        (2022, None),
+        "no year before"
+    );
+    assert_eq!(
+        (g[1].year, g[1].gdp_growth_bp),
+        (2024, None),
+        "2023 is missing"
+    );
+    assert_eq!(
+        (g[2].gdp_growth_bp, g[2].wage_growth_bp, g[2].in_step),
+        (Some(500), Some(1000), Some(true))
+    );
+}
