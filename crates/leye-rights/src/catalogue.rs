@@ -93,10 +93,46 @@ pub static ECONOMY: Registry = Registry {
     checks: &[],
 };
 
+/// 参保人员类别 (二(六)1): the groups without a labour relation that may join work-injury
+/// insurance on its own, and flexible workers (pension and medical insurance where they work).
+pub const INSURANCE_GROUPS: &[(&str, &str)] = &[
+    ("older_worker", "超过法定退休年龄的大龄劳动者"),
+    ("intern_student", "实习学生"),
+    ("trainee", "就业见习人员"),
+    ("platform_worker", "新就业形态劳动者"),
+    ("domestic_worker", "家政服务人员"),
+    ("village_cadre", "在职村干部和专职社区工作者"),
+    ("extra", "群众演员"),
+    ("flexible", "灵活就业人员"),
+];
+
+pub static INSURANCE_ROSTER: Registry = Registry {
+    id: "insurance-roster",
+    table: "insurance_roster",
+    label: "扩面参保名单",
+    area: Area::Rights,
+    clause: "二(六)1",
+    about: "单险种参加工伤保险的特定人员和在就业地参保的灵活就业人员:名单中的人由政策规则判定是否可参保,已参保的填写参保日期;按类别计算参保覆盖率。",
+    fields: &[
+        Field::new("person_id", "身份证号", Person),
+        Field::new("grp", "人员类别", Choice(INSURANCE_GROUPS)).example("新就业形态劳动者"),
+        Field::new("unit", "用工单位或平台", Text(100))
+            .optional()
+            .example("湖州示例配送站"),
+        Field::new("enrolled_on", "参保日期", Date).optional(),
+    ],
+    title: "person_id",
+    key: &["person_id", "grp"],
+    counted_on: "enrolled_on",
+    region_from: Some("person_id"),
+    checks: &[],
+};
+
 /// Every registry of this module.
 pub static ALL: &[&Registry] = &[
     &LABOUR_STATIONS,
     &LABOUR_COORDINATORS,
     &HARMONIOUS_AWARDS,
     &ECONOMY,
+    &INSURANCE_ROSTER,
 ];

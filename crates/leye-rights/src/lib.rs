@@ -908,3 +908,89 @@ pub async fn city_wage_growth(store: &leye_store::Store) -> Result<Vec<WageGrowt
         .collect();
     Ok(wage_growth(&series))
 }
+
+/// Insurance coverage of one group (二(六)1): who is listed, whom the policy engine finds
+/// eligible today, and how many of those are enrolled.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct GroupCoverage {
+    pub group: String,
+    pub label: String,
+    pub listed: usize,
+    pub eligible: usize,
+    pub enrolled: usize,
+    pub not_eligible: usize,
+    pub cannot_decide: usize,
+}
+
+/// Coverage by group of the roster in scope: each listed person is decided by the engine's
+/// measure for the group (work-injury insurance on its own for the special groups; pension and
+/// medical insurance where they work for flexible workers), from their ID number's birth date
+/// and sex; coverage = enrolled among the eligible ÷ the eligible.
+pub async fn insurance_coverage(
+    store: &leye_store::Store,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<Vec<GroupCoverage>, RightsError> {
+    use leye_policy::situation::{Person, Situation, SpecialWorker};
+    let mut tx = store.begin_read().await?;
+    let rows =
+        leye_store::registry::raw_rows(&mut tx, scope, &catalogue::INSURANCE_ROSTER, 100_000)
+            .await?;
+    tx.commit().await?;
+    let mut out: Vec<GroupCoverage> = catalogue::INSURANCE_GROUPS
+        .iter()
+        .map(|(code, label)| GroupCoverage {
+            group: (*code).to_string(),
+            label: (*label).to_string(),
+            ..Default::default()
+        })
+        .collect();
+    for (i, raw) in rows.iter().enumerate() {
+        let get = |k: &str| raw.get(k).cloned().unwrap_or_default();
+        let group = get("grp");
+        let Some(c) = out.iter_mut().find(|c| c.group == group) else {
+            continue;
+        };
+        c.listed += 1;
+        let id = leye_domain::IdNumber::parse(&get("person_id"), today).ok();
+        let flexible = group == "flexible";
+        let person = Person {
+            id: format!("r{i}"),
+            birth: id.as_ref().map(|n| n.birth_date()),
+            sex: id.as_ref().map(|n| n.sex()),
+            works_in_huzhou: Some(true),
+            flexible_worker: flexible.then_some(true),
+            special_worker: if flexible {
+                None
+            } else {
+                SpecialWorker::from_code(&group)
+            },
+            ..Default::default()
+        };
+        let measure = if flexible {
+            "flexible_worker_insurance"
+        } else {
+            "work_injury_single"
+        };
+        let s = Situation {
+            persons: vec![person],
+            ..Default::default()
+        };
+        let only = vec![measure.to_string()];
+        match leye_policy::evaluate(&s, today, Some(&only))?
+            .into_iter()
+            .next()
+            .map(|d| d.status)
+        {
+            Some(leye_policy::decision::Status::Eligible) => {
+                c.eligible += 1;
+                if !get("enrolled_on").is_empty() {
+                    c.enrolled += 1;
+                }
+            }
+            Some(leye_policy::decision::Status::NotEligible) => c.not_eligible += 1,
+            _ => c.cannot_decide += 1,
+        }
+    }
+    Ok(out)
+}

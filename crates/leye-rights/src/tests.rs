@@ -331,3 +331,58 @@ async fn wage_guidance(store: Store) {
 }
 
 both_backends!(wage_guidance);
+
+/// Every registry of this module imports its own template (its example person and enterprise
+/// registered first).
+async fn every_rights_template_imports(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let person = leye_domain::person::PersonInput {
+        name: "示例人员".into(),
+        id_number: leye_io::example_id_number(),
+        residence_region: "330502102201".into(),
+        urban: true,
+        ..Default::default()
+    }
+    .parse(Regions::huzhou(), today())
+    .unwrap();
+    leye_store::create_person(
+        &mut tx,
+        &Scope::System,
+        &Actor::system("test"),
+        &person,
+        now(),
+    )
+    .await
+    .unwrap();
+    let e = leye_domain::enterprise::EnterpriseInput {
+        credit_code: leye_io::example_credit_code(),
+        name: "湖州示例制造有限公司".into(),
+        industry: "C".into(),
+        region: "330502".into(),
+        scale: "large".into(),
+        ..Default::default()
+    }
+    .parse(Regions::huzhou())
+    .unwrap();
+    leye_store::create_enterprise(&mut tx, &Scope::System, &Actor::system("test"), &e, now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    for reg in crate::catalogue::ALL {
+        let t = leye_io::registry::template(reg).unwrap();
+        let r = leye_io::registry::import(
+            &store,
+            &Scope::System,
+            &Actor::system("test"),
+            reg,
+            ("模板.xlsx", &t),
+            leye_io::ImportOptions::default(),
+            now(),
+        )
+        .await
+        .unwrap();
+        assert!(!r.rejected && r.created == 1, "{}: {:?}", reg.id, r.errors);
+    }
+}
+
+both_backends!(every_rights_template_imports);

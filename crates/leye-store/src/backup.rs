@@ -90,6 +90,7 @@ pub const TABLES: &[&str] = &[
     "labour_coordinators",
     "harmonious_awards",
     "economic_series",
+    "insurance_roster",
 ];
 
 /// What a database holds, in brief: rows per table and the audit chain's last hash.

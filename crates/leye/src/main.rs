@@ -754,10 +754,16 @@ async fn user_add(
 
 /// A registry by its id, or `None` after saying which exist.
 fn registry_of(id: &str) -> Option<&'static leye_domain::registry::Registry> {
-    let r = leye_skills::catalogue::by_id(id);
+    let all = || {
+        leye_skills::catalogue::ALL
+            .iter()
+            .chain(leye_rights::catalogue::ALL)
+            .copied()
+    };
+    let r = all().find(|r| r.id == id);
     if r.is_none() {
-        let all: Vec<&str> = leye_skills::catalogue::ALL.iter().map(|r| r.id).collect();
-        eprintln!("错误 / error: 没有名录“{id}”,可选: {}", all.join(", "));
+        let ids: Vec<&str> = all().map(|r| r.id).collect();
+        eprintln!("错误 / error: 没有名录“{id}”,可选: {}", ids.join(", "));
     }
     r
 }
@@ -780,10 +786,12 @@ fn import_command(command: ImportCommand) -> ExitCode {
             None => return ExitCode::from(2),
         },
         ImportCommand::Template { entity, out } => {
-            let bytes = match (
-                leye_io::Entity::from_code(&entity),
-                leye_skills::catalogue::by_id(&entity),
-            ) {
+            let registry = leye_skills::catalogue::ALL
+                .iter()
+                .chain(leye_rights::catalogue::ALL)
+                .copied()
+                .find(|r| r.id == entity);
+            let bytes = match (leye_io::Entity::from_code(&entity), registry) {
                 (Some(e), _) => e.template(),
                 (None, Some(reg)) => leye_io::registry::template(reg),
                 (None, None) => {

@@ -422,3 +422,19 @@ CREATE TABLE economic_series (
     updated_at TEXT NOT NULL,
     UNIQUE (year, region)
 );
+
+-- 扩大社会保险覆盖范围 (issue 10, 二(六)1): the people listed for work-injury insurance on its
+-- own and the flexible workers, with the day they were enrolled.
+CREATE TABLE insurance_roster (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES persons(id),
+    grp TEXT NOT NULL CHECK (grp IN ('older_worker', 'intern_student', 'trainee', 'platform_worker',
+        'domestic_worker', 'village_cadre', 'extra', 'flexible')),
+    unit TEXT,
+    enrolled_on TEXT,
+    region TEXT NOT NULL REFERENCES regions(code),
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (person_id, grp)
+);

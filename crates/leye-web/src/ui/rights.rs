@@ -120,6 +120,8 @@ struct RightsPage {
     /// year, GDP growth, wage growth, in step
     growth: Vec<(i64, String, String, &'static str)>,
     wage_chart: String,
+    /// group, listed, eligible, enrolled, coverage, not eligible or undecided
+    insurance: Vec<(String, usize, usize, usize, String, usize)>,
     routes: Vec<(&'static str, &'static str)>,
     departments: Vec<(&'static str, &'static str)>,
     sources: Vec<(&'static str, &'static str)>,
@@ -178,6 +180,9 @@ async fn page_with(
         .await
         .map_err(ApiError::from)?;
     let growth = leye_rights::city_wage_growth(&app.store)
+        .await
+        .map_err(ApiError::from)?;
+    let insurance = leye_rights::insurance_coverage(&app.store, &caller.scope, today)
         .await
         .map_err(ApiError::from)?;
     let pct = |n: usize, d: usize| {
@@ -348,6 +353,19 @@ async fn page_with(
             })
             .collect(),
         wage_chart,
+        insurance: insurance
+            .iter()
+            .map(|g| {
+                (
+                    g.label.clone(),
+                    g.listed,
+                    g.eligible,
+                    g.enrolled,
+                    pct(g.enrolled, g.eligible),
+                    g.not_eligible + g.cannot_decide,
+                )
+            })
+            .collect(),
         mediated_share: if closed.is_empty() {
             "—".into()
         } else {

@@ -248,3 +248,65 @@ fn wage_growth_against_gdp() {
         (Some(500), Some(1000), Some(true))
     );
 }
+
+/// Insurance coverage by group (二(六)1): listed people decided by the engine — an older worker
+/// past 65 is not eligible for work-injury insurance on its own — and enrolments counted among
+/// the eligible.
+async fn insurance_coverage_by_group(store: Store) {
+    let env = env(store).await;
+    let mut numbers = Vec::new();
+    for (name, birth, seq) in [
+        ("骑手甲", "19950101", 961),
+        ("骑手乙", "19960101", 962),
+        ("老工人", "19550101", 963),
+        ("灵活就业者", "19900101", 964),
+    ] {
+        let mut pb = super::person_body(name, seq);
+        let number = leye_testkit::id_number("330502", birth, seq);
+        pb["id_number"] = json!(number);
+        let (s, p) = super::call(&env, Method::POST, "/api/v1/persons", Some(pb)).await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        numbers.push(number);
+    }
+    for (n, grp, enrolled) in [
+        (0, "platform_worker", "2026-05-01"),
+        (1, "platform_worker", ""),
+        (2, "older_worker", "2026-05-01"),
+        (3, "flexible", "2026-03-01"),
+    ] {
+        let (s, b) = call_as(
+            &env,
+            &env.token,
+            Method::POST,
+            "/api/v1/rights/registries/insurance-roster",
+            Some(json!({"person_id": numbers[n], "grp": grp, "enrolled_on": enrolled})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
+    }
+    let c = leye_rights::insurance_coverage(
+        &env.store,
+        &leye_domain::Scope::System,
+        leye_testkit::today(),
+    )
+    .await
+    .unwrap();
+    let of = |g: &str| c.iter().find(|x| x.group == g).unwrap().clone();
+    let riders = of("platform_worker");
+    assert_eq!((riders.listed, riders.eligible, riders.enrolled), (2, 2, 1));
+    let older = of("older_worker");
+    assert_eq!(
+        (older.listed, older.eligible, older.not_eligible),
+        (1, 0, 1),
+        "71 is past 65"
+    );
+    let flexible = of("flexible");
+    assert_eq!((flexible.eligible, flexible.enrolled), (1, 1));
+    let (_, html) = super::page(&env, "/rights").await;
+    assert!(
+        html.contains("id=\"insurance-coverage\"") && html.contains("50.0%"),
+        "the riders' coverage"
+    );
+}
+
+both_backends!(insurance_coverage_by_group);
