@@ -134,6 +134,15 @@ pub async fn open_arrears(
     r: &ArrearsRequest,
 ) -> Result<i64, RightsError> {
     let today = leye_domain::time::local_date(now);
+    let case = check_arrears(r, today)?;
+    let mut tx = store.begin().await?;
+    let id = leye_store::create_arrears(&mut tx, scope, &case, actor, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Check a new case as typed (a form or a file row) on `today`: the case to write.
+pub fn check_arrears(r: &ArrearsRequest, today: NaiveDate) -> Result<NewArrears, RightsError> {
     let employer_name =
         leye_domain::field::text("employer_name", "欠薪单位", &r.employer_name, 100)?;
     let department = Department::parse_field("department", "行业主管部门", &r.department)?;
@@ -175,29 +184,163 @@ pub async fn open_arrears(
         return Err(FieldError::new("opened_on", "future", "立案日期不能晚于今天").into());
     }
     let due = arrears_deadline(route, opened)?;
-    let mut tx = store.begin().await?;
-    let id = leye_store::create_arrears(
-        &mut tx,
-        scope,
-        &NewArrears {
-            employer_name,
-            enterprise_id: None,
-            project: r.project.trim().chars().take(100).collect(),
-            department: department.code().into(),
-            source: source.code().into(),
-            region: region.as_str().into(),
-            workers,
-            claimed_fen: claimed.fen(),
-            route: route.code().into(),
-            opened_on: opened.to_string(),
-            due_on: due.to_string(),
+    Ok(NewArrears {
+        employer_name,
+        enterprise_id: None,
+        project: r.project.trim().chars().take(100).collect(),
+        department: department.code().into(),
+        source: source.code().into(),
+        region: region.as_str().into(),
+        workers,
+        claimed_fen: claimed.fen(),
+        route: route.code().into(),
+        opened_on: opened.to_string(),
+        due_on: due.to_string(),
+    })
+}
+
+/// The columns of an arrears file (欠薪案件导入).
+pub const ARREARS_COLUMNS: &[leye_io::sheet::Column] = &[
+    leye_io::sheet::Column {
+        field: "employer_name",
+        header: "欠薪单位",
+        aliases: &["用人单位"],
+        required: true,
+        example: "湖州示例建筑有限公司",
+    },
+    leye_io::sheet::Column {
+        field: "project",
+        header: "项目",
+        aliases: &["工程项目"],
+        required: false,
+        example: "示例安置房项目",
+    },
+    leye_io::sheet::Column {
+        field: "department",
+        header: "行业主管部门",
+        aliases: &[],
+        required: true,
+        example: "住房和城乡建设",
+    },
+    leye_io::sheet::Column {
+        field: "source",
+        header: "线索来源",
+        aliases: &[],
+        required: true,
+        example: "投诉",
+    },
+    leye_io::sheet::Column {
+        field: "region",
+        header: "乡镇(街道)区划代码",
+        aliases: &["区划代码"],
+        required: true,
+        example: "330502102",
+    },
+    leye_io::sheet::Column {
+        field: "workers",
+        header: "涉及人数",
+        aliases: &[],
+        required: true,
+        example: "12",
+    },
+    leye_io::sheet::Column {
+        field: "claimed_yuan",
+        header: "涉及金额(元)",
+        aliases: &["涉及金额"],
+        required: true,
+        example: "86000",
+    },
+    leye_io::sheet::Column {
+        field: "route",
+        header: "处置途径",
+        aliases: &[],
+        required: true,
+        example: "调解",
+    },
+    leye_io::sheet::Column {
+        field: "opened_on",
+        header: "立案日期",
+        aliases: &[],
+        required: true,
+        example: "2026-11-01",
+    },
+];
+
+/// Import arrears cases from a CSV or Excel file: every row checked (choices by label or
+/// code), nothing written when a row is bad unless told to skip it; all in one transaction.
+pub async fn import_arrears(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    (name, bytes): (&str, &[u8]),
+    opts: leye_io::ImportOptions,
+) -> Result<leye_io::ImportReport, leye_io::IoError> {
+    use leye_io::sheet;
+    let today = leye_domain::time::local_date(now);
+    let (t, m) = sheet::read(name, bytes, ARREARS_COLUMNS)?;
+    let label = |all: &[(&'static str, &'static str)], raw: String| {
+        all.iter()
+            .find(|(_, l)| *l == raw)
+            .map_or(raw, |(c, _)| (*c).to_string())
+    };
+    let checked = sheet::check(
+        &t,
+        &m,
+        |row| {
+            let r = ArrearsRequest {
+                employer_name: m.cell(row, "employer_name"),
+                project: m.cell(row, "project"),
+                department: label(
+                    &Department::ALL
+                        .iter()
+                        .map(|d| (d.code(), d.label_zh()))
+                        .collect::<Vec<_>>(),
+                    m.cell(row, "department"),
+                ),
+                source: label(
+                    &Source::ALL
+                        .iter()
+                        .map(|d| (d.code(), d.label_zh()))
+                        .collect::<Vec<_>>(),
+                    m.cell(row, "source"),
+                ),
+                region: m.cell(row, "region"),
+                workers: m.cell(row, "workers"),
+                claimed_yuan: m.cell(row, "claimed_yuan"),
+                route: label(
+                    &Route::ALL
+                        .iter()
+                        .map(|d| (d.code(), d.label_zh()))
+                        .collect::<Vec<_>>(),
+                    m.cell(row, "route"),
+                ),
+                opened_on: m.cell(row, "opened_on"),
+            };
+            check_arrears(&r, today).map_err(|e| match e {
+                RightsError::Field(f) => vec![f],
+                other => vec![FieldError::new("file", "invalid", other.to_string())],
+            })
         },
-        actor,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+        None,
+    );
+    let (report, good) = match sheet::start(t.rows.len(), checked, opts) {
+        Ok(x) => x,
+        Err(report) => return Ok(report),
+    };
+    let mut tx = store.begin().await?;
+    let mut w = sheet::Written::default();
+    for (row, case) in good {
+        match leye_store::create_arrears(&mut tx, scope, &case, actor, now).await {
+            Ok(_) => w.created += 1,
+            Err(e @ StoreError::Forbidden(_)) => {
+                w.refused
+                    .push(sheet::refused(row, "乡镇(街道)区划代码", &case.region, e))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    sheet::finish(tx, report, w, opts).await
 }
 
 /// What the 安薪指数 of one township is computed from.
@@ -458,6 +601,22 @@ pub async fn open_dispute(
     accepted_on: &str,
 ) -> Result<i64, RightsError> {
     let today = leye_domain::time::local_date(now);
+    let d = check_dispute(kind, region, employer_name, claim_yuan, accepted_on, today)?;
+    let mut tx = store.begin().await?;
+    let id = leye_store::create_dispute(&mut tx, scope, &d, actor, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Check a dispute as typed (a form or a file row) on `today`: the dispute to write.
+pub fn check_dispute(
+    kind: &str,
+    region: &str,
+    employer_name: &str,
+    claim_yuan: &str,
+    accepted_on: &str,
+    today: NaiveDate,
+) -> Result<NewDispute, RightsError> {
     let kind = DisputeKind::parse_field("kind", "争议类别", kind)?;
     let region = Regions::huzhou()
         .code(region)
@@ -477,24 +636,108 @@ pub async fn open_dispute(
         },
         accepted,
     )?;
-    let mut tx = store.begin().await?;
-    let id = leye_store::create_dispute(
-        &mut tx,
-        scope,
-        &NewDispute {
-            kind: kind.code().into(),
-            region: region.as_str().into(),
-            employer_name,
-            claim_fen: claim.fen(),
-            accepted_on: accepted.to_string(),
-            due_on: plus(accepted, days).to_string(),
+    Ok(NewDispute {
+        kind: kind.code().into(),
+        region: region.as_str().into(),
+        employer_name,
+        claim_fen: claim.fen(),
+        accepted_on: accepted.to_string(),
+        due_on: plus(accepted, days).to_string(),
+    })
+}
+
+/// The columns of a dispute file (劳动争议案件导入).
+pub const DISPUTE_COLUMNS: &[leye_io::sheet::Column] = &[
+    leye_io::sheet::Column {
+        field: "kind",
+        header: "争议类别",
+        aliases: &["案件类别"],
+        required: true,
+        example: "仲裁",
+    },
+    leye_io::sheet::Column {
+        field: "region",
+        header: "区划代码",
+        aliases: &["乡镇(街道)区划代码"],
+        required: true,
+        example: "330502102",
+    },
+    leye_io::sheet::Column {
+        field: "employer_name",
+        header: "用人单位",
+        aliases: &[],
+        required: true,
+        example: "湖州示例制造有限公司",
+    },
+    leye_io::sheet::Column {
+        field: "claim_yuan",
+        header: "请求金额(元)",
+        aliases: &["请求金额"],
+        required: true,
+        example: "20000",
+    },
+    leye_io::sheet::Column {
+        field: "accepted_on",
+        header: "受理日期",
+        aliases: &[],
+        required: true,
+        example: "2026-11-02",
+    },
+];
+
+/// Import disputes from a file, checked like [`import_arrears`]; deadlines from the statute.
+pub async fn import_disputes(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    (name, bytes): (&str, &[u8]),
+    opts: leye_io::ImportOptions,
+) -> Result<leye_io::ImportReport, leye_io::IoError> {
+    use leye_io::sheet;
+    let today = leye_domain::time::local_date(now);
+    let (t, m) = sheet::read(name, bytes, DISPUTE_COLUMNS)?;
+    let checked = sheet::check(
+        &t,
+        &m,
+        |row| {
+            let raw = m.cell(row, "kind");
+            let kind = DisputeKind::ALL
+                .iter()
+                .find(|k| k.label_zh() == raw)
+                .map_or(raw.clone(), |k| k.code().to_string());
+            check_dispute(
+                &kind,
+                &m.cell(row, "region"),
+                &m.cell(row, "employer_name"),
+                &m.cell(row, "claim_yuan"),
+                &m.cell(row, "accepted_on"),
+                today,
+            )
+            .map_err(|e| match e {
+                RightsError::Field(f) => vec![f],
+                other => vec![FieldError::new("file", "invalid", other.to_string())],
+            })
         },
-        actor,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+        None,
+    );
+    let (report, good) = match sheet::start(t.rows.len(), checked, opts) {
+        Ok(x) => x,
+        Err(report) => return Ok(report),
+    };
+    let mut tx = store.begin().await?;
+    let mut w = sheet::Written::default();
+    for (row, d) in good {
+        match leye_store::create_dispute(&mut tx, scope, &d, actor, now).await {
+            Ok(_) => w.created += 1,
+            Err(e @ StoreError::Forbidden(_)) => {
+                w.refused
+                    .push(sheet::refused(row, "区划代码", &d.region, e))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    sheet::finish(tx, report, w, opts).await
 }
 
 /// Extend an arbitration once, by at most the statutory number of days.

@@ -386,3 +386,129 @@ async fn every_rights_template_imports(store: Store) {
 }
 
 both_backends!(every_rights_template_imports);
+
+/// Arrears from a file: the template imports; a bad row is named (row, column, why) and nothing
+/// is written; with skip-invalid the good rows are, each with its route's deadline.
+async fn arrears_from_a_file(store: Store) {
+    let sys = Actor::system("test");
+    let scope = Scope::Region("330502".into());
+    let t = leye_io::sheet::template("t", ARREARS_COLUMNS, |_| None).unwrap();
+    let r = import_arrears(
+        &store,
+        &scope,
+        &sys,
+        now(),
+        ("t.xlsx", &t),
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((r.created, r.rejected), (1, false), "{:?}", r.errors);
+    let csv = "欠薪单位,行业主管部门,线索来源,乡镇(街道)区划代码,涉及人数,涉及金额(元),处置途径,立案日期\n\
+               甲建筑公司,住房和城乡建设,投诉,330502102,5,30000,inspection,2026-11-20\n\
+               乙物流公司,交通运输,热线,330502,3,9000,调解,2026-11-21\n\
+               丙公司,水利,投诉,330502102,3,9000,上访,2026-11-21\n";
+    let run = |skip: bool| {
+        let store = store.clone();
+        let sys = sys.clone();
+        let scope = scope.clone();
+        async move {
+            import_arrears(
+                &store,
+                &scope,
+                &sys,
+                now(),
+                ("a.csv", csv.as_bytes()),
+                leye_io::ImportOptions { skip_invalid: skip },
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let r = run(false).await;
+    assert!(r.rejected);
+    let why: Vec<(usize, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str()))
+        .collect();
+    assert_eq!(
+        why,
+        [(3, "乡镇(街道)区划代码"), (4, "处置途径")],
+        "{:?}",
+        r.errors
+    );
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(
+        leye_store::open_arrears(&mut tx, &scope)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    tx.commit().await.unwrap();
+    let r = run(true).await;
+    assert_eq!(r.created, 1);
+    let mut tx = store.begin_read().await.unwrap();
+    let open = leye_store::open_arrears(&mut tx, &scope).await.unwrap();
+    tx.commit().await.unwrap();
+    let jia = open
+        .iter()
+        .find(|c| c.employer_name == "甲建筑公司")
+        .unwrap();
+    assert_eq!(jia.route, "inspection");
+    assert!(jia.due_on > jia.opened_on);
+}
+
+both_backends!(arrears_from_a_file);
+
+/// Disputes from a file: labels or codes, a bad row named, the statutory deadline on each.
+async fn disputes_from_a_file(store: Store) {
+    let sys = Actor::system("test");
+    let scope = Scope::Region("330502".into());
+    let t = leye_io::sheet::template("t", DISPUTE_COLUMNS, |_| None).unwrap();
+    let r = import_disputes(
+        &store,
+        &scope,
+        &sys,
+        now(),
+        ("t.xlsx", &t),
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((r.created, r.rejected), (1, false), "{:?}", r.errors);
+    let csv = "争议类别,区划代码,用人单位,请求金额(元),受理日期\n\
+               调解,330502102,甲公司,5000,2026-11-20\n\
+               诉讼,330502102,乙公司,5000,2026-11-20\n\
+               仲裁,330502102,丙公司,5000,2027-01-01\n";
+    let r = import_disputes(
+        &store,
+        &scope,
+        &sys,
+        now(),
+        ("d.csv", csv.as_bytes()),
+        leye_io::ImportOptions { skip_invalid: true },
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.created, 1);
+    let why: Vec<(usize, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str()))
+        .collect();
+    assert_eq!(why, [(3, "争议类别"), (4, "受理日期")], "{:?}", r.errors);
+    let mut tx = store.begin_read().await.unwrap();
+    let all = leye_store::disputes_between(&mut tx, &scope, "2026-01-01", "2026-12-31")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let jia = all.iter().find(|d| d.employer_name == "甲公司").unwrap();
+    assert_eq!(
+        (jia.kind.as_str(), jia.due_on.as_str()),
+        ("mediation", "2026-12-05")
+    );
+}
+
+both_backends!(disputes_from_a_file);

@@ -29,6 +29,16 @@ pub fn router() -> Router<AppState> {
         .route("/rights/disputes/{id}/extend", post(extend))
         .route("/rights/disputes/{id}/close", post(close_dispute))
         .route("/rights/wages", get(wages))
+        .route("/rights/arrears/template.xlsx", get(arrears_template))
+        .route("/rights/disputes/template.xlsx", get(disputes_template))
+        .route(
+            "/rights/disputes/import",
+            post(import_disputes).layer(axum::extract::DefaultBodyLimit::max(50 * 1024 * 1024)),
+        )
+        .route(
+            "/rights/arrears/import",
+            post(import_arrears).layer(axum::extract::DefaultBodyLimit::max(50 * 1024 * 1024)),
+        )
         .route(
             "/rights/wages/import",
             post(import_wages).layer(axum::extract::DefaultBodyLimit::max(50 * 1024 * 1024)),
@@ -659,4 +669,66 @@ pub(super) async fn import_wages(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The arrears import template: headers and an example row.
+async fn arrears_template() -> Result<Response, UiError> {
+    let bytes =
+        leye_io::sheet::template("欠薪案件导入模板", leye_rights::ARREARS_COLUMNS, |_| None)
+            .map_err(super::imports::io_error)?;
+    Ok(super::imports::xlsx_response(
+        "欠薪案件导入模板.xlsx",
+        bytes,
+    ))
+}
+
+/// Import arrears cases from a file (every row checked first; one transaction).
+async fn import_arrears(
+    State(app): State<AppState>,
+    caller: Caller,
+    form: axum::extract::Multipart,
+) -> Result<Response, UiError> {
+    let (file, bytes, skip_invalid) = super::imports::read_upload(form).await?;
+    let report = leye_rights::import_arrears(
+        &app.store,
+        &caller.scope,
+        &caller.actor,
+        app.clock.now(),
+        (&file, &bytes),
+        leye_io::ImportOptions { skip_invalid },
+    )
+    .await
+    .map_err(super::imports::io_error)?;
+    super::imports::result_page(&caller, "欠薪案件", file, report, "/rights")
+}
+
+/// The dispute import template.
+async fn disputes_template() -> Result<Response, UiError> {
+    let bytes =
+        leye_io::sheet::template("劳动争议导入模板", leye_rights::DISPUTE_COLUMNS, |_| None)
+            .map_err(super::imports::io_error)?;
+    Ok(super::imports::xlsx_response(
+        "劳动争议导入模板.xlsx",
+        bytes,
+    ))
+}
+
+/// Import disputes from a file (every row checked first; one transaction).
+async fn import_disputes(
+    State(app): State<AppState>,
+    caller: Caller,
+    form: axum::extract::Multipart,
+) -> Result<Response, UiError> {
+    let (file, bytes, skip_invalid) = super::imports::read_upload(form).await?;
+    let report = leye_rights::import_disputes(
+        &app.store,
+        &caller.scope,
+        &caller.actor,
+        app.clock.now(),
+        (&file, &bytes),
+        leye_io::ImportOptions { skip_invalid },
+    )
+    .await
+    .map_err(super::imports::io_error)?;
+    super::imports::result_page(&caller, "劳动争议案件", file, report, "/rights")
 }
