@@ -289,6 +289,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/rights/arrears", Perm(RightsWrite)),
     ("GET", "/api/v1/rights/disputes", Perm(RightsRead)),
     ("GET", "/api/v1/rights/wages", Perm(RightsRead)),
+    ("GET", "/api/v1/rights/coverage", Perm(RightsRead)),
     ("GET", "/rights", Perm(RightsRead)),
     ("POST", "/rights/arrears", Perm(RightsWrite)),
     ("GET", "/rights/arrears/template.xlsx", SignedIn),

@@ -52,6 +52,7 @@ use utoipa::OpenApi;
         help::coverage, help::zero_households, help::hard_to_employ, help::confirm,
         help::cases, help::add_contact,
         rights::index, rights::arrears, rights::create_arrears, rights::disputes, rights::wages,
+        rights::coverage,
         jobs::search, jobs::suggest, jobs::get_one, jobs::occupations, jobs::create_posting,
         jobs::list_postings, jobs::close_posting, jobs::matches, jobs::posting_applications,
         jobs::set_state, jobs::get_seeker, jobs::put_seeker, jobs::apply, jobs::inbox,
@@ -182,6 +183,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/rights/disputes", get(rights::disputes))
         .route("/rights/wages", get(rights::wages))
+        .route("/rights/coverage", get(rights::coverage))
         .route("/help/coverage", get(help::coverage))
         .route("/help/zero-households", get(help::zero_households))
         .route("/help/hard-to-employ", get(help::hard_to_employ))

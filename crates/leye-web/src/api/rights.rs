@@ -158,3 +158,21 @@ pub async fn wages(
         json!({ "year": year, "min_sample": min, "items": cells }),
     ))
 }
+
+/// Labour-relations service and insurance coverage in scope (二(六)1-2), the engine's reward
+/// for each harmonious-labour-relations award, and GDP against wage growth (一).
+#[utoipa::path(get, path = "/api/v1/rights/coverage", tag = "rights",
+    responses((status = 200, description = "{service, insurance: [{group, listed, eligible, enrolled, ...}], awards: [{enterprise, level, decision}], wage_growth: [{year, gdp_growth_bp, wage_growth_bp, in_step}]}", body = Value)))]
+pub async fn coverage(
+    State(app): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    let today = app.clock.today();
+    let service = leye_rights::service_coverage(&app.store, &caller.scope).await?;
+    let insurance = leye_rights::insurance_coverage(&app.store, &caller.scope, today).await?;
+    let awards = leye_rights::award_rewards(&app.store, &caller.scope, today).await?;
+    let growth = leye_rights::city_wage_growth(&app.store).await?;
+    Ok(Json(json!({
+        "service": service, "insurance": insurance, "awards": awards, "wage_growth": growth,
+    })))
+}

@@ -307,6 +307,27 @@ async fn insurance_coverage_by_group(store: Store) {
         html.contains("id=\"insurance-coverage\"") && html.contains("50.0%"),
         "the riders' coverage"
     );
+    let (s, b) = call_as(
+        &env,
+        &env.token,
+        Method::GET,
+        "/api/v1/rights/coverage",
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let v: Value = serde_json::from_slice(&b).unwrap();
+    let riders = v["insurance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["group"] == "platform_worker")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (riders["eligible"].as_i64(), riders["enrolled"].as_i64()),
+        (Some(2), Some(1))
+    );
 }
 
 both_backends!(insurance_coverage_by_group);
