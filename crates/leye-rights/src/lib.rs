@@ -317,25 +317,87 @@ pub async fn import_arrears(
                 ),
                 opened_on: m.cell(row, "opened_on"),
             };
-            check_arrears(&r, today).map_err(|e| match e {
-                RightsError::Field(f) => vec![f],
-                other => vec![FieldError::new("file", "invalid", other.to_string())],
-            })
+            check_arrears(&r, today).map_err(row_errors)
         },
         None,
     );
-    let (report, good) = match sheet::start(t.rows.len(), checked, opts) {
+    write_cases(store, scope, actor, now, (t.rows.len(), checked), opts).await
+}
+
+/// A row's problems as the import reports them.
+fn row_errors(e: RightsError) -> Vec<FieldError> {
+    match e {
+        RightsError::Field(f) => vec![f],
+        other => vec![FieldError::new("file", "invalid", other.to_string())],
+    }
+}
+
+/// A checked case of a file, written in the import's transaction.
+trait Case {
+    /// The region column's header and the case's region, for a refusal.
+    fn region(&self) -> (&'static str, &str);
+    async fn write(
+        &self,
+        tx: &mut leye_store::Tx,
+        scope: &Scope,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
+}
+
+impl Case for NewArrears {
+    fn region(&self) -> (&'static str, &str) {
+        ("乡镇(街道)区划代码", &self.region)
+    }
+    async fn write(
+        &self,
+        tx: &mut leye_store::Tx,
+        scope: &Scope,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        leye_store::create_arrears(tx, scope, self, actor, now).await
+    }
+}
+
+impl Case for NewDispute {
+    fn region(&self) -> (&'static str, &str) {
+        ("区划代码", &self.region)
+    }
+    async fn write(
+        &self,
+        tx: &mut leye_store::Tx,
+        scope: &Scope,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        leye_store::create_dispute(tx, scope, self, actor, now).await
+    }
+}
+
+/// The second half of a case import: stop on bad rows (unless skipping them), write the good
+/// ones in one transaction, refusing those outside the caller's area.
+async fn write_cases<T: Case>(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    (rows, checked): (usize, leye_io::sheet::Checked<T>),
+    opts: leye_io::ImportOptions,
+) -> Result<leye_io::ImportReport, leye_io::IoError> {
+    use leye_io::sheet;
+    let (report, good) = match sheet::start(rows, checked, opts) {
         Ok(x) => x,
         Err(report) => return Ok(report),
     };
     let mut tx = store.begin().await?;
     let mut w = sheet::Written::default();
     for (row, case) in good {
-        match leye_store::create_arrears(&mut tx, scope, &case, actor, now).await {
+        match case.write(&mut tx, scope, actor, now).await {
             Ok(_) => w.created += 1,
             Err(e @ StoreError::Forbidden(_)) => {
-                w.refused
-                    .push(sheet::refused(row, "乡镇(街道)区划代码", &case.region, e))
+                let (header, region) = case.region();
+                w.refused.push(sheet::refused(row, header, region, e))
             }
             Err(e) => return Err(e.into()),
         }
@@ -714,30 +776,11 @@ pub async fn import_disputes(
                 &m.cell(row, "accepted_on"),
                 today,
             )
-            .map_err(|e| match e {
-                RightsError::Field(f) => vec![f],
-                other => vec![FieldError::new("file", "invalid", other.to_string())],
-            })
+            .map_err(row_errors)
         },
         None,
     );
-    let (report, good) = match sheet::start(t.rows.len(), checked, opts) {
-        Ok(x) => x,
-        Err(report) => return Ok(report),
-    };
-    let mut tx = store.begin().await?;
-    let mut w = sheet::Written::default();
-    for (row, d) in good {
-        match leye_store::create_dispute(&mut tx, scope, &d, actor, now).await {
-            Ok(_) => w.created += 1,
-            Err(e @ StoreError::Forbidden(_)) => {
-                w.refused
-                    .push(sheet::refused(row, "区划代码", &d.region, e))
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    sheet::finish(tx, report, w, opts).await
+    write_cases(store, scope, actor, now, (t.rows.len(), checked), opts).await
 }
 
 /// Extend an arbitration once, by at most the statutory number of days.
