@@ -103,6 +103,9 @@ code_enum! {
         TicketWork = ("ticket_work", "办理重点企业用工服务单"),
         /// Assess the employment impact of a project or a policy draft (就业影响评估)
         ImpactAssess = ("impact_assess", "开展就业影响评估"),
+        /// A key enterprise states its own hiring demand (用工需求), which becomes a service
+        /// ticket for the officers, and follows it
+        DemandSubmit = ("demand_submit", "提交用工需求"),
     }
 }
 
@@ -251,6 +254,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             ApplicationRead,
             ApplicationSubmit,
             PostingWrite,
+            DemandSubmit,
         ],
     ),
     (

@@ -96,6 +96,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/skills/{registry}/{id}", Perm(SkillsRead)),
     ("GET", "/skills/{registry}/{id}/edit", Perm(SkillsWrite)),
     ("POST", "/skills/{registry}/{id}/edit", Perm(SkillsWrite)),
+    ("GET", "/me/demands", Perm(DemandSubmit)),
+    ("POST", "/me/demands", Perm(DemandSubmit)),
     ("GET", "/service/tickets", Perm(TicketWork)),
     ("POST", "/service/tickets", Perm(TicketWork)),
     ("GET", "/service/tickets/{id}", Perm(TicketWork)),

@@ -146,6 +146,8 @@ pub struct Nav {
     pub monitor: bool,
     /// Sees the skills, startup and enterprise-service registries (技能与创业)
     pub skills: bool,
+    /// A key enterprise's own hiring demands (用工需求)
+    pub demands: bool,
     /// May publish and manage postings (招聘岗位)
     pub postings: bool,
     /// Has a job-seeker page of their own (我的求职)
@@ -196,6 +198,7 @@ impl Nav {
             rights: c.may(RightsRead),
             monitor: c.may(MonitorRead),
             skills: c.may(SkillsRead),
+            demands: c.may(DemandSubmit) && c.user.enterprise_id.is_some(),
             postings: c.may(PostingWrite),
             seeker: c.may(SeekerProfile) && c.user.person_id.is_some(),
             lang: c.lang.clone(),

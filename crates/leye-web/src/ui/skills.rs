@@ -58,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .route("/service/tickets/{id}/place", post(place))
         .route("/service/tickets/{id}/take-hires", post(take_hires))
         .route("/service/tickets/{id}/close", post(close))
+        .route("/me/demands", get(demands).post(new_demand))
         .route("/service/impact", get(impacts).post(assess))
         .route("/service/impact/{id}", get(impact))
 }
@@ -1024,6 +1025,100 @@ async fn close(
         .await
         .map(|_| ());
     after_ticket(&app, &caller, id, r, "服务单已关闭").await
+}
+
+// ---- 企业用工需求 ----
+
+#[derive(Template)]
+#[template(path = "demands.html")]
+struct DemandsPage {
+    nav: Nav,
+    items: Vec<TicketShown>,
+    today: String,
+    message: String,
+    error: String,
+}
+
+/// The caller's own enterprise (an employer account), or a clear refusal.
+fn own_enterprise(caller: &Caller) -> Result<i64, ApiError> {
+    caller.user.enterprise_id.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "no_enterprise",
+            "该账号未绑定企业,不能提交用工需求",
+        )
+    })
+}
+
+async fn demands_page(
+    app: &AppState,
+    caller: &Caller,
+    message: String,
+    error: String,
+) -> Result<Response, UiError> {
+    own_enterprise(caller)?;
+    let today = app.clock.today();
+    let mut tx = app.store.begin_read().await?;
+    let list = leye_store::list_tickets(&mut tx, &caller.scope, None).await?;
+    tx.commit().await?;
+    render(DemandsPage {
+        nav: Nav::of(caller),
+        items: list.iter().map(|t| ticket_shown(t, today)).collect(),
+        today: today.to_string(),
+        message,
+        error,
+    })
+}
+
+/// 用工需求: a key enterprise's own demands (service tickets) and the form for a new one.
+async fn demands(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<TicketQuery>,
+) -> Result<Response, UiError> {
+    demands_page(&app, &caller, q.msg.unwrap_or_default(), String::new()).await
+}
+
+async fn new_demand(
+    State(app): State<AppState>,
+    caller: Caller,
+    Form(raw): Form<Raw>,
+) -> Result<Response, UiError> {
+    let get = |k: &str| raw.get(k).cloned().unwrap_or_default();
+    let r = async {
+        let enterprise = own_enterprise(&caller)?;
+        let t = crate::api::skills::ticket_input(
+            &enterprise.to_string(),
+            &get("occupation"),
+            &get("title"),
+            &get("headcount"),
+            &get("deadline"),
+            app.clock.today(),
+        )?;
+        let mut tx = app.store.begin().await?;
+        leye_store::create_ticket(&mut tx, &caller.scope, &t, &caller.actor, app.clock.now())
+            .await?;
+        tx.commit().await?;
+        Ok::<(), ApiError>(())
+    }
+    .await;
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/me/demands?msg={}",
+            url_escape("已提交用工需求,人社部门将安排专人对接")
+        ))
+        .into_response()),
+        Err(e)
+            if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
+        {
+            let status = e.status;
+            let mut res =
+                demands_page(&app, &caller, String::new(), e.body.message.clone()).await?;
+            *res.status_mut() = status;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ---- 就业影响评估 ----

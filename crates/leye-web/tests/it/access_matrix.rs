@@ -756,6 +756,15 @@ async fn request_for(
         ),
         ("POST", "/api/v1/service/tickets") => j(json!({"enterprise_id": target.enterprise,
             "occupation": "6-18-01-01", "title": "焊工", "headcount": 1, "deadline": "2026-12-31"})),
+        ("POST", "/me/demands") => (
+            FORM,
+            form(&[
+                ("occupation", "6-18-01-01".into()),
+                ("title", "车工".into()),
+                ("headcount", "2".into()),
+                ("deadline", "2026-12-31".into()),
+            ]),
+        ),
         ("POST", "/service/tickets") => (
             FORM,
             form(&[

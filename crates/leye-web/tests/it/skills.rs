@@ -397,3 +397,58 @@ pub async fn i18n_fixture(env: &Env) -> Value {
         "row": serde_json::from_slice::<Value>(&r).unwrap()["id"],
     })
 }
+
+/// A key enterprise states its own demand; the officers see it as a ticket; an enterprise that
+/// is not a key enterprise is told why.
+async fn an_employer_submits_a_demand(store: Store) {
+    let env = env(store.clone()).await;
+    let (key, _, _) = skills_fixture(&env, 936).await;
+    let (_, small) = call(
+        &env,
+        Method::POST,
+        "/api/v1/enterprises",
+        Some(enterprise_body(937)),
+    )
+    .await;
+    let small = small["id"].as_i64().unwrap();
+    let hr = super::user_with_token(&store, "hr_key", "employer", None, Some(key), None).await;
+    let hr_small =
+        super::user_with_token(&store, "hr_small", "employer", None, Some(small), None).await;
+    let submit = |token: String| {
+        let env = env.clone();
+        async move {
+            let req = axum::http::Request::builder()
+                .method("POST")
+                .uri("/me/demands")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("authorization", format!("Bearer {token}"))
+                .body(axum::body::Body::from(
+                    "title=%E8%A3%85%E9%85%8D%E5%B7%A5&occupation=6-18-01-01&headcount=4&deadline=2026-12-31",
+                ))
+                .unwrap();
+            let (s, b, _) = super::send(&env.app, req).await;
+            (s, String::from_utf8_lossy(&b).to_string())
+        }
+    };
+    let (s, _) = submit(hr.clone()).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, html) = submit(hr_small).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("不是重点企业"), "{html}");
+    let (s, b) = call_as(&env, &hr, Method::GET, "/me/demands", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&b).contains("装配工"));
+    let (_, list) = call(&env, Method::GET, "/api/v1/service/tickets", None).await;
+    let titles: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["ticket"]["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.contains(&"装配工"), "{titles:?}");
+    // The employer does not work tickets.
+    let (s, _) = call_as(&env, &hr, Method::GET, "/service/tickets", None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+both_backends!(an_employer_submits_a_demand);
