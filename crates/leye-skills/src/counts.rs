@@ -91,20 +91,14 @@ const SOURCES: &[Source] = &[
     },
 ];
 
-/// Every indicator these records count.
-pub const INDICATORS: &[&str] = &[
-    "training_sessions",
-    "new_skilled_talents",
-    "youth_startups",
-    "elite_talent_projects",
-    "hr_institutions",
-    "self_certifying_enterprises",
-    "skill_enterprises",
-    "skill_villages",
-    "technical_schools",
-    "provincial_specialty_groups",
-    "municipal_brand_specialties",
-];
+/// The indicator counted by the new-skilled-talent rule ([`talents`]); the others come
+/// straight from a table.
+const TALENTS: &str = "new_skilled_talents";
+
+/// Does this module count the indicator?
+pub fn counts_indicator(id: &str) -> bool {
+    id == TALENTS || SOURCES.iter().any(|s| s.indicator == id)
+}
 
 /// One count: `n` in `region` for `month` (`YYYY-MM`); a stock counts from then on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,7 +143,7 @@ pub async fn counts(
             .or_default() += 1;
     }
     out.extend(by.into_iter().map(|((region, month), n)| Count {
-        indicator: "new_skilled_talents",
+        indicator: TALENTS,
         region,
         month,
         n,

@@ -87,7 +87,7 @@ fn count(cs: &[Count], id: &str, month: &str) -> i64 {
 
 async fn training_and_certificates(store: Store) {
     let mut tx = store.begin().await.unwrap();
-    let (p1, n1) = person(&mut tx, 1, "330502001").await;
+    let (_, n1) = person(&mut tx, 1, "330502001").await;
     let (_p2, n2) = person(&mut tx, 2, "330502001").await;
     let (_, n3) = person(&mut tx, 3, "330521001").await;
     let create = Mode::Create;
@@ -398,7 +398,6 @@ async fn training_and_certificates(store: Store) {
         .await
         .unwrap();
     assert_eq!(one.region_name, "湖州市吴兴区月河街道");
-    let _ = p1;
     tx.commit().await.unwrap();
 }
 
@@ -486,27 +485,34 @@ async fn targets_counted_from_registries(store: Store) {
     // Researchers' leave: five years at most (二(二)4).
     let (_, researcher) = person(&mut tx, 9, "330502001").await;
     let leave = |ends: &'static str| {
-        vec![
-            ("person_id", researcher.clone()),
-            ("employer_unit", "湖州研究院".to_string()),
-            ("project", "成果转化".to_string()),
-            ("starts_on", "2025-01-01".to_string()),
-            ("ends_on", ends.to_string()),
-            ("region", "330502".to_string()),
+        [
+            ("person_id", researcher.as_str()),
+            ("employer_unit", "湖州研究院"),
+            ("project", "成果转化"),
+            ("starts_on", "2025-01-01"),
+            ("ends_on", ends),
+            ("region", "330502"),
         ]
     };
-    let as_pairs = |v: &Vec<(&'static str, String)>| -> Vec<(&'static str, String)> { v.clone() };
-    let too_long = as_pairs(&leave("2030-01-02"));
-    let pairs: Vec<(&str, &str)> = too_long.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let e = put(&mut tx, &city(), &RESEARCH_LEAVES, &pairs, create)
-        .await
-        .unwrap_err();
+    let e = put(
+        &mut tx,
+        &city(),
+        &RESEARCH_LEAVES,
+        &leave("2030-01-02"),
+        create,
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("不超过5年"), "{e}");
-    let ok = as_pairs(&leave("2030-01-01"));
-    let pairs: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    put(&mut tx, &city(), &RESEARCH_LEAVES, &pairs, create)
-        .await
-        .unwrap();
+    put(
+        &mut tx,
+        &city(),
+        &RESEARCH_LEAVES,
+        &leave("2030-01-01"),
+        create,
+    )
+    .await
+    .unwrap();
     // Startup loans: within the limit of the policy parameters, summed by partner bank.
     for (amount, bank, on) in [
         ("300000", "湖州银行", "2026-03-01"),

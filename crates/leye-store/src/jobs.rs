@@ -241,27 +241,7 @@ pub async fn create_posting(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<i64, StoreError> {
     may_post(scope, &p.region, p.enterprise_id)?;
-    let exists = sqlx::query("SELECT deprecated FROM occupations WHERE code = $1")
-        .bind(&p.occupation)
-        .fetch_optional(&mut **tx)
-        .await?;
-    match exists.map(|r| r.flag("deprecated")).transpose()? {
-        None => {
-            return Err(invalid(
-                "occupation",
-                "unknown_occupation",
-                format!("职业编码{}不在职业分类大典中", p.occupation),
-            ));
-        }
-        Some(true) => {
-            return Err(invalid(
-                "occupation",
-                "deprecated_occupation",
-                format!("职业编码{}已废止,请选用现行职业", p.occupation),
-            ));
-        }
-        Some(false) => {}
-    }
+    check_occupation(tx, "occupation", &p.occupation, false).await?;
     let seq = next_seq(tx, "postings").await?;
     let t = ts(now);
     let id = sqlx::query(
@@ -1301,4 +1281,31 @@ pub async fn program_postings(
             ))
         })
         .collect()
+}
+
+/// The occupation code must be in the taxonomy (职业分类大典); a deprecated one is refused
+/// unless `deprecated_ok` (a certificate issued under an old code stays true).
+pub(crate) async fn check_occupation(
+    tx: &mut Tx,
+    field: &'static str,
+    code: &str,
+    deprecated_ok: bool,
+) -> Result<(), StoreError> {
+    let row = sqlx::query("SELECT deprecated FROM occupations WHERE code = $1")
+        .bind(code)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match row.map(|r| r.flag("deprecated")).transpose()? {
+        None => Err(invalid(
+            field,
+            "unknown_occupation",
+            format!("职业编码{code}不在职业分类大典中"),
+        )),
+        Some(true) if !deprecated_ok => Err(invalid(
+            field,
+            "deprecated_occupation",
+            format!("职业编码{code}已废止,请选用现行职业"),
+        )),
+        Some(_) => Ok(()),
+    }
 }

@@ -54,7 +54,8 @@ fn is_int(k: Kind) -> bool {
     )
 }
 
-/// A referenced row's id and region, by a unique column.
+/// A referenced row's id and region, by a unique column (every column a registry refers to by
+/// is UNIQUE in its table).
 async fn lookup(
     tx: &mut Tx,
     table: &str,
@@ -66,23 +67,15 @@ async fn lookup(
     } else {
         "region"
     };
-    let rows = q(
-        format!("SELECT id, {region} AS region FROM {table} WHERE {col} = $1 LIMIT 2"),
-        &[Arg::Text(value.to_string())],
+    crate::sql::one(
+        tx,
+        q(
+            format!("SELECT id, {region} AS region FROM {table} WHERE {col} = $1"),
+            &[Arg::Text(value.to_string())],
+        ),
+        |r| Ok((r.int("id")?, r.text("region")?)),
     )
-    .fetch_all(&mut **tx)
-    .await?;
-    if rows.len() > 1 {
-        return Err(StoreError::Invalid(FieldError::new(
-            col,
-            "ambiguous",
-            format!("名称“{value}”对应多条记录,请改用唯一名称"),
-        )));
-    }
-    rows.first()
-        .map(|r| Ok::<_, sqlx::Error>((r.int("id")?, r.text("region")?)))
-        .transpose()
-        .map_err(StoreError::from)
+    .await
 }
 
 /// The row's values as bound arguments (references resolved) and its region.
@@ -100,15 +93,7 @@ pub(crate) async fn resolve(
             Value::Null if is_int(f.kind) => (Arg::OptInt(None), None),
             Value::Null => (Arg::OptText(None), None),
             Value::Text(code) if f.kind == Kind::Occupation => {
-                let known = q(
-                    "SELECT deprecated FROM occupations WHERE code = $1".into(),
-                    &[Arg::Text(code.clone())],
-                )
-                .fetch_optional(&mut **tx)
-                .await?;
-                if known.is_none() {
-                    return Err(missing(format!("职业编码“{code}”不在职业分类大典中")));
-                }
+                crate::jobs::check_occupation(tx, f.name, code, true).await?;
                 (Arg::Text(code.clone()), None)
             }
             Value::Text(s) => (Arg::Text(s.clone()), None),
@@ -141,28 +126,18 @@ pub(crate) async fn resolve(
         args.push(arg);
         regions.push(region);
     }
-    let region = match (&p.region, reg.region_from) {
-        (Some(r), _) => r.clone(),
-        (None, Some(from)) => reg
-            .fields
-            .iter()
-            .position(|f| f.name == from)
-            .and_then(|i| regions[i].clone())
-            .ok_or_else(|| {
-                StoreError::Invalid(FieldError::new(
-                    "region",
-                    "required",
-                    format!("请填写{}", leye_domain::registry::REGION_HEADER),
-                ))
-            })?,
-        (None, None) => {
-            return Err(StoreError::Invalid(FieldError::new(
-                "region",
-                "required",
-                format!("请填写{}", leye_domain::registry::REGION_HEADER),
-            )));
-        }
-    };
+    // Given, or taken from the row, person or enterprise the registry says it follows.
+    let from = reg
+        .region_from
+        .and_then(|from| reg.fields.iter().position(|f| f.name == from))
+        .and_then(|i| regions[i].clone());
+    let region = p.region.clone().or(from).ok_or_else(|| {
+        StoreError::Invalid(FieldError::new(
+            "region",
+            "required",
+            format!("请填写{}", leye_domain::registry::REGION_HEADER),
+        ))
+    })?;
     Ok((args, region))
 }
 
@@ -667,4 +642,17 @@ pub async fn regions_of(
         |r| r.text("region"),
     )
     .await
+}
+
+/// How many rows of a registry are in scope.
+pub async fn count(tx: &mut Tx, scope: &Scope, reg: &Registry) -> Result<i64, StoreError> {
+    let mut w = Where::default();
+    w.scope(scope.filter(Regions::huzhou()), "t.region", None, None);
+    Ok(q(
+        format!("SELECT COUNT(*) AS n FROM {} t{}", reg.table, w.sql()),
+        &w.args,
+    )
+    .fetch_one(&mut **tx)
+    .await?
+    .int("n")?)
 }

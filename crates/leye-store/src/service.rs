@@ -184,19 +184,7 @@ pub async fn create_ticket(
         ));
     }
     let region = e.region;
-    let known = q(
-        "SELECT code FROM occupations WHERE code = $1".into(),
-        &[Arg::Text(t.occupation.clone())],
-    )
-    .fetch_optional(&mut **tx)
-    .await?;
-    if known.is_none() {
-        return Err(StoreError::Invalid(FieldError::new(
-            "occupation",
-            "unknown_occupation",
-            format!("职业编码{}不在职业分类大典中", t.occupation),
-        )));
-    }
+    crate::jobs::check_occupation(tx, "occupation", &t.occupation, true).await?;
     let id = sqlx::query(
         "INSERT INTO service_tickets (enterprise_id, occupation, title, headcount, deadline, state, \
          opened_on, region, created_by, created_at) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9) RETURNING id",

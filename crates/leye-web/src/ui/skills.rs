@@ -152,15 +152,7 @@ async fn overview(State(app): State<AppState>, caller: Caller) -> Result<Respons
         .map_err(ApiError::from)?;
     let mut areas: Vec<AreaShown> = Vec::new();
     for r in catalogue::ALL {
-        let rows = leye_store::registry::list(
-            &mut tx,
-            &caller.scope,
-            r,
-            &RegistryFilter::default(),
-            Paging::new(Some(1), Some(1)),
-        )
-        .await?
-        .total;
+        let rows = leye_store::registry::count(&mut tx, &caller.scope, r).await?;
         let shown = RegistryShown {
             id: r.id,
             label: r.label,
@@ -215,7 +207,7 @@ async fn overview(State(app): State<AppState>, caller: Caller) -> Result<Respons
     let targets = cat
         .targets
         .iter()
-        .filter(|t| counts.iter().any(|c| c.indicator == t.indicator) || is_counted(&t.indicator))
+        .filter(|t| leye_skills::counts::counts_indicator(&t.indicator))
         .map(|t| {
             let actual: i64 = counts
                 .iter()
@@ -248,11 +240,6 @@ async fn overview(State(app): State<AppState>, caller: Caller) -> Result<Respons
         tickets: caller.may(Permission::TicketWork),
         impact: caller.may(Permission::ImpactAssess),
     })
-}
-
-/// Indicators these registries count (shown even at zero).
-fn is_counted(indicator: &str) -> bool {
-    leye_skills::counts::INDICATORS.contains(&indicator)
 }
 
 /// A field of the form.
