@@ -117,3 +117,85 @@ pub fn credit_code(division: &str, n: u32) -> String {
     let c = leye_domain::credit_code::check_char(first.as_bytes()).unwrap_or('0');
     format!("{first}{c}")
 }
+
+/// A TCP proxy on a loopback port in front of a server (PostgreSQL in the outage tests): it
+/// forwards while up; [`TcpProxy::cut`] drops every open connection and refuses new ones (the
+/// database "goes away"), [`TcpProxy::restore`] lets connections through again.
+pub struct TcpProxy {
+    /// `127.0.0.1:port` of the proxy
+    pub addr: String,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    generation: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TcpProxy {
+    /// Listen on a free loopback port and forward to `upstream` (`host:port`).
+    pub async fn start(upstream: &str) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind proxy");
+        let addr = listener.local_addr().expect("proxy address").to_string();
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let (tx, _) = tokio::sync::watch::channel(0u64);
+        let generation = std::sync::Arc::new(tx);
+        let (flag, gen_tx, upstream) = (up.clone(), generation.clone(), upstream.to_string());
+        let task = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if !flag.load(Ordering::SeqCst) {
+                    continue; // dropped at once: the connection is refused
+                }
+                let mut cut = gen_tx.subscribe();
+                let upstream = upstream.clone();
+                tokio::spawn(async move {
+                    let Ok(mut server) = tokio::net::TcpStream::connect(&upstream).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = cut.changed() => {}
+                    }
+                });
+            }
+        });
+        Self {
+            addr,
+            up,
+            generation,
+            task,
+        }
+    }
+
+    /// `url` with its `host:port` replaced by the proxy's.
+    pub fn url_for(&self, url: &str) -> String {
+        let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+        let (auth, hostpath) = rest.rsplit_once('@').map_or(("", rest), |(a, h)| (a, h));
+        let path = hostpath.find('/').map_or("", |i| &hostpath[i..]);
+        let at = if auth.is_empty() { "" } else { "@" };
+        format!("{scheme}://{auth}{at}{}{path}", self.addr)
+    }
+
+    /// The upstream `host:port` of a `postgres://` URL.
+    pub fn upstream_of(url: &str) -> String {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let hostpath = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+        hostpath.split('/').next().unwrap_or(hostpath).to_string()
+    }
+
+    /// Drop every open connection and refuse new ones.
+    pub fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        self.generation.send_modify(|g| *g += 1);
+    }
+
+    /// Let connections through again.
+    pub fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for TcpProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

@@ -615,6 +615,10 @@ fn credentials(req: &Request) -> Credentials {
 
 async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiError> {
     let (bearer, ip, lang) = (c.bearer.as_deref(), c.ip, c.lang.to_string());
+    if bearer.is_none() && c.cookie.is_none() {
+        // Anonymous: no database round trip (public job search, the health check).
+        return Ok(None);
+    }
     let mut tx = app.store.begin_read().await?;
     let caller = if let Some(token) = bearer {
         let user = leye_store::user_by_token(&mut tx, &sha256_hex(token)).await?;
@@ -668,7 +672,8 @@ pub async fn guard(State(app): State<AppState>, req: Request, next: Next) -> Res
     let caller = match resolve(&app, credentials(&req)).await {
         Ok(c) => c,
         Err(e) if api => return e.into_response(),
-        Err(_) => None,
+        // The database cannot say who this is (an outage): the error page, not the login.
+        Err(e) => return crate::ui::with_lang(crate::ui::UiError::from(e).into_response(), lang),
     };
     let Some(template) = req
         .extensions()

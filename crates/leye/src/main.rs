@@ -12,6 +12,7 @@ mod backup;
 mod bench;
 mod help;
 mod jobs;
+mod load;
 mod monitor;
 mod pay;
 
@@ -351,6 +352,30 @@ enum BenchCommand {
         #[arg(long, default_value_t = 10_000_000)]
         events: usize,
     },
+    /// 负载: 对 leye serve 持续发送查询组合,报告每秒请求数、延迟与错误 / HTTP load against leye serve
+    Load {
+        /// 已在运行的服务地址,如 http://127.0.0.1:8080;不填则在 --db 上启动一个 / A running server
+        #[arg(long)]
+        url: Option<String>,
+        /// 数据库(空库先载入演示城市) / Database (an empty one gets the demo city first)
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: String,
+        /// 持续秒数 / Seconds
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// 并发连接数 / Concurrent keep-alive connections
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+        /// 最多请求数 / Stop after this many requests
+        #[arg(long)]
+        max_requests: Option<u64>,
+        /// 登录用户(需有人员与监测查看权限) / Officer to sign in as
+        #[arg(long, default_value = "admin")]
+        user: String,
+        /// 密码(默认演示密码) / Password (default: the demo password)
+        #[arg(long, default_value = DEMO_PASSWORD)]
+        password: String,
+    },
     /// 与 OpenFisca 对比规则引擎 / The rules engine against OpenFisca on the anchor's export
     Policy {
         /// run.sh export N DIR 生成的目录 / Directory written by `run.sh export N DIR`
@@ -483,6 +508,26 @@ fn main() -> ExitCode {
             no_pdf,
             db,
         } => run_async(monitor::report(period, kind, out, db, !no_pdf)),
+        Command::Bench {
+            command:
+                BenchCommand::Load {
+                    url,
+                    db,
+                    seconds,
+                    connections,
+                    max_requests,
+                    user,
+                    password,
+                },
+        } => run_async(load::load(load::LoadOptions {
+            url,
+            db,
+            seconds,
+            connections,
+            max_requests,
+            user,
+            password,
+        })),
         Command::Bench {
             command: BenchCommand::Indicators { events },
         } => run_async(monitor::bench_indicators(events)),
@@ -1223,6 +1268,14 @@ pub(crate) async fn synth(scale: f64, seed: u64, db: String) -> Result<()> {
 
 async fn demo(db: String, addr: String) -> Result<()> {
     let store = open(&db).await?;
+    load_demo(&store).await?;
+    serve_store(store, addr).await
+}
+
+/// The demo city, its first sweep, budgets, job market, skills records and surveyed rate when
+/// the database is empty; the demo accounts when there are no users.
+pub(crate) async fn load_demo(store: &leye_store::Store) -> Result<()> {
+    let store = store.clone();
     if store.counts(&leye_domain::Scope::System).await?.persons == 0 {
         println!("正在生成 1% 规模的合成湖州市 / building a 1% synthetic Huzhou ...");
         let opts = leye_synth::city::CityOptions {
@@ -1280,8 +1333,7 @@ async fn demo(db: String, addr: String) -> Result<()> {
     } else {
         println!("数据库中已有数据,未重复载入演示城市 / database not empty, demo not reloaded");
     }
-    demo_users(&store).await?;
-    serve_store(store, addr).await
+    demo_users(&store).await
 }
 
 async fn serve(db: String, addr: String) -> Result<()> {

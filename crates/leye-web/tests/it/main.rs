@@ -6,6 +6,7 @@ mod i18n;
 mod jobs;
 mod market;
 mod monitor;
+mod outage;
 mod policy;
 mod rights;
 mod sessions;

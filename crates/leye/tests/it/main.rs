@@ -322,8 +322,34 @@ fn demo_builds_a_city_and_serves() {
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    // The short version of the load test: the whole read mix against the demo server,
+    // signed in as the demo admin, with no failed request.
+    let (code, _, load) = leye(&[
+        "bench",
+        "load",
+        "--url",
+        &format!("http://127.0.0.1:{port}"),
+        "--seconds",
+        "3",
+        "--connections",
+        "8",
+    ]);
     let _ = child.kill();
     let _ = child.wait();
+    assert_eq!(code, 0, "{load}");
+    let last = load.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("bench=load ") && last.contains(" errors=0"),
+        "{load}"
+    );
+    for kind in [
+        "/api/v1/jobs/search",
+        "/jobs/{id}",
+        "/api/v1/policy/evaluate",
+        "/persons?page=",
+    ] {
+        assert!(load.contains(kind), "{kind}: {load}");
+    }
     assert!(seen.contains("名人员"), "{seen}");
     assert!(seen.contains("条应享未享"), "{seen}");
     for user in ["admin", "cun", "jingxin", "qiye", "qiuzhi", "auditor"] {
