@@ -534,3 +534,4 @@ fn import_killed_mid_write_is_completed_by_rerunning() {
 mod backup;
 mod pay;
 mod push;
+mod replicas;

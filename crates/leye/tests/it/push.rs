@@ -14,7 +14,7 @@ use std::process::Command;
 use std::time::Duration;
 
 /// 200 seekers wanting lathe work in 织里, and 8 postings for them (each a push task).
-async fn market(store: &Store) {
+pub(super) async fn market(store: &Store) {
     let sys = Actor::system("test");
     let mut tx = store.begin().await.unwrap();
     let e = leye_domain::enterprise::EnterpriseInput {
@@ -94,7 +94,7 @@ async fn market(store: &Store) {
 
 /// (person, posting title) of every notification, the most any seeker got in a day, the text
 /// messages, the notifications of people with a phone, and the tasks still pending.
-async fn state(store: &Store) -> (BTreeSet<(i64, String)>, i64, i64, i64, i64) {
+pub(super) async fn state(store: &Store) -> (BTreeSet<(i64, String)>, i64, i64, i64, i64) {
     let mut tx = store.begin_read().await.unwrap();
     let pairs: Vec<(i64, String)> = sqlx::query_as(
         "SELECT s.person_id, p.title FROM notifications n JOIN job_seekers s ON s.id = n.seeker_id \
