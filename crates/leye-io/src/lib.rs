@@ -24,7 +24,7 @@ pub use enterprises::{
 };
 pub use households::{HOUSEHOLD_COLUMNS, import_households};
 pub use persons::{
-    PERSON_COLUMNS, export_persons, import_persons, person_headers, person_template,
+    PERSON_COLUMNS, check_persons, export_persons, import_persons, person_headers, person_template,
 };
 
 use chrono::{DateTime, Utc};

@@ -201,19 +201,14 @@ fn same(r: &PersonRecord, f: &PersonFacts) -> bool {
         && r.urban == f.urban
 }
 
-/// Import persons from a file: check every row, then write in one transaction (or nothing).
-/// New persons are written in bulk with one audit row for the file; changed persons go
-/// through the audited update, one row each.
-pub async fn import_persons(
-    store: &Store,
-    scope: &Scope,
-    actor: &Actor,
+/// Read a person file (CSV or XLSX) and check every row, without touching the database: the
+/// number of data rows, the good rows and the row errors. (The import's first step; also a
+/// fuzz target.)
+pub fn check_persons(
     name: &str,
     bytes: &[u8],
-    opts: ImportOptions,
-    now: DateTime<Utc>,
-) -> Result<ImportReport, IoError> {
-    let today = leye_domain::time::local_date(now);
+    today: chrono::NaiveDate,
+) -> Result<(usize, sheet::Checked<PersonFacts>), IoError> {
     let regions = Regions::huzhou();
     let clock = std::time::Instant::now();
     let (t, m) = sheet::read(name, bytes, PERSON_COLUMNS)?;
@@ -231,8 +226,25 @@ pub async fn import_persons(
         })),
     );
     tracing::debug!(secs = clock.elapsed().as_secs_f64(), "import: rows checked");
-    let rows = t.rows.len();
-    drop(t);
+    Ok((t.rows.len(), checked))
+}
+
+/// Import persons from a file: check every row, then write in one transaction (or nothing).
+/// New persons are written in bulk with one audit row for the file; changed persons go
+/// through the audited update, one row each.
+pub async fn import_persons(
+    store: &Store,
+    scope: &Scope,
+    actor: &Actor,
+    name: &str,
+    bytes: &[u8],
+    opts: ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, IoError> {
+    let today = leye_domain::time::local_date(now);
+    let clock = std::time::Instant::now();
+    let (rows, checked) = check_persons(name, bytes, today)?;
+    let regions = Regions::huzhou();
     let (report, good) = match sheet::start(rows, checked, opts) {
         Ok(x) => x,
         Err(rejected) => return Ok(rejected),

@@ -346,6 +346,7 @@ pub async fn sweep(
             (m.to_string(), n, fen)
         })
         .collect();
+    tracing::info!("普查: {} 条应享记录,开始写入", offers.len());
     let t = Instant::now();
     let run_id = run_id(now);
     report.saved = store

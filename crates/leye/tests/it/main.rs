@@ -535,3 +535,4 @@ mod backup;
 mod pay;
 mod push;
 mod replicas;
+mod sweep;

@@ -94,7 +94,7 @@ async fn approved_applications(store: &Store, n: u32) -> i64 {
 }
 
 /// A tiny deterministic generator (xorshift), seeded and printed so a failure can be replayed.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 impl Rng {
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
@@ -102,14 +102,14 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
 
 /// Start `leye args`, kill it with SIGKILL after `ms`, and wait for it. True when it was still
 /// running (the kill landed).
-fn killed(args: &[&str], ms: u64) -> bool {
+pub(super) fn killed(args: &[&str], ms: u64) -> bool {
     let mut child = Command::new(env!("CARGO_BIN_EXE_leye"))
         .args(args)
         .stdout(std::process::Stdio::null())
@@ -125,7 +125,7 @@ fn killed(args: &[&str], ms: u64) -> bool {
 
 /// Start `leye args`, wait until it logs `marker` (the start of its write), then kill it
 /// after `ms` more. True when it was still running.
-fn killed_while_writing(args: &[&str], marker: &str, ms: u64) -> bool {
+pub(super) fn killed_while_writing(args: &[&str], marker: &str, ms: u64) -> bool {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(env!("CARGO_BIN_EXE_leye"))
         .args(args)

@@ -170,7 +170,7 @@ fn kill_test(
         | 1;
     println!("seed={seed}");
     let mut landed = 0;
-    for i in 0..10 {
+    for i in 0..super::sweep::crash_points(10) {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
