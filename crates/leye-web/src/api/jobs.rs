@@ -318,7 +318,7 @@ pub async fn suggest(
 }
 
 /// One posting (public).
-#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "jobs",
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", params(("id" = i64, Path)), tag = "jobs",
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn get_one(
     State(app): State<AppState>,
@@ -431,7 +431,7 @@ pub async fn list_postings(
 }
 
 /// Close a posting (filled or withdrawn); it leaves the search at once.
-#[utoipa::path(post, path = "/api/v1/postings/{id}/close", tag = "jobs",
+#[utoipa::path(post, path = "/api/v1/postings/{id}/close", params(("id" = i64, Path)), tag = "jobs",
     responses((status = 200, body = Value), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn close_posting(
     State(app): State<AppState>,
@@ -464,7 +464,7 @@ pub async fn managed_posting(
 }
 
 /// The best seekers for a posting among those in the caller's area, with score and reasons.
-#[utoipa::path(get, path = "/api/v1/postings/{id}/matches", tag = "jobs",
+#[utoipa::path(get, path = "/api/v1/postings/{id}/matches", params(("id" = i64, Path)), tag = "jobs",
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn matches(
     State(app): State<AppState>,
@@ -483,7 +483,7 @@ pub async fn matches(
 }
 
 /// Applications to a posting (its employer, or officers of its area).
-#[utoipa::path(get, path = "/api/v1/postings/{id}/applications", tag = "jobs", responses((status = 200, body = Value)))]
+#[utoipa::path(get, path = "/api/v1/postings/{id}/applications", params(("id" = i64, Path)), tag = "jobs", responses((status = 200, body = Value)))]
 pub async fn posting_applications(
     State(app): State<AppState>,
     caller: Caller,
@@ -505,7 +505,7 @@ pub struct StateInput {
 }
 
 /// Move an application on: interview, hired (final) or declined (final).
-#[utoipa::path(post, path = "/api/v1/job-applications/{id}/state", tag = "jobs", request_body = StateInput,
+#[utoipa::path(post, path = "/api/v1/job-applications/{id}/state", params(("id" = i64, Path)), tag = "jobs", request_body = StateInput,
     responses((status = 200, body = Value), (status = 422, body = ErrorBody)))]
 pub async fn set_state(
     State(app): State<AppState>,
@@ -528,7 +528,7 @@ pub async fn set_state(
 }
 
 /// A person's job-seeker profile.
-#[utoipa::path(get, path = "/api/v1/persons/{id}/seeker", tag = "jobs",
+#[utoipa::path(get, path = "/api/v1/persons/{id}/seeker", params(("id" = i64, Path)), tag = "jobs",
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn get_seeker(
     State(app): State<AppState>,
@@ -544,7 +544,7 @@ pub async fn get_seeker(
 }
 
 /// Create or replace a person's job-seeker profile (a job seeker: their own).
-#[utoipa::path(put, path = "/api/v1/persons/{id}/seeker", tag = "jobs", request_body = SeekerInput,
+#[utoipa::path(put, path = "/api/v1/persons/{id}/seeker", params(("id" = i64, Path)), tag = "jobs", request_body = SeekerInput,
     responses((status = 200, body = Value), (status = 422, body = ErrorBody)))]
 pub async fn put_seeker(
     State(app): State<AppState>,
@@ -631,7 +631,7 @@ pub async fn close_as(app: &AppState, caller: &Caller, id: i64) -> Result<(), Ap
 }
 
 /// Apply to an open posting (once).
-#[utoipa::path(post, path = "/api/v1/jobs/{id}/apply", tag = "jobs", request_body = ApplyInput,
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/apply", params(("id" = i64, Path)), tag = "jobs", request_body = ApplyInput,
     responses((status = 201, body = Value), (status = 422, body = ErrorBody)))]
 pub async fn apply(
     State(app): State<AppState>,
@@ -645,7 +645,7 @@ pub async fn apply(
 }
 
 /// A person's push inbox (reading marks it read).
-#[utoipa::path(get, path = "/api/v1/persons/{id}/inbox", tag = "jobs", responses((status = 200, body = Value)))]
+#[utoipa::path(get, path = "/api/v1/persons/{id}/inbox", params(("id" = i64, Path)), tag = "jobs", responses((status = 200, body = Value)))]
 pub async fn inbox(
     State(app): State<AppState>,
     caller: Caller,
@@ -658,7 +658,7 @@ pub async fn inbox(
 }
 
 /// The best live postings for a person's profile, with score and reasons.
-#[utoipa::path(get, path = "/api/v1/persons/{id}/recommendations", tag = "jobs", responses((status = 200, body = Value)))]
+#[utoipa::path(get, path = "/api/v1/persons/{id}/recommendations", params(("id" = i64, Path)), tag = "jobs", responses((status = 200, body = Value)))]
 pub async fn recommendations(
     State(app): State<AppState>,
     caller: Caller,

@@ -80,7 +80,7 @@ fn slot_json(s: &leye_store::SlotRecord) -> Value {
 }
 
 /// Add a time slot (班次) to a gig posting.
-#[utoipa::path(post, path = "/api/v1/postings/{id}/slots", tag = "gig", request_body = SlotInput,
+#[utoipa::path(post, path = "/api/v1/postings/{id}/slots", params(("id" = i64, Path)), tag = "gig", request_body = SlotInput,
     responses((status = 201, body = Value), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create_slot(
     State(app): State<AppState>,
@@ -93,7 +93,7 @@ pub async fn create_slot(
 }
 
 /// The slots of a posting (public).
-#[utoipa::path(get, path = "/api/v1/postings/{id}/slots", tag = "gig", responses((status = 200, body = Value)))]
+#[utoipa::path(get, path = "/api/v1/postings/{id}/slots", params(("id" = i64, Path)), tag = "gig", responses((status = 200, body = Value)))]
 pub async fn posting_slots(
     State(app): State<AppState>,
     IdPath(id): IdPath,
@@ -163,7 +163,7 @@ pub async fn sign_up_as(
 }
 
 /// Sign up for a slot (a job seeker: themself).
-#[utoipa::path(post, path = "/api/v1/gig/slots/{id}/signup", tag = "gig", request_body = PersonInput,
+#[utoipa::path(post, path = "/api/v1/gig/slots/{id}/signup", params(("id" = i64, Path)), tag = "gig", request_body = PersonInput,
     responses((status = 201, body = Value), (status = 422, body = ErrorBody)))]
 pub async fn sign_up(
     State(app): State<AppState>,
@@ -177,7 +177,7 @@ pub async fn sign_up(
 }
 
 /// The sign-ups of a slot (its employer, or officers of its area).
-#[utoipa::path(get, path = "/api/v1/gig/slots/{id}/signups", tag = "gig",
+#[utoipa::path(get, path = "/api/v1/gig/slots/{id}/signups", params(("id" = i64, Path)), tag = "gig",
     responses((status = 200, body = Value), (status = 403, body = ErrorBody)))]
 pub async fn slot_signups(
     State(app): State<AppState>,
@@ -191,7 +191,7 @@ pub async fn slot_signups(
 }
 
 /// A person's gig sign-ups.
-#[utoipa::path(get, path = "/api/v1/persons/{id}/gigs", tag = "gig", responses((status = 200, body = Value)))]
+#[utoipa::path(get, path = "/api/v1/persons/{id}/gigs", params(("id" = i64, Path)), tag = "gig", responses((status = 200, body = Value)))]
 pub async fn person_gigs(
     State(app): State<AppState>,
     caller: Caller,
@@ -254,7 +254,7 @@ pub async fn act_as(
 }
 
 /// The worker's side of a sign-up: cancel, check in, confirm or dispute the pay.
-#[utoipa::path(post, path = "/api/v1/gig/signups/{id}/worker", tag = "gig", request_body = GigActionInput,
+#[utoipa::path(post, path = "/api/v1/gig/signups/{id}/worker", params(("id" = i64, Path)), tag = "gig", request_body = GigActionInput,
     responses((status = 200, body = Value), (status = 422, body = ErrorBody)))]
 pub async fn worker_action(
     State(app): State<AppState>,
@@ -267,7 +267,7 @@ pub async fn worker_action(
 }
 
 /// The employer's side of a sign-up: check in, mark a no-show, confirm the work and the pay.
-#[utoipa::path(post, path = "/api/v1/gig/signups/{id}/employer", tag = "gig", request_body = GigActionInput,
+#[utoipa::path(post, path = "/api/v1/gig/signups/{id}/employer", params(("id" = i64, Path)), tag = "gig", request_body = GigActionInput,
     responses((status = 200, body = Value), (status = 422, body = ErrorBody)))]
 pub async fn employer_action(
     State(app): State<AppState>,
@@ -320,7 +320,7 @@ pub async fn rate_as(
 }
 
 /// The worker rates the employer.
-#[utoipa::path(post, path = "/api/v1/gig/signups/{id}/worker/rating", tag = "gig", request_body = RatingInput,
+#[utoipa::path(post, path = "/api/v1/gig/signups/{id}/worker/rating", params(("id" = i64, Path)), tag = "gig", request_body = RatingInput,
     responses((status = 201, body = Value), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn worker_rating(
     State(app): State<AppState>,
@@ -333,7 +333,7 @@ pub async fn worker_rating(
 }
 
 /// The employer rates the worker.
-#[utoipa::path(post, path = "/api/v1/gig/signups/{id}/employer/rating", tag = "gig", request_body = RatingInput,
+#[utoipa::path(post, path = "/api/v1/gig/signups/{id}/employer/rating", params(("id" = i64, Path)), tag = "gig", request_body = RatingInput,
     responses((status = 201, body = Value), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn employer_rating(
     State(app): State<AppState>,
@@ -403,7 +403,7 @@ pub async fn list_events(
 }
 
 /// One event with its figures, enterprises and postings (public).
-#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events",
+#[utoipa::path(get, path = "/api/v1/events/{id}", params(("id" = i64, Path)), tag = "events",
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)))]
 pub async fn get_event(
     State(app): State<AppState>,
@@ -476,7 +476,7 @@ pub async fn cancel_event_as(app: &AppState, caller: &Caller, id: i64) -> Result
 }
 
 /// Cancel an event that has not ended.
-#[utoipa::path(post, path = "/api/v1/events/{id}/cancel", tag = "events",
+#[utoipa::path(post, path = "/api/v1/events/{id}/cancel", params(("id" = i64, Path)), tag = "events",
     responses((status = 200, body = Value), (status = 422, body = ErrorBody)))]
 pub async fn cancel_event(
     State(app): State<AppState>,
@@ -527,7 +527,7 @@ pub async fn join_as(
 }
 
 /// An enterprise takes part in an event with some of its live postings.
-#[utoipa::path(post, path = "/api/v1/events/{id}/join", tag = "events", request_body = JoinInput,
+#[utoipa::path(post, path = "/api/v1/events/{id}/join", params(("id" = i64, Path)), tag = "events", request_body = JoinInput,
     responses((status = 200, body = Value), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn join_event(
     State(app): State<AppState>,
@@ -562,7 +562,7 @@ pub async fn register_as(
 }
 
 /// Register for an event (a job seeker: themself).
-#[utoipa::path(post, path = "/api/v1/events/{id}/register", tag = "events", request_body = PersonInput,
+#[utoipa::path(post, path = "/api/v1/events/{id}/register", params(("id" = i64, Path)), tag = "events", request_body = PersonInput,
     responses((status = 201, body = Value), (status = 422, body = ErrorBody)))]
 pub async fn register(
     State(app): State<AppState>,
@@ -620,7 +620,7 @@ pub async fn check_in_as(
 }
 
 /// Check a person in at the event (on the day; a walk-in is registered on the spot).
-#[utoipa::path(post, path = "/api/v1/events/{id}/check-in", tag = "events", request_body = CheckInInput,
+#[utoipa::path(post, path = "/api/v1/events/{id}/check-in", params(("id" = i64, Path)), tag = "events", request_body = CheckInInput,
     responses((status = 200, body = Value), (status = 422, body = ErrorBody)))]
 pub async fn check_in(
     State(app): State<AppState>,
@@ -669,7 +669,7 @@ pub async fn shortage_quarters(State(app): State<AppState>) -> Result<Json<Value
 
 /// A quarter's list: the published one, or (not yet published) the figures as they stand,
 /// marked `published: false` (public).
-#[utoipa::path(get, path = "/api/v1/shortage/{quarter}", tag = "jobs",
+#[utoipa::path(get, path = "/api/v1/shortage/{quarter}", params(("quarter" = String, Path)), tag = "jobs",
     responses((status = 200, body = Value), (status = 422, body = ErrorBody)))]
 pub async fn shortage(
     State(app): State<AppState>,
@@ -686,7 +686,7 @@ pub async fn shortage(
 }
 
 /// Publish a quarter's list once the quarter is over (city administrators).
-#[utoipa::path(post, path = "/api/v1/shortage/{quarter}/publish", tag = "jobs",
+#[utoipa::path(post, path = "/api/v1/shortage/{quarter}/publish", params(("quarter" = String, Path)), tag = "jobs",
     responses((status = 201, body = Value), (status = 422, body = ErrorBody)))]
 pub async fn publish_shortage(
     State(app): State<AppState>,

@@ -749,6 +749,27 @@ async fn openapi_documents_every_route() {
         assert!(paths.contains(&p), "{p} missing from OpenAPI: {paths:?}");
     }
     assert!(doc["components"]["schemas"]["PersonInput"].is_object());
+    // Every `{param}` of every path is declared as a path parameter of every operation there
+    // (schemathesis refuses operations that are not, and clients cannot build their URLs).
+    let mut undeclared = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let names: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|r| r.split('}').next())
+            .collect();
+        for (method, op) in ops.as_object().unwrap() {
+            for n in &names {
+                let declared = op["parameters"].as_array().is_some_and(|ps| {
+                    ps.iter().any(|p| p["name"] == *n && p["in"] == "path")
+                });
+                if !declared {
+                    undeclared.push(format!("{method} {path}: {n}"));
+                }
+            }
+        }
+    }
+    assert!(undeclared.is_empty(), "undeclared path parameters: {undeclared:#?}");
 }
 
 #[tokio::test]
