@@ -73,11 +73,12 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { entity } => ApiError::not_found(entity),
-            StoreError::OutOfScope { entity } => ApiError::new(
-                StatusCode::FORBIDDEN,
-                "out_of_scope",
-                format!("该{entity}不在您的数据范围内,无权查看或修改"),
-            ),
+            // Outside the caller's area: the very answer a missing id gets, so that ids
+            // cannot be probed for existence (logged, to notice someone walking the ids).
+            StoreError::OutOfScope { entity } => {
+                tracing::warn!(entity, "record outside the caller's scope requested");
+                ApiError::not_found(entity)
+            }
             StoreError::Duplicate { field, message } => {
                 ApiError::new(StatusCode::CONFLICT, "duplicate", message).with_field(field)
             }

@@ -313,13 +313,13 @@ async fn officer_journey_in_chromium() {
     let _ = std::fs::remove_file(&csv);
     logout(&c).await;
 
-    // A 德清 officer cannot open a 吴兴 person: 403 page, nothing leaked.
+    // A 德清 officer cannot open a 吴兴 person: the page a missing record gets, nothing leaked.
     login(&c, &base, "deqing", "pass1234").await;
     wait_for(&c, "header .me").await;
     c.goto(&format!("{base}{person_path}")).await.unwrap();
     let page = c.source().await.unwrap();
     assert!(
-        page.contains("无权访问") && page.contains("不在您的数据范围内"),
+        page.contains("找不到页面或记录") && page.contains("不存在或不在您的数据范围内"),
         "{page}"
     );
     assert!(!page.contains("浏览器测试"));

@@ -145,7 +145,7 @@ async fn breaking_the_rules_through_the_api(store: Store) {
         Some(good.clone()),
     )
     .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(s, StatusCode::NOT_FOUND, "as if the person did not exist");
     let (s, v) = call(&env, &a, Method::GET, "/api/v1/applications", None).await;
     assert_eq!(
         (s, v["total"].as_i64()),

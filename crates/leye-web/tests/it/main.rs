@@ -760,16 +760,19 @@ async fn openapi_documents_every_route() {
             .collect();
         for (method, op) in ops.as_object().unwrap() {
             for n in &names {
-                let declared = op["parameters"].as_array().is_some_and(|ps| {
-                    ps.iter().any(|p| p["name"] == *n && p["in"] == "path")
-                });
+                let declared = op["parameters"]
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["name"] == *n && p["in"] == "path"));
                 if !declared {
                     undeclared.push(format!("{method} {path}: {n}"));
                 }
             }
         }
     }
-    assert!(undeclared.is_empty(), "undeclared path parameters: {undeclared:#?}");
+    assert!(
+        undeclared.is_empty(),
+        "undeclared path parameters: {undeclared:#?}"
+    );
 }
 
 #[tokio::test]

@@ -259,8 +259,8 @@ async fn admin_creates_and_disables_accounts(store: Store) {
         .as_i64()
         .unwrap();
     let (s, page) = get(&env, &dq.cookie, &format!("/persons/{wid}")).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    assert!(page.contains("不在您的数据范围内") && !page.contains("吴兴人"));
+    assert_eq!(s, StatusCode::NOT_FOUND, "as if it did not exist");
+    assert!(page.contains("不存在或不在您的数据范围内") && !page.contains("吴兴人"));
     // Disabled: the session ends at once.
     let mut tx = env.store.begin().await.unwrap();
     let id = leye_store::user_by_name(&mut tx, "dq")
@@ -447,4 +447,104 @@ async fn import_needs_the_entity_write_permission(store: Store) {
 both_backends!(
     import_page_uploads_and_reports,
     import_needs_the_entity_write_permission
+);
+
+/// Session fixation: a session cookie planted before sign-in (by a shared computer or a crafted
+/// link) is never the session the server issues, and never authenticates; signing out ends the
+/// session on the server, so a copied cookie is worthless afterwards.
+async fn planted_cookies_never_become_sessions(store: Store) {
+    let env = env(store).await;
+    let planted = "leye_session=chosen-by-an-attacker-0123456789abcdef";
+    let body = serde_urlencoded::to_string([
+        ("username", "admin"),
+        ("password", "pass1234"),
+        ("next", "/"),
+    ])
+    .unwrap();
+    let req = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header("cookie", planted)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let (s, _, headers) = send(&env.app, req).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let issued = headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_ne!(issued, planted, "a fresh session id at sign-in");
+    assert!(issued.len() > "leye_session=".len() + 30, "{issued}");
+    let (s, _) = get(&env, planted, "/account").await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "the planted cookie is nobody");
+    let (s, _) = get(&env, &issued, "/account").await;
+    assert_eq!(s, StatusCode::OK);
+    // Sign out: the same cookie no longer works, even if someone kept a copy.
+    let b = login(&env, "admin", "pass1234").await.unwrap();
+    let (s, _, _) = post_form(&env, &b, "/logout", &[], true).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, _) = get(&env, &b.cookie, "/account").await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "signed out on the server");
+}
+
+/// ID enumeration: an officer asking for records outside their area by id gets exactly the
+/// answer a missing id gets (404, same body), in the API and in the pages, so ids cannot be
+/// probed for existence; and walking ids in the API never reveals a name from elsewhere.
+async fn other_areas_records_look_missing(store: Store) {
+    let env = env(store.clone()).await;
+    let (s, created) = super::call(
+        &env,
+        Method::POST,
+        "/api/v1/persons",
+        Some(person_body("吴兴人", 61)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let far =
+        super::user_with_token(&store, "far", "county_officer", Some("330521"), None, None).await;
+    for (inside, missing) in [
+        (
+            format!("/api/v1/persons/{id}"),
+            "/api/v1/persons/987654".to_string(),
+        ),
+        (format!("/persons/{id}"), "/persons/987654".to_string()),
+    ] {
+        let (s1, b1) = call_as(&env, &far, Method::GET, &inside, None).await;
+        let (s2, b2) = call_as(&env, &far, Method::GET, &missing, None).await;
+        assert_eq!(
+            (s1, s2),
+            (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND),
+            "{inside}"
+        );
+        let norm = |b: &[u8]| String::from_utf8_lossy(b).replace("987654", &id.to_string());
+        assert_eq!(
+            norm(&b1),
+            norm(&b2),
+            "{inside}: the same answer as a missing id"
+        );
+    }
+    for probe in 1..=id + 5 {
+        let (_, b) = call_as(
+            &env,
+            &far,
+            Method::GET,
+            &format!("/api/v1/persons/{probe}"),
+            None,
+        )
+        .await;
+        assert!(
+            !String::from_utf8_lossy(&b).contains("吴兴人"),
+            "id {probe}"
+        );
+    }
+}
+
+both_backends!(
+    planted_cookies_never_become_sessions,
+    other_areas_records_look_missing
 );
