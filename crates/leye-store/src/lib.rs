@@ -244,6 +244,21 @@ impl Store {
         Ok(self.pool.begin().await?)
     }
 
+    /// The live session with this cookie hash and its enabled user, without a transaction
+    /// (one statement: it runs for every signed-in request).
+    pub async fn session_of(
+        &self,
+        token_hash: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        users::session_on(&self.pool, token_hash, now).await
+    }
+
+    /// The enabled user of an unrevoked API token, without a transaction.
+    pub async fn user_of_token(&self, token_hash: &str) -> Result<Option<UserRecord>, StoreError> {
+        users::user_by_token_on(&self.pool, token_hash).await
+    }
+
     /// Close the pool.
     pub async fn close(&self) {
         self.pool.close().await;

@@ -52,6 +52,10 @@ impl Where {
     ) {
         match (filter, person, enterprise) {
             (RegionFilter::All, _, _) => {}
+            // A prefix every region of the catalogue has (the city's own scope) holds for every
+            // row, since stored regions are catalogue codes: no condition, so that SQL scans
+            // no region column for it.
+            (RegionFilter::Prefix(p), _, _) if common_region_prefix().starts_with(p.as_str()) => {}
             (RegionFilter::Prefix(p), _, _) => self.and(Arg::Text(format!("{p}%")), |ph| {
                 format!("{region_col} LIKE {ph}")
             }),
@@ -79,6 +83,29 @@ impl Where {
     pub(crate) fn next(&self) -> usize {
         self.args.len() + 1
     }
+}
+
+/// The longest prefix shared by every region code of the catalogue (`3305` for Huzhou).
+fn common_region_prefix() -> &'static str {
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PREFIX.get_or_init(|| {
+        let mut codes = leye_domain::Regions::huzhou()
+            .all()
+            .map(|r| r.code.as_str());
+        let Some(first) = codes.next() else {
+            return String::new();
+        };
+        let mut len = first.len();
+        for c in codes {
+            len = first
+                .bytes()
+                .zip(c.bytes())
+                .take(len)
+                .take_while(|(a, b)| a == b)
+                .count();
+        }
+        first[..len].to_string()
+    })
 }
 
 /// A query whose text was assembled here from column names and `$n` placeholders only;

@@ -299,18 +299,44 @@ pub async fn session(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<SessionRecord>, StoreError> {
-    let row = sqlx::query(
-        "SELECT user_id, csrf_token, lang FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+    session_on(&mut **tx, token_hash, now).await
+}
+
+/// The user columns prefixed for a join (`u.id, u.username, ...`).
+fn user_cols() -> &'static str {
+    static COLS_U: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    COLS_U.get_or_init(|| {
+        COLS.split(',')
+            .map(|c| format!("u.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
+/// A live session and its enabled user, in one statement (it runs for every signed-in
+/// request, so one round trip instead of a transaction and two lookups).
+pub(crate) async fn session_on<'c>(
+    ex: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<SessionRecord>, StoreError> {
+    let row = crate::sql::q(
+        format!(
+            "SELECT {}, s.csrf_token, s.lang FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+            user_cols()
+        ),
+        &[],
     )
-    .bind(token_hash)
+    .bind(token_hash.to_string())
     .bind(ts(now))
-    .fetch_optional(&mut **tx)
+    .fetch_optional(ex)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let user = match user_by_id(tx, row.int("user_id")?).await? {
-        Some(u) if !u.disabled => u,
-        _ => return Ok(None),
-    };
+    let user = from_row(&row)?;
+    if user.disabled {
+        return Ok(None);
+    }
     Ok(Some(SessionRecord {
         user,
         csrf_token: row.text("csrf_token")?,
@@ -363,17 +389,30 @@ pub async fn user_by_token(
     tx: &mut Tx,
     token_hash: &str,
 ) -> Result<Option<UserRecord>, StoreError> {
-    let row =
-        sqlx::query("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(token_hash)
-            .fetch_optional(&mut **tx)
-            .await?;
-    match row {
-        Some(r) => Ok(user_by_id(tx, r.int("user_id")?)
-            .await?
-            .filter(|u| !u.disabled)),
-        None => Ok(None),
-    }
+    user_by_token_on(&mut **tx, token_hash).await
+}
+
+/// The enabled user of an unrevoked API token, in one statement.
+pub(crate) async fn user_by_token_on<'c>(
+    ex: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    token_hash: &str,
+) -> Result<Option<UserRecord>, StoreError> {
+    let row = crate::sql::q(
+        format!(
+            "SELECT {} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+            user_cols()
+        ),
+        &[],
+    )
+    .bind(token_hash.to_string())
+    .fetch_optional(ex)
+    .await?;
+    Ok(row
+        .as_ref()
+        .map(from_row)
+        .transpose()?
+        .filter(|u| !u.disabled))
 }
 
 /// Tokens of an account.

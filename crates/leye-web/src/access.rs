@@ -619,9 +619,8 @@ async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiEr
         // Anonymous: no database round trip (public job search, the health check).
         return Ok(None);
     }
-    let mut tx = app.store.begin_read().await?;
     let caller = if let Some(token) = bearer {
-        let user = leye_store::user_by_token(&mut tx, &sha256_hex(token)).await?;
+        let user = app.store.user_of_token(&sha256_hex(token)).await?;
         if user.is_none() {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -632,7 +631,7 @@ async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiEr
         user.and_then(|u| caller_from(u, Via::Token, lang.clone(), &ip))
     } else if let Some(cookie) = c.cookie.as_deref() {
         let token_hash = sha256_hex(cookie);
-        match leye_store::session(&mut tx, &token_hash, app.clock.now()).await? {
+        match app.store.session_of(&token_hash, app.clock.now()).await? {
             Some(s) => caller_from(
                 s.user,
                 Via::Session {
@@ -647,7 +646,6 @@ async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiEr
     } else {
         None
     };
-    tx.commit().await?;
     Ok(caller)
 }
 

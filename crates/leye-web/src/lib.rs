@@ -45,6 +45,46 @@ pub struct AppState {
     /// The job-search index of this process (rebuilt from the database, kept fresh by
     /// [`Jobs::catch_up`]).
     pub jobs: std::sync::Arc<Jobs>,
+    /// The big screen's figures, shared by every caller until the figures change (see
+    /// [`FiguresCache`]).
+    pub figures: std::sync::Arc<FiguresCache>,
+}
+
+/// The last figures read for the big screen: reading them is the costly part of
+/// `/dashboard` (13 months of every indicator), and they are the same for every caller. An
+/// entry is used while the newest indicator run is the one it was read after, and for at most
+/// a minute (figures written outside a run, e.g. a surveyed rate, show within a minute).
+#[derive(Debug, Default)]
+pub struct FiguresCache {
+    last: std::sync::Mutex<Option<CachedFigures>>,
+}
+
+#[derive(Debug)]
+struct CachedFigures {
+    key: String,
+    at: std::time::Instant,
+    figures: std::sync::Arc<leye_monitor::figures::Figures>,
+}
+
+impl FiguresCache {
+    /// The figures cached under `key` if they are fresh.
+    pub fn get(&self, key: &str) -> Option<std::sync::Arc<leye_monitor::figures::Figures>> {
+        let last = self.last.lock().ok()?;
+        last.as_ref()
+            .filter(|c| c.key == key && c.at.elapsed() < std::time::Duration::from_secs(60))
+            .map(|c| c.figures.clone())
+    }
+
+    /// Keep `figures` under `key`.
+    pub fn put(&self, key: String, figures: std::sync::Arc<leye_monitor::figures::Figures>) {
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some(CachedFigures {
+                key,
+                at: std::time::Instant::now(),
+                figures,
+            });
+        }
+    }
 }
 
 /// The search index and what it needs, shared by every request of a server.
@@ -134,6 +174,7 @@ impl AppState {
             store,
             clock,
             jobs: std::sync::Arc::new(Jobs::new()?),
+            figures: std::sync::Arc::default(),
         })
     }
 

@@ -2,8 +2,9 @@
 //!
 //! Each connection is one keep-alive HTTP/1.1 client that sends its next request as soon as
 //! the last one answered, so requests/s is what the server sustains at that concurrency. The
-//! mix is what the city's users do most: job search (API and page), posting pages, the big
-//! screen's figures, policy self-checks, and officers' masked person lists. Every answer that
+//! mix is what the city's users do most: job search (API and page) and posting pages by the
+//! public (not signed in), and, signed in as an officer, the big screen's figures, policy
+//! self-checks and masked person lists. Every answer that
 //! is not 2xx, and every transport error, counts as an error. Without `--url` the command
 //! starts `leye serve` on the database itself (loading the demo city into an empty one).
 
@@ -52,6 +53,11 @@ enum Kind {
 }
 
 impl Kind {
+    /// Asked by the public (no session).
+    fn public(self) -> bool {
+        matches!(self, Kind::SearchApi | Kind::SearchPage | Kind::Posting)
+    }
+
     fn name(self) -> &'static str {
         match self {
             Kind::SearchApi => "GET /api/v1/jobs/search",
@@ -375,11 +381,13 @@ async fn connection(
             tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
+        // Job seekers search and read postings without signing in; officers are signed in.
         let headers = [
             ("cookie", session.cookie.as_str()),
             ("x-csrf-token", session.csrf.as_str()),
         ];
-        let r = send(c, &t, method, &path, &headers, body).await;
+        let headers: &[(&str, &str)] = if kind.public() { &[] } else { &headers };
+        let r = send(c, &t, method, &path, headers, body).await;
         let us = u32::try_from(start.elapsed().as_micros()).unwrap_or(u32::MAX);
         match r {
             Ok((status, _, _)) if (200..300).contains(&status) => {

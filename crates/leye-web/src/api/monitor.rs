@@ -706,13 +706,39 @@ pub async fn dashboard_as(app: &AppState, caller: &Caller) -> Result<Dashboard, 
     // Headline figures are of the last complete month; year-to-date totals run to today.
     let m = mon_of(app.clock.today());
     let last = m - 1;
-    let f = leye_monitor::report::figures_of(
-        &app.store,
-        m - 12,
-        m,
-        &leye_monitor::report::top_regions(),
+    let mut tx = app.store.begin_read().await?;
+    let alerts = leye_store::list_alerts(
+        &mut tx,
+        &caller.scope,
+        Regions::huzhou(),
+        Some("active"),
+        10,
     )
     .await?;
+    let run = leye_store::last_indicator_run(&mut tx).await?;
+    tx.commit().await?;
+    let key = format!(
+        "{m}|{}",
+        run.as_ref()
+            .map(|r| format!("{}|{}|{}", r.computed_at, r.figures, r.millis))
+            .unwrap_or_default()
+    );
+    let f = match app.figures.get(&key) {
+        Some(f) => f,
+        None => {
+            let f = std::sync::Arc::new(
+                leye_monitor::report::figures_of(
+                    &app.store,
+                    m - 12,
+                    m,
+                    &leye_monitor::report::top_regions(),
+                )
+                .await?,
+            );
+            app.figures.put(key, f.clone());
+            f
+        }
+    };
     let cat = Catalogue::current();
     let headline = [
         "new_urban_employment",
@@ -749,17 +775,6 @@ pub async fn dashboard_as(app: &AppState, caller: &Caller) -> Result<Dashboard, 
             quality_jobs_ytd: ytd("quality_jobs", &c.code),
         })
         .collect();
-    let mut tx = app.store.begin_read().await?;
-    let alerts = leye_store::list_alerts(
-        &mut tx,
-        &caller.scope,
-        Regions::huzhou(),
-        Some("active"),
-        10,
-    )
-    .await?;
-    let run = leye_store::last_indicator_run(&mut tx).await?;
-    tx.commit().await?;
     Ok(Dashboard {
         month: mon_str(last),
         new_urban_employment_ytd: ytd("new_urban_employment", CITY),

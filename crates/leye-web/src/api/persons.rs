@@ -80,7 +80,7 @@ pub async fn list(
 ) -> Result<Json<Page<PersonView>>, ApiError> {
     let f = q.filter()?;
     let scope = &caller.scope;
-    let mut tx = app.store.begin().await?;
+    let mut tx = app.store.begin_read().await?;
     let page = store::list_persons(&mut tx, scope, &f, q.paging()).await?;
     tx.commit().await?;
     Ok(Json(Page::from_store(&page)))

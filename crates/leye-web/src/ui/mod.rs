@@ -464,7 +464,7 @@ async fn persons(
 ) -> Result<Response, UiError> {
     let f = q.filter()?;
     let scope = &caller.scope;
-    let mut tx = app.store.begin().await?;
+    let mut tx = app.store.begin_read().await?;
     let page = store::list_persons(&mut tx, scope, &f, q.paging()).await?;
     tx.commit().await?;
     let pg = pager(
