@@ -18,15 +18,28 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// What to run the load against and for how long.
+#[derive(clap::Args)]
 pub struct LoadOptions {
-    /// A running server; `None` starts one on `db`.
+    /// 已在运行的服务地址,如 http://127.0.0.1:8080;不填则在 --db 上启动一个 / A running server
+    #[arg(long)]
     pub url: Option<String>,
+    /// 数据库(空库先载入演示城市) / Database (an empty one gets the demo city first)
+    #[arg(long, default_value = crate::DEFAULT_DB)]
     pub db: String,
+    /// 持续秒数 / Seconds
+    #[arg(long, default_value_t = 30)]
     pub seconds: u64,
+    /// 并发连接数 / Concurrent keep-alive connections
+    #[arg(long, default_value_t = 32)]
     pub connections: usize,
-    /// Stop after this many requests in all (bounded runs in tests and CI).
+    /// 最多请求数(测试与 CI 用)/ Stop after this many requests in all
+    #[arg(long)]
     pub max_requests: Option<u64>,
+    /// 登录用户(需有人员与监测查看权限) / Officer to sign in as
+    #[arg(long, default_value = "admin")]
     pub user: String,
+    /// 密码(默认演示密码) / Password (default: the demo password)
+    #[arg(long, default_value = crate::DEMO_PASSWORD)]
     pub password: String,
 }
 

@@ -353,29 +353,7 @@ enum BenchCommand {
         events: usize,
     },
     /// 负载: 对 leye serve 持续发送查询组合,报告每秒请求数、延迟与错误 / HTTP load against leye serve
-    Load {
-        /// 已在运行的服务地址,如 http://127.0.0.1:8080;不填则在 --db 上启动一个 / A running server
-        #[arg(long)]
-        url: Option<String>,
-        /// 数据库(空库先载入演示城市) / Database (an empty one gets the demo city first)
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: String,
-        /// 持续秒数 / Seconds
-        #[arg(long, default_value_t = 30)]
-        seconds: u64,
-        /// 并发连接数 / Concurrent keep-alive connections
-        #[arg(long, default_value_t = 32)]
-        connections: usize,
-        /// 最多请求数 / Stop after this many requests
-        #[arg(long)]
-        max_requests: Option<u64>,
-        /// 登录用户(需有人员与监测查看权限) / Officer to sign in as
-        #[arg(long, default_value = "admin")]
-        user: String,
-        /// 密码(默认演示密码) / Password (default: the demo password)
-        #[arg(long, default_value = DEMO_PASSWORD)]
-        password: String,
-    },
+    Load(load::LoadOptions),
     /// 与 OpenFisca 对比规则引擎 / The rules engine against OpenFisca on the anchor's export
     Policy {
         /// run.sh export N DIR 生成的目录 / Directory written by `run.sh export N DIR`
@@ -509,25 +487,8 @@ fn main() -> ExitCode {
             db,
         } => run_async(monitor::report(period, kind, out, db, !no_pdf)),
         Command::Bench {
-            command:
-                BenchCommand::Load {
-                    url,
-                    db,
-                    seconds,
-                    connections,
-                    max_requests,
-                    user,
-                    password,
-                },
-        } => run_async(load::load(load::LoadOptions {
-            url,
-            db,
-            seconds,
-            connections,
-            max_requests,
-            user,
-            password,
-        })),
+            command: BenchCommand::Load(o),
+        } => run_async(load::load(o)),
         Command::Bench {
             command: BenchCommand::Indicators { events },
         } => run_async(monitor::bench_indicators(events)),

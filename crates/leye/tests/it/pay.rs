@@ -94,8 +94,18 @@ async fn approved_applications(store: &Store, n: u32) -> i64 {
 }
 
 /// A tiny deterministic generator (xorshift), seeded and printed so a failure can be replayed.
-pub(super) struct Rng(pub(super) u64);
+pub(super) struct Rng(u64);
 impl Rng {
+    /// Seeded from the clock (printed, so that a failure can be replayed).
+    pub(super) fn from_clock() -> Self {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1)
+            | 1;
+        println!("seed={seed}");
+        Rng(seed)
+    }
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
@@ -187,13 +197,7 @@ fn kill_test(rt: &tokio::runtime::Runtime, test_db: &leye_testkit::TestDb) {
     let out = p("bank");
     let n = 400;
     let total = rt.block_on(approved_applications(&test_db.store, n));
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(1)
-        | 1;
-    println!("seed={seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::from_clock();
     // The bank: what it did with each key, and which keys it paid for each application.
     let mut bank: HashMap<String, bool> = HashMap::new();
     let mut paid_for: BTreeMap<String, Vec<String>> = BTreeMap::new();

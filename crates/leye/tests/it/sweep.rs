@@ -59,13 +59,7 @@ fn kill_test(
         "the city has offers: {}",
         expected.len()
     );
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(1)
-        | 1;
-    println!("seed={seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::from_clock();
     let args = [
         "policy",
         "sweep",
