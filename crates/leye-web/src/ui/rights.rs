@@ -671,64 +671,88 @@ pub(super) async fn import_wages(
     }
 }
 
-/// The arrears import template: headers and an example row.
-async fn arrears_template() -> Result<Response, UiError> {
-    let bytes =
-        leye_io::sheet::template("欠薪案件导入模板", leye_rights::ARREARS_COLUMNS, |_| None)
-            .map_err(super::imports::io_error)?;
-    Ok(super::imports::xlsx_response(
-        "欠薪案件导入模板.xlsx",
-        bytes,
-    ))
+/// The two case files officers import: wage-arrears cases and labour disputes.
+#[derive(Debug, Clone, Copy)]
+enum CaseFile {
+    Arrears,
+    Disputes,
 }
 
-/// Import arrears cases from a file (every row checked first; one transaction).
+impl CaseFile {
+    /// (template title, what the result page calls the rows, the columns)
+    fn describe(
+        self,
+    ) -> (
+        &'static str,
+        &'static str,
+        &'static [leye_io::sheet::Column],
+    ) {
+        match self {
+            CaseFile::Arrears => ("欠薪案件导入模板", "欠薪案件", leye_rights::ARREARS_COLUMNS),
+            CaseFile::Disputes => (
+                "劳动争议导入模板",
+                "劳动争议案件",
+                leye_rights::DISPUTE_COLUMNS,
+            ),
+        }
+    }
+
+    /// The import template: headers and an example row.
+    fn template(self) -> Result<Response, UiError> {
+        let (title, _, columns) = self.describe();
+        let bytes =
+            leye_io::sheet::template(title, columns, |_| None).map_err(super::imports::io_error)?;
+        Ok(super::imports::xlsx_response(
+            &format!("{title}.xlsx"),
+            bytes,
+        ))
+    }
+
+    /// Import the uploaded file (every row checked first; one transaction).
+    async fn import(
+        self,
+        app: &AppState,
+        caller: &Caller,
+        form: axum::extract::Multipart,
+    ) -> Result<Response, UiError> {
+        let (file, bytes, skip_invalid) = super::imports::read_upload(form).await?;
+        let (store, scope, actor, now) =
+            (&app.store, &caller.scope, &caller.actor, app.clock.now());
+        let upload = (file.as_str(), bytes.as_slice());
+        let opts = leye_io::ImportOptions { skip_invalid };
+        let report = match self {
+            CaseFile::Arrears => {
+                leye_rights::import_arrears(store, scope, actor, now, upload, opts).await
+            }
+            CaseFile::Disputes => {
+                leye_rights::import_disputes(store, scope, actor, now, upload, opts).await
+            }
+        }
+        .map_err(super::imports::io_error)?;
+        super::imports::result_page(caller, self.describe().1, file, report, "/rights")
+    }
+}
+
+async fn arrears_template() -> Result<Response, UiError> {
+    CaseFile::Arrears.template()
+}
+
 async fn import_arrears(
     State(app): State<AppState>,
     caller: Caller,
     form: axum::extract::Multipart,
 ) -> Result<Response, UiError> {
-    let (file, bytes, skip_invalid) = super::imports::read_upload(form).await?;
-    let report = leye_rights::import_arrears(
-        &app.store,
-        &caller.scope,
-        &caller.actor,
-        app.clock.now(),
-        (&file, &bytes),
-        leye_io::ImportOptions { skip_invalid },
-    )
-    .await
-    .map_err(super::imports::io_error)?;
-    super::imports::result_page(&caller, "欠薪案件", file, report, "/rights")
+    CaseFile::Arrears.import(&app, &caller, form).await
 }
 
-/// The dispute import template.
 async fn disputes_template() -> Result<Response, UiError> {
-    let bytes =
-        leye_io::sheet::template("劳动争议导入模板", leye_rights::DISPUTE_COLUMNS, |_| None)
-            .map_err(super::imports::io_error)?;
-    Ok(super::imports::xlsx_response(
-        "劳动争议导入模板.xlsx",
-        bytes,
-    ))
+    CaseFile::Disputes.template()
 }
 
-/// Import disputes from a file (every row checked first; one transaction).
 async fn import_disputes(
     State(app): State<AppState>,
     caller: Caller,
     form: axum::extract::Multipart,
 ) -> Result<Response, UiError> {
-    let (file, bytes, skip_invalid) = super::imports::read_upload(form).await?;
-    let report = leye_rights::import_disputes(
-        &app.store,
-        &caller.scope,
-        &caller.actor,
-        app.clock.now(),
-        (&file, &bytes),
-        leye_io::ImportOptions { skip_invalid },
-    )
-    .await
-    .map_err(super::imports::io_error)?;
-    super::imports::result_page(&caller, "劳动争议案件", file, report, "/rights")
+    CaseFile::Disputes.import(&app, &caller, form).await
 }
