@@ -1,18 +1,25 @@
 //! The search index over live postings (岗位检索): tantivy with jieba word segmentation, a
-//! second field of single characters for recall (车床 in 数控车床操作工 even when segmentation
-//! differs), synonyms from `data/jobs/synonyms.toml`, filters, four sort orders, facet counts
-//! and typeahead.
+//! field of character pairs for recall (车床 in 数控车床操作工 even when segmentation differs),
+//! synonyms from `data/jobs/synonyms.toml`, filters, four sort orders, facet counts and
+//! typeahead.
+//!
+//! Each posting's filter, facet and sort values (region, pay, place, occupation, dates, flags)
+//! are stored with its document as four numeric columns and decoded once per segment into an
+//! array indexed by document number, so one pass in document order filters, counts and ranks
+//! the matches of a query on every core.
 //!
 //! The database is the truth; the index is rebuilt from it at start and follows the postings'
 //! change feed (`postings.seq`), so every server of a PostgreSQL deployment converges and a
 //! crash loses nothing.
 
 use crate::JobsError;
-use leye_domain::jobs::{Education, distance_km};
+use leye_domain::jobs::Education;
 use leye_store::PostingRecord;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
-use std::sync::{LazyLock, Mutex, RwLock};
+use std::sync::{Arc, LazyLock, Mutex, RwLock};
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::fastfield::AliveBitSet;
+use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
@@ -93,12 +100,10 @@ pub fn char_tokens(text: &str) -> Vec<String> {
     out
 }
 
-impl Tokenizer for CharTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = char_tokens(text)
+impl VecTokenStream {
+    fn of(tokens: impl IntoIterator<Item = (usize, String)>) -> VecTokenStream {
+        let tokens = tokens
             .into_iter()
-            .enumerate()
             .map(|(position, text)| Token {
                 offset_from: 0,
                 offset_to: 0,
@@ -111,13 +116,57 @@ impl Tokenizer for CharTokenizer {
     }
 }
 
+impl Tokenizer for CharTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::of(char_tokens(text).into_iter().enumerate())
+    }
+}
+
+/// Character pairs (双字): each CJK character with the next one when that is CJK too, at the
+/// first one's position; ASCII words whole; a CJK character with no CJK neighbour alone. A
+/// word of n characters is then a phrase of n-1 pairs, whose posting lists are short (车床 is
+/// one term), where a phrase over single characters intersects long lists (车, 床).
+pub fn bigram_tokens(text: &str) -> Vec<(usize, String)> {
+    let chars = char_tokens(text);
+    let cjk = |k: usize| {
+        chars
+            .get(k)
+            .is_some_and(|t| t.chars().next().is_some_and(is_cjk))
+    };
+    let mut out = Vec::with_capacity(chars.len());
+    for (k, t) in chars.iter().enumerate() {
+        if !cjk(k) {
+            out.push((k, t.clone()));
+        } else if cjk(k + 1) {
+            out.push((k, format!("{t}{}", chars[k + 1])));
+        } else if k == 0 || !cjk(k - 1) {
+            out.push((k, t.clone()));
+        }
+    }
+    out
+}
+
+/// The tokenizer of the pair field ([`bigram_tokens`]).
+#[derive(Clone, Default)]
+pub struct BigramTokenizer;
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::of(bigram_tokens(text))
+    }
+}
+
 fn jieba_analyzer(search_mode: bool) -> TextAnalyzer {
     TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::with_search_mode(search_mode))
         .filter(LowerCaser)
         .build()
 }
 
-/// The words of a query (coarse segmentation), without punctuation.
+/// The words of a query (coarse segmentation), without punctuation. A single character that
+/// jieba cuts off the word it follows (工 in 叉车工, 员 in 快递员) stays with that word: alone
+/// it would be a word every other posting has, which neither narrows nor ranks.
 pub fn query_words(raw: &str) -> Vec<String> {
     static ANALYZER: LazyLock<Mutex<TextAnalyzer>> =
         LazyLock::new(|| Mutex::new(jieba_analyzer(false)));
@@ -127,14 +176,42 @@ pub fn query_words(raw: &str) -> Vec<String> {
         return char_tokens(&text);
     };
     let mut ts = a.token_stream(&text);
+    // Where the last word kept ends in the text, when it is Chinese.
+    let mut last_cjk_end = None;
     while ts.advance() {
-        let t = ts.token().text.trim().to_string();
-        if t.chars().any(|c| c.is_alphanumeric()) && !out.contains(&t) {
-            out.push(t);
+        let token = ts.token();
+        let t = token.text.trim().to_string();
+        if !t.chars().any(|c| c.is_alphanumeric()) {
+            last_cjk_end = None;
+            continue;
         }
+        let single = t.chars().count() == 1 && t.chars().all(is_cjk);
+        if single
+            && last_cjk_end == Some(token.offset_from)
+            && let Some(prev) = out.last_mut()
+        {
+            prev.push_str(&t);
+        } else if !out.contains(&t) {
+            out.push(t.clone());
+        } else {
+            last_cjk_end = None;
+            continue;
+        }
+        last_cjk_end = t.chars().all(is_cjk).then_some(token.offset_to);
     }
     out.truncate(12);
     out
+}
+
+/// The synonyms of a query word; a word that took a character ([`query_words`]: 叉车工) has
+/// those of the word it was (叉车) when it has none of its own.
+fn synonyms_of(word: &str) -> Option<&'static Vec<String>> {
+    synonyms().get(word).or_else(|| {
+        let mut base: Vec<char> = word.chars().collect();
+        (base.len() >= 3 && base.last().is_some_and(|c| is_cjk(*c))).then_some(())?;
+        base.pop();
+        synonyms().get(&base.into_iter().collect::<String>())
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -163,11 +240,19 @@ struct Fields {
     id: Field,
     title: Field,
     body: Field,
+    /// Single characters, for one-character words (no positions)
     chars: Field,
+    /// Character pairs, for words segmented differently in the posting (with positions)
+    pairs: Field,
+    /// A posting's [`Slim`] row, packed ([`Slim::pack`])
+    row: [Field; 4],
 }
 
-/// Text only: tantivy finds and scores words; filters, facets and sorting run over the
-/// in-memory rows of [`Live`].
+/// The row columns' names.
+const ROW: [&str; 4] = ["r0", "r1", "r2", "r3"];
+
+/// The text fields tantivy finds and scores words in, and the row columns filters, facets and
+/// sorting read ([`SegRows`]).
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let jieba = TextOptions::default().set_indexing_options(
@@ -178,6 +263,11 @@ fn schema() -> (Schema, Fields) {
     let chars = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer("chars")
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let pairs = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("pairs")
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
@@ -185,6 +275,8 @@ fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", jieba.clone()),
         body: b.add_text_field("body", jieba),
         chars: b.add_text_field("chars", chars),
+        pairs: b.add_text_field("pairs", pairs),
+        row: ROW.map(|name| b.add_u64_field(name, FAST)),
     };
     (b.build(), fields)
 }
@@ -327,8 +419,8 @@ pub struct SearchIndex {
     suggest: RwLock<BTreeMap<String, u32>>,
     /// Posting id → its title, to keep `suggest` right on delete.
     titles: RwLock<HashMap<u64, String>>,
-    /// The live postings' filter and facet values, one small row each.
-    live: RwLock<Live>,
+    /// Each segment's rows by document number, decoded once from the row columns.
+    segs: RwLock<HashMap<SegmentId, Arc<SegRows>>>,
 }
 
 impl SearchIndex {
@@ -357,6 +449,9 @@ impl SearchIndex {
         index
             .tokenizers()
             .register("chars", TextAnalyzer::from(CharTokenizer));
+        index
+            .tokenizers()
+            .register("pairs", TextAnalyzer::from(BigramTokenizer));
         let writer = index.writer(heap)?;
         let reader = index
             .reader_builder()
@@ -369,7 +464,7 @@ impl SearchIndex {
             seq: Mutex::new(0),
             suggest: RwLock::new(BTreeMap::new()),
             titles: RwLock::new(HashMap::new()),
-            live: RwLock::new(Live::default()),
+            segs: RwLock::new(HashMap::new()),
         })
     }
 
@@ -386,10 +481,12 @@ impl SearchIndex {
                 occ_name, p.enterprise_name, p.description
             )),
         );
-        d.add_text(
-            f.chars,
-            format!("{} {} {}", p.title, occ_name, p.enterprise_name),
-        );
+        let chars = format!("{} {} {}", p.title, occ_name, p.enterprise_name);
+        d.add_text(f.chars, &chars);
+        d.add_text(f.pairs, chars);
+        for (field, value) in f.row.iter().zip(Self::slim(p).pack()) {
+            d.add_u64(*field, value);
+        }
         d
     }
 
@@ -407,7 +504,7 @@ impl SearchIndex {
             county: counties()
                 .iter()
                 .position(|c| p.region.starts_with(c.as_str()))
-                .map_or(u8::MAX, |i| i as u8),
+                .map_or(NO_COUNTY, |i| i as u8),
             major: p
                 .occupation
                 .bytes()
@@ -450,32 +547,20 @@ impl SearchIndex {
             .writer
             .lock()
             .map_err(|_| JobsError::Index("writer poisoned".into()))?;
-        let mut rows = Vec::new();
         for p in postings {
             let id = p.id as u64;
             w.delete_term(Term::from_field_u64(self.fields.id, id));
             if p.is_live(today) {
                 w.add_document(self.document(p, names))?;
                 self.suggest_add(id, &p.title);
-                rows.push((id, Some(Self::slim(p))));
             } else {
                 self.suggest_remove(id);
-                rows.push((id, None));
             }
         }
         w.commit()?;
         drop(w);
         self.reader.reload()?;
-        let mut live = self
-            .live
-            .write()
-            .map_err(|_| JobsError::Index("live rows poisoned".into()))?;
-        for (id, row) in rows {
-            live.remove(id);
-            if let Some(r) = row {
-                live.put(id, r);
-            }
-        }
+        self.warm()?;
         if let Ok(mut s) = self.seq.lock() {
             *s = (*s).max(postings.iter().map(|p| p.seq).max().unwrap_or(0));
         }
@@ -499,6 +584,11 @@ impl SearchIndex {
     /// Documents in the index.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// Segments in the index (each searched on its own; merged in the background).
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -549,21 +639,29 @@ impl SearchIndex {
             ),
         ];
         let mut phrases = vec![word.to_string()];
-        if let Some(more) = synonyms().get(word) {
+        if let Some(more) = synonyms_of(word) {
             phrases.extend(more.iter().cloned());
         }
         for p in phrases {
-            let chars: Vec<Term> = char_tokens(&p)
-                .iter()
-                .map(|c| Term::from_field_text(f.chars, c))
-                .collect();
-            let q: Box<dyn Query> = match chars.len() {
-                0 => continue,
-                1 => Box::new(TermQuery::new(
-                    chars[0].clone(),
+            let chars = char_tokens(&p);
+            let pairs = bigram_tokens(&p);
+            let q: Box<dyn Query> = match (chars.len(), pairs.len()) {
+                (0, _) | (_, 0) => continue,
+                // One character: a posting has it as a pair only with its neighbour.
+                (1, _) => Box::new(TermQuery::new(
+                    Term::from_field_text(f.chars, &chars[0]),
                     IndexRecordOption::WithFreqs,
                 )),
-                _ => Box::new(PhraseQuery::new(chars)),
+                (_, 1) => Box::new(TermQuery::new(
+                    Term::from_field_text(f.pairs, &pairs[0].1),
+                    IndexRecordOption::WithFreqs,
+                )),
+                _ => Box::new(PhraseQuery::new_with_offset(
+                    pairs
+                        .iter()
+                        .map(|(at, t)| (*at, Term::from_field_text(f.pairs, t)))
+                        .collect(),
+                )),
             };
             should.push((Occur::Should, Box::new(BoostQuery::new(q, 2.0))));
         }
@@ -580,9 +678,63 @@ impl SearchIndex {
         ))
     }
 
-    /// Run a query. Without keywords every live row is scanned in memory; with keywords
-    /// tantivy finds and scores the matching postings and their rows are filtered. Either way
-    /// one pass gives the page, the total and the facet counts.
+    /// Decode the rows of the searcher's segments not decoded yet, and forget those of
+    /// segments gone (merged or emptied).
+    fn warm(&self) -> Result<(), JobsError> {
+        let searcher = self.reader.searcher();
+        let mut keep = std::collections::HashSet::new();
+        for seg in searcher.segment_readers() {
+            self.rows_of(seg)?;
+            keep.insert(seg.segment_id());
+        }
+        if let Ok(mut segs) = self.segs.write() {
+            segs.retain(|k, _| keep.contains(k));
+        }
+        Ok(())
+    }
+
+    /// A segment's rows by document number (decoded on first use).
+    fn rows_of(&self, seg: &SegmentReader) -> Result<Arc<SegRows>, JobsError> {
+        let key = seg.segment_id();
+        if let Some(r) = self.segs.read().ok().and_then(|s| s.get(&key).cloned()) {
+            return Ok(r);
+        }
+        let n = seg.max_doc() as usize;
+        let column = |name: &str| -> Result<Vec<u64>, JobsError> {
+            let col = seg.fast_fields().u64(name)?;
+            let mut v = vec![0u64; n];
+            match col.index {
+                // Every document has every column: the values are read in one run.
+                tantivy::columnar::ColumnIndex::Full => col.values.get_range(0, &mut v),
+                _ => {
+                    for (doc, x) in v.iter_mut().enumerate() {
+                        *x = col.first(doc as DocId).unwrap_or(0);
+                    }
+                }
+            }
+            Ok(v)
+        };
+        let ids = column("id")?;
+        let [a, b, c, d] = [
+            column(ROW[0])?,
+            column(ROW[1])?,
+            column(ROW[2])?,
+            column(ROW[3])?,
+        ];
+        let mut rows = SegRows::with_capacity(n);
+        for (k, id) in ids.into_iter().enumerate() {
+            rows.push(id, &Slim::unpack([a[k], b[k], c[k], d[k]]));
+        }
+        let r = Arc::new(rows);
+        if let Ok(mut s) = self.segs.write() {
+            s.insert(key, Arc::clone(&r));
+        }
+        Ok(r)
+    }
+
+    /// Run a query. Without keywords every live row is scanned; with keywords tantivy finds
+    /// and scores the matching postings and their rows are read beside. Either way one pass
+    /// in document order, on every core, gives the page, the total and the facet counts.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResult, JobsError> {
         let limit = q.limit.clamp(1, 100);
         let offset = q.offset.min(MAX_WINDOW.saturating_sub(limit));
@@ -593,36 +745,27 @@ impl SearchIndex {
         };
         let filter = Filter::of(q);
         let words = query_words(&q.q);
-        let live = self
-            .live
-            .read()
-            .map_err(|_| JobsError::Index("live rows poisoned".into()))?;
+        let searcher = self.reader.searcher();
+        let keep = offset + limit;
         let tally = if words.is_empty() {
-            Tally::over(live.rows.len(), offset + limit, sort, |k, t| {
-                // Newest rows first: with equal keys the newer wins, so the heap rarely changes.
-                let k = live.rows.len() - 1 - k;
-                if let Some(d) = filter.keeps(&live.rows[k]) {
-                    t.take(&live.rows[k], live.ids[k], 0.0, d);
-                }
-            })
+            let segs = searcher
+                .segment_readers()
+                .iter()
+                .map(|seg| Ok((self.rows_of(seg)?, seg.alive_bitset().cloned())))
+                .collect::<Result<Vec<_>, JobsError>>()?;
+            Tally::scan(&segs, keep, sort, &filter)
         } else {
             let query = self.build_query(&words);
-            let matched = self.reader.searcher().search(
+            searcher.search(
                 &*query,
                 &Matches {
-                    scoring: sort == Sort::Relevance,
+                    index: self,
+                    filter,
+                    keep,
+                    sort,
                 },
-            )?;
-            Tally::over(matched.len(), offset + limit, sort, |k, t| {
-                let (id, score) = matched[k];
-                if let Some(r) = live.get(id)
-                    && let Some(d) = filter.keeps(r)
-                {
-                    t.take(r, id, score, d);
-                }
-            })
+            )?
         };
-        drop(live);
         Ok(tally.result(offset, limit))
     }
 
@@ -664,11 +807,10 @@ fn dec(s: &mut BTreeMap<String, u32>, k: &str) {
     }
 }
 
-// ---------------------------------------------------------------- live rows and the page
+// ---------------------------------------------------------------- rows and the page
 
-/// A live posting's values for filters, facets and sorting, in 40 bytes (its id is kept
-/// beside it, in [`Live::ids`]): a search without
-/// keywords reads every row, so the row's size is the search's speed.
+/// A live posting's values for filters, facets and sorting, as stored with its document (four
+/// numbers, [`Slim::pack`]) and read into a segment's columns ([`SegRows`]).
 #[derive(Debug, Clone, Copy)]
 struct Slim {
     /// Twelve-digit region number (see [`region_number`])
@@ -691,77 +833,209 @@ struct Slim {
     quality: bool,
 }
 
-/// The rows of the live postings, and each row's position by posting id. Ids come from a
-/// database sequence, so a vector indexed by id is small and one memory read per lookup;
-/// ids beyond [`DENSE_IDS`] (not expected) go to a map.
+impl Slim {
+    /// Four numbers, one per row column: region and the small values; pay and occupation;
+    /// the place; the dates.
+    fn pack(&self) -> [u64; 4] {
+        [
+            self.region
+                | u64::from(self.county) << 40
+                | u64::from(self.major) << 48
+                | u64::from(self.edu & 0xF) << 56
+                | u64::from(self.gig) << 62
+                | u64::from(self.quality) << 63,
+            u64::from(self.pay_max as u32) | u64::from(self.occ) << 32,
+            u64::from(self.lat.to_bits()) | u64::from(self.lon.to_bits()) << 32,
+            u64::from(self.posted as u32) | u64::from(self.until as u32) << 32,
+        ]
+    }
+
+    fn unpack(w: [u64; 4]) -> Slim {
+        let low = |x: u64| x as u32;
+        let high = |x: u64| (x >> 32) as u32;
+        Slim {
+            region: w[0] & ((1 << 40) - 1),
+            county: (w[0] >> 40) as u8,
+            major: (w[0] >> 48) as u8,
+            edu: ((w[0] >> 56) & 0xF) as u8,
+            gig: w[0] >> 62 & 1 == 1,
+            quality: w[0] >> 63 == 1,
+            pay_max: low(w[1]) as i32,
+            occ: high(w[1]),
+            lat: f32::from_bits(low(w[2])),
+            lon: f32::from_bits(high(w[2])),
+            posted: low(w[3]) as i32,
+            until: high(w[3]) as i32,
+        }
+    }
+}
+
+/// The first day of the row columns' day numbers (2000-01-01, days from the common era).
+const DAY0: i32 = 730_120;
+
+/// A day from the common era as days from [`DAY0`] (two bytes: until 2179).
+fn day16(days: i32) -> u16 {
+    (days - DAY0).clamp(0, i32::from(u16::MAX)) as u16
+}
+
+/// The city's code (`330500`) and the twelve-digit numbers of everything in it
+/// (`330500000000..330600000000`: the codes that start with `3305`).
+fn city() -> &'static (String, (u64, u64)) {
+    static CITY: LazyLock<(String, (u64, u64))> = LazyLock::new(|| {
+        let code = leye_domain::Regions::huzhou()
+            .all()
+            .find(|r| r.level == leye_domain::region::RegionLevel::City)
+            .map_or_else(|| "330500".to_string(), |r| r.code.clone());
+        let span = region_number(code.get(..4).unwrap_or("")).unwrap_or((0, 0));
+        (code, span)
+    });
+    &CITY
+}
+
+/// A region as its distance from the city's first number (four bytes); a region outside the
+/// city is `u32::MAX`.
+fn in_city(region: u64) -> u32 {
+    let (lo, hi) = city().1;
+    if (lo..hi).contains(&region) {
+        (region - lo) as u32
+    } else {
+        u32::MAX
+    }
+}
+
+/// A region filter as a range of [`in_city`] numbers: `None` for the whole city (no filter),
+/// an empty range for a code outside it or unknown.
+fn city_range(code: &str) -> Option<(u32, u32)> {
+    let (city_code, (base, end)) = city();
+    if code == city_code {
+        return None;
+    }
+    match region_number(code) {
+        Some((lo, hi)) if lo <= *base && hi >= *end => None,
+        Some((lo, hi)) if lo >= *base && hi <= *end => {
+            Some(((lo - base) as u32, (hi - base) as u32))
+        }
+        _ => Some((0, 0)),
+    }
+}
+
+/// A segment's postings by document number, one column per value: a search reads only the
+/// columns its filters, facets and order need, two to eight bytes a posting, so a scan of a
+/// million postings stays within what the memory delivers in a few milliseconds. Segments
+/// never change (a change is a delete and an add), so these are decoded once and shared.
 #[derive(Default)]
-struct Live {
-    rows: Vec<Slim>,
-    /// The posting id of each row
+struct SegRows {
     ids: Vec<u64>,
-    at: Vec<u32>,
-    far: HashMap<u64, u32>,
+    /// Valid until, [`day16`]
+    until: Vec<u16>,
+    /// Published on, [`day16`]
+    posted: Vec<u16>,
+    /// [`in_city`]
+    region: Vec<u32>,
+    /// County position (4 bits), major group (4), education rank (4), gig (1), quality (1)
+    small: Vec<u16>,
+    pay: Vec<i32>,
+    occ: Vec<u32>,
+    lat: Vec<f32>,
+    lon: Vec<f32>,
 }
 
-const ABSENT: u32 = u32::MAX;
-const DENSE_IDS: u64 = 1 << 26;
+const GIG: u16 = 1 << 12;
+const QUALITY: u16 = 1 << 13;
 
-impl Live {
-    fn slot(&mut self, id: u64) -> &mut u32 {
-        if id < DENSE_IDS {
-            let i = id as usize;
-            if i >= self.at.len() {
-                self.at.resize(i + 1, ABSENT);
-            }
-            &mut self.at[i]
-        } else {
-            self.far.entry(id).or_insert(ABSENT)
+impl SegRows {
+    fn with_capacity(n: usize) -> SegRows {
+        SegRows {
+            ids: Vec::with_capacity(n),
+            until: Vec::with_capacity(n),
+            posted: Vec::with_capacity(n),
+            region: Vec::with_capacity(n),
+            small: Vec::with_capacity(n),
+            pay: Vec::with_capacity(n),
+            occ: Vec::with_capacity(n),
+            lat: Vec::with_capacity(n),
+            lon: Vec::with_capacity(n),
         }
     }
 
-    fn position(&self, id: u64) -> Option<usize> {
-        let k = if id < DENSE_IDS {
-            *self.at.get(id as usize)?
-        } else {
-            *self.far.get(&id)?
-        };
-        (k != ABSENT).then_some(k as usize)
-    }
-
-    fn get(&self, id: u64) -> Option<&Slim> {
-        self.rows.get(self.position(id)?)
-    }
-
-    fn put(&mut self, id: u64, r: Slim) {
-        let k = self.rows.len() as u32;
-        *self.slot(id) = k;
-        self.rows.push(r);
+    fn push(&mut self, id: u64, r: &Slim) {
         self.ids.push(id);
+        self.until.push(day16(r.until));
+        self.posted.push(day16(r.posted));
+        self.region.push(in_city(r.region));
+        self.small.push(
+            u16::from(r.county.min(15))
+                | u16::from(r.major & 0xF) << 4
+                | u16::from(r.edu & 0xF) << 8
+                | if r.gig { GIG } else { 0 }
+                | if r.quality { QUALITY } else { 0 },
+        );
+        self.pay.push(r.pay_max);
+        self.occ.push(r.occ);
+        self.lat.push(r.lat);
+        self.lon.push(r.lon);
     }
 
-    fn remove(&mut self, id: u64) {
-        let Some(k) = self.position(id) else { return };
-        *self.slot(id) = ABSENT;
-        self.rows.swap_remove(k);
-        self.ids.swap_remove(k);
-        if let Some(moved) = self.ids.get(k).copied() {
-            *self.slot(moved) = k as u32;
-        }
+    fn len(&self) -> usize {
+        self.ids.len()
     }
 }
 
-/// A point and radius (km), with the box around the circle: latitude and longitude ranges.
-type Near = (f64, f64, f64, (f64, f64), (f64, f64));
+/// A point and radius (km), with the box around the circle (latitude and longitude ranges)
+/// and what [`Near::km_to`] needs of the point's latitude.
+#[derive(Clone, Copy)]
+struct Near {
+    lat: f64,
+    lon: f64,
+    km: f64,
+    lat_box: (f64, f64),
+    lon_box: (f64, f64),
+    cos: f64,
+    sin: f64,
+}
+
+const KM_PER_DEGREE: f64 = 6371.0 * std::f64::consts::PI / 180.0;
+
+impl Near {
+    fn new(lat: f64, lon: f64, km: f64) -> Near {
+        let dlat = km / 111.0;
+        let dlon = km / (111.0 * lat.to_radians().cos().max(0.1));
+        Near {
+            lat,
+            lon,
+            km,
+            lat_box: (lat - dlat, lat + dlat),
+            lon_box: (lon - dlon, lon + dlon),
+            cos: lat.to_radians().cos(),
+            sin: lat.to_radians().sin(),
+        }
+    }
+
+    /// The distance from the point (km), on the plane at the two points' mean latitude
+    /// (its cosine from the point's, to first order): within 0.01% of the great-circle
+    /// distance ([`leye_domain::jobs::distance_km`]) up to 200 km, without trigonometry for every posting.
+    #[inline]
+    fn km_to(&self, lat: f64, lon: f64) -> f64 {
+        let dlat = lat - self.lat;
+        let cos_mean = self.cos - self.sin * (dlat / 2.0).to_radians();
+        let dy = dlat * KM_PER_DEGREE;
+        let dx = (lon - self.lon) * KM_PER_DEGREE * cos_mean;
+        (dx * dx + dy * dy).sqrt()
+    }
+}
 
 /// A query's filters as numbers, checked against a row.
+#[derive(Clone, Copy)]
 struct Filter {
-    today: i32,
-    region: Option<(u64, u64)>,
+    /// [`day16`]
+    today: u16,
+    /// [`in_city`] range
+    region: Option<(u32, u32)>,
     /// Packed code and how many levels it has
     occ: Option<(u32, usize)>,
     pay: Option<i64>,
-    edu: Option<u8>,
-    since: Option<i32>,
+    edu: Option<u16>,
+    since: Option<u16>,
     gig: Option<bool>,
     quality: bool,
     near: Option<Near>,
@@ -769,19 +1043,15 @@ struct Filter {
 
 impl Filter {
     fn of(q: &SearchQuery) -> Filter {
-        let day = |s: &str| day_number(s) as i32;
+        let day = |s: &str| day16(day_number(s) as i32);
         Filter {
-            today: if q.today.is_empty() {
-                i32::MIN
-            } else {
-                day(&q.today)
-            },
-            // The whole city is no filter; an unknown code matches nothing.
+            today: if q.today.is_empty() { 0 } else { day(&q.today) },
+            // The whole city is no filter; a code outside it or unknown matches nothing.
             region: q
                 .region
                 .as_deref()
-                .filter(|r| !r.is_empty() && *r != "330500")
-                .map(|r| region_number(r).unwrap_or((0, 0))),
+                .filter(|r| !r.is_empty())
+                .and_then(city_range),
             occ: q.occupation.as_deref().filter(|o| !o.is_empty()).map(|o| {
                 match leye_domain::jobs::OccupationCode::parse("occupation", o) {
                     Ok(c) => (c.packed(), c.path().len()),
@@ -793,51 +1063,101 @@ impl Filter {
                 .education
                 .as_deref()
                 .filter(|e| !e.is_empty())
-                .map(|e| edu_rank(e) as u8),
+                .map(|e| edu_rank(e) as u16),
             since: q.since.as_deref().filter(|s| !s.is_empty()).map(day),
             gig: q.gig,
             quality: q.quality_only,
-            near: q.near.map(|(lat, lon, km)| {
-                let dlat = km / 111.0;
-                let dlon = km / (111.0 * lat.to_radians().cos().max(0.1));
-                (
-                    lat,
-                    lon,
-                    km,
-                    (lat - dlat, lat + dlat),
-                    (lon - dlon, lon + dlon),
-                )
-            }),
+            near: q.near.map(|(lat, lon, km)| Near::new(lat, lon, km)),
         }
     }
 
-    /// `None` when the row is filtered out; else its distance from the query's point, if any.
+    /// Which rows of `lo..hi` pass every condition but the radius (`out[k - lo]`), one
+    /// condition at a time over its column: short loops the compiler turns into vector code.
+    fn mask(&self, rows: &SegRows, lo: usize, hi: usize, out: &mut Vec<bool>) {
+        fn and<T: Copy>(out: &mut [bool], col: &[T], keep: impl Fn(T) -> bool) {
+            for (m, x) in out.iter_mut().zip(col) {
+                *m &= keep(*x);
+            }
+        }
+        out.clear();
+        out.extend(rows.until[lo..hi].iter().map(|u| *u >= self.today));
+        if let Some((a, b)) = self.region {
+            and(out, &rows.region[lo..hi], |x| x >= a && x < b);
+        }
+        if let Some(p) = self.pay {
+            and(out, &rows.pay[lo..hi], |x| i64::from(x) >= p);
+        }
+        if let Some(e) = self.edu {
+            and(out, &rows.small[lo..hi], |x| (x >> 8) & 0xF <= e);
+        }
+        if let Some(since) = self.since {
+            and(out, &rows.posted[lo..hi], |x| x >= since);
+        }
+        if let Some(g) = self.gig {
+            and(out, &rows.small[lo..hi], |x| (x & GIG != 0) == g);
+        }
+        if self.quality {
+            and(out, &rows.small[lo..hi], |x| x & QUALITY != 0);
+        }
+        if let Some((code, levels)) = self.occ {
+            and(out, &rows.occ[lo..hi], |x| {
+                leye_domain::jobs::OccupationCode::shared_packed(x, code) >= levels
+            });
+        }
+        if let Some(Near {
+            lat_box: (la0, la1),
+            lon_box: (lo0, lo1),
+            ..
+        }) = self.near
+        {
+            let (la0, la1, lo0, lo1) = (la0 as f32, la1 as f32, lo0 as f32, lo1 as f32);
+            and(out, &rows.lat[lo..hi], |x| x >= la0 && x <= la1);
+            and(out, &rows.lon[lo..hi], |x| x >= lo0 && x <= lo1);
+        }
+    }
+
+    /// The radius of a row that passed [`Filter::mask`]: `None` when it is outside, else its
+    /// distance from the query's point, if any.
     #[inline]
-    fn keeps(&self, r: &Slim) -> Option<Option<f64>> {
-        if r.until < self.today
+    fn distance(&self, rows: &SegRows, k: usize) -> Option<Option<f64>> {
+        match self.near {
+            None => Some(None),
+            Some(near) => {
+                let d = near.km_to(f64::from(rows.lat[k]), f64::from(rows.lon[k]));
+                (d <= near.km).then_some(Some(d))
+            }
+        }
+    }
+
+    /// `None` when row `k` is filtered out; else its distance from the query's point, if any.
+    /// Each condition reads its own column, only when the query has it.
+    #[inline]
+    fn keeps(&self, rows: &SegRows, k: usize) -> Option<Option<f64>> {
+        if rows.until[k] < self.today
             || self
                 .region
-                .is_some_and(|(lo, hi)| r.region < lo || r.region >= hi)
-            || self.pay.is_some_and(|p| i64::from(r.pay_max) < p)
-            || self.edu.is_some_and(|e| r.edu > e)
-            || self.since.is_some_and(|s| r.posted < s)
-            || self.gig.is_some_and(|g| r.gig != g)
-            || (self.quality && !r.quality)
+                .is_some_and(|(lo, hi)| rows.region[k] < lo || rows.region[k] >= hi)
+            || self.pay.is_some_and(|p| i64::from(rows.pay[k]) < p)
+            || self.edu.is_some_and(|e| (rows.small[k] >> 8) & 0xF > e)
+            || self.since.is_some_and(|s| rows.posted[k] < s)
+            || self.gig.is_some_and(|g| (rows.small[k] & GIG != 0) != g)
+            || (self.quality && rows.small[k] & QUALITY == 0)
             || self.occ.is_some_and(|(code, levels)| {
-                leye_domain::jobs::OccupationCode::shared_packed(r.occ, code) < levels
+                leye_domain::jobs::OccupationCode::shared_packed(rows.occ[k], code) < levels
             })
         {
             return None;
         }
         match self.near {
             None => Some(None),
-            Some((lat, lon, km, (la0, la1), (lo0, lo1))) => {
-                let (rlat, rlon) = (f64::from(r.lat), f64::from(r.lon));
+            Some(near) => {
+                let (la0, la1) = (near.lat_box.0 as f32, near.lat_box.1 as f32);
+                let (lo0, lo1) = (near.lon_box.0 as f32, near.lon_box.1 as f32);
+                let (rlat, rlon) = (rows.lat[k], rows.lon[k]);
                 if rlat < la0 || rlat > la1 || rlon < lo0 || rlon > lo1 {
                     return None;
                 }
-                let d = distance_km(lat, lon, rlat, rlon);
-                (d <= km).then_some(Some(d))
+                self.distance(rows, k)
             }
         }
     }
@@ -869,13 +1189,16 @@ impl Ord for Candidate {
     }
 }
 
-/// Runs this long are split across the cores.
+/// Scans this long are split across the cores...
 const PARALLEL_FROM: usize = 50_000;
-
-const _: () = assert!(std::mem::size_of::<Slim>() <= 40);
+/// ... in pieces of this many rows.
+const PIECE: usize = 32_768;
 
 /// Facet buckets: counties by their position in [`counties`], major groups 1-8.
 const BUCKETS: usize = 16;
+/// The county bucket of a posting outside every county.
+const NO_COUNTY: u8 = 15;
+const _: () = assert!((NO_COUNTY as usize) < BUCKETS);
 
 /// The page being collected: the best `keep` so far, the total and the facet counts.
 struct Tally {
@@ -903,30 +1226,33 @@ impl Tally {
         }
     }
 
+    /// Count row `k` and keep it if it is among the best so far. The id (the tie-break) is
+    /// read only when the key does not already decide.
     #[inline]
-    fn take(&mut self, r: &Slim, id: u64, score: f32, distance: Option<f64>) {
+    fn take(&mut self, rows: &SegRows, k: usize, score: f32, distance: Option<f64>) {
         self.total += 1;
-        if let Some(n) = self.county.get_mut(usize::from(r.county)) {
-            *n += 1;
-        }
-        if let Some(n) = self.major.get_mut(usize::from(r.major)) {
-            *n += 1;
-        }
-        self.quality += usize::from(r.quality);
-        self.gig += usize::from(r.gig);
+        let small = rows.small[k];
+        self.county[usize::from(small & 0xF)] += 1;
+        self.major[usize::from((small >> 4) & 0xF)] += 1;
+        self.quality += usize::from(small & QUALITY != 0);
+        self.gig += usize::from(small & GIG != 0);
         let key = match self.sort {
             Sort::Relevance => f64::from(score),
             Sort::Distance => -distance.unwrap_or(0.0),
-            Sort::Pay => f64::from(r.pay_max),
-            Sort::Newest => f64::from(r.posted),
+            Sort::Pay => f64::from(rows.pay[k]),
+            Sort::Newest => f64::from(rows.posted[k]),
         };
+        let full = self.heap.len() >= self.keep;
+        if full && self.heap.peek().is_some_and(|w| key < w.0.key) {
+            return;
+        }
         let cand = Candidate {
             key,
-            id,
+            id: rows.ids[k],
             score,
             distance,
         };
-        if self.heap.len() < self.keep {
+        if !full {
             self.heap.push(std::cmp::Reverse(cand));
         } else if self.heap.peek().is_some_and(|w| cand > w.0) {
             self.heap.pop();
@@ -934,31 +1260,56 @@ impl Tally {
         }
     }
 
-    /// Run `visit` over `0..n` into one tally; big runs are split across the cores, each part
-    /// with its own tally, then merged.
-    fn over(n: usize, keep: usize, sort: Sort, visit: impl Fn(usize, &mut Tally) + Sync) -> Tally {
+    /// Every alive row of the segments that the filter keeps, into one tally. The rows are
+    /// cut into pieces the cores take in turn; each piece is read newest row first (with
+    /// equal keys the newer wins, so the page rarely changes along the way).
+    fn scan(
+        segs: &[(Arc<SegRows>, Option<AliveBitSet>)],
+        keep: usize,
+        sort: Sort,
+        filter: &Filter,
+    ) -> Tally {
+        let n: usize = segs.iter().map(|s| s.0.len()).sum();
         let threads = if n >= PARALLEL_FROM {
             std::thread::available_parallelism().map_or(1, |t| t.get().min(8))
         } else {
             1
         };
-        if threads == 1 {
+        let pieces: Vec<(usize, usize, usize)> = segs
+            .iter()
+            .enumerate()
+            .flat_map(|(k, s)| {
+                let len = s.0.len();
+                (0..len.div_ceil(PIECE)).map(move |i| (k, i * PIECE, ((i + 1) * PIECE).min(len)))
+            })
+            .rev()
+            .collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
             let mut t = Tally::new(keep, sort);
-            (0..n).for_each(|k| visit(k, &mut t));
-            return t;
+            let mut mask = Vec::with_capacity(PIECE);
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&(k, lo, hi)) = pieces.get(i) else {
+                    return t;
+                };
+                let (rows, alive) = (&segs[k].0, segs[k].1.as_ref());
+                filter.mask(rows, lo, hi, &mut mask);
+                for doc in (lo..hi).rev() {
+                    if mask[doc - lo]
+                        && alive.is_none_or(|a| a.is_alive(doc as DocId))
+                        && let Some(d) = filter.distance(rows, doc)
+                    {
+                        t.take(rows, doc, 0.0, d);
+                    }
+                }
+            }
+        };
+        if threads == 1 {
+            return work();
         }
-        let chunk = n.div_ceil(threads);
-        let visit = &visit;
         std::thread::scope(|scope| {
-            let parts: Vec<_> = (0..threads)
-                .map(|i| {
-                    scope.spawn(move || {
-                        let mut t = Tally::new(keep, sort);
-                        (i * chunk..((i + 1) * chunk).min(n)).for_each(|k| visit(k, &mut t));
-                        t
-                    })
-                })
-                .collect();
+            let parts: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
             let mut all = Tally::new(keep, sort);
             for p in parts {
                 if let Ok(t) = p.join() {
@@ -1024,50 +1375,137 @@ impl Tally {
     }
 }
 
-/// Collects (posting id, score) of every document a keyword query matches.
-struct Matches {
-    scoring: bool,
+/// Tallies the documents a keyword query matches, segment by segment (tantivy runs the
+/// segments on every core), reading each match's row beside it.
+struct Matches<'a> {
+    index: &'a SearchIndex,
+    filter: Filter,
+    keep: usize,
+    sort: Sort,
 }
 
 struct SegmentMatches {
-    id: std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>,
-    out: Vec<(u64, f32)>,
+    rows: Arc<SegRows>,
+    filter: Filter,
+    tally: Tally,
 }
 
-impl Collector for Matches {
-    type Fruit = Vec<(u64, f32)>;
+impl Collector for Matches<'_> {
+    type Fruit = Tally;
     type Child = SegmentMatches;
 
     fn for_segment(&self, _ord: u32, seg: &SegmentReader) -> tantivy::Result<SegmentMatches> {
-        let col = seg.fast_fields().u64("id")?;
-        // Every document has an id, so the dense values are read directly.
-        let id = match col.index {
-            tantivy::columnar::ColumnIndex::Full => col.values,
-            _ => col.first_or_default_col(0),
-        };
+        let rows = self
+            .index
+            .rows_of(seg)
+            .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
         Ok(SegmentMatches {
-            id,
-            out: Vec::new(),
+            rows,
+            filter: self.filter,
+            tally: Tally::new(self.keep, self.sort),
         })
     }
 
     fn requires_scoring(&self) -> bool {
-        self.scoring
+        self.sort == Sort::Relevance
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<(u64, f32)>>) -> tantivy::Result<Vec<(u64, f32)>> {
-        Ok(fruits.concat())
+    fn merge_fruits(&self, fruits: Vec<Tally>) -> tantivy::Result<Tally> {
+        let mut all = Tally::new(self.keep, self.sort);
+        for t in fruits {
+            all.merge(t);
+        }
+        Ok(all)
     }
 }
 
 impl SegmentCollector for SegmentMatches {
-    type Fruit = Vec<(u64, f32)>;
+    type Fruit = Tally;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        self.out.push((self.id.get_val(doc), score));
+        let k = doc as usize;
+        if k < self.rows.len()
+            && let Some(d) = self.filter.keeps(&self.rows, k)
+        {
+            self.tally.take(&self.rows, k, score, d);
+        }
     }
 
-    fn harvest(self) -> Vec<(u64, f32)> {
-        self.out
+    fn harvest(self) -> Tally {
+        self.tally
+    }
+}
+
+#[cfg(test)]
+mod row_tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// A row comes back from its four columns exactly.
+        #[test]
+        fn rows_pack_and_unpack(
+            region in 0u64..1_000_000_000_000,
+            pay_max: i32, lat: f32, lon: f32, occ: u32, posted: i32, until: i32,
+            county: u8, major: u8, edu in 0u8..16, gig: bool, quality: bool,
+        ) {
+            let r = Slim { region, pay_max, lat, lon, occ, posted, until, county, major, edu, gig, quality };
+            let back = Slim::unpack(r.pack());
+            proptest::prop_assert_eq!(format!("{back:?}"), format!("{r:?}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod city_tests {
+    use super::*;
+
+    #[test]
+    fn regions_inside_the_city_as_ranges() {
+        assert_eq!(day16(day_number("2000-01-01") as i32), 0);
+        assert_eq!(day16(day_number("2026-11-28") as i32), 9828);
+        assert_eq!(city_range("330500"), None, "the city is no filter");
+        assert_eq!(city_range("3305"), None);
+        assert_eq!(city_range("33"), None, "the province holds the city");
+        let wuxing = city_range("330502").unwrap();
+        let village = in_city(region_number("330502001001").unwrap().0);
+        assert!(wuxing.0 <= village && village < wuxing.1);
+        let anji = in_city(region_number("330523001").unwrap().0);
+        assert!(!(wuxing.0..wuxing.1).contains(&anji));
+        assert_eq!(city_range("330102"), Some((0, 0)), "Hangzhou: nothing");
+        assert_eq!(city_range("abc"), Some((0, 0)));
+        assert_eq!(in_city(region_number("330102").unwrap().0), u32::MAX);
+    }
+}
+
+#[cfg(test)]
+mod near_tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn planar_distance_is_the_great_circle_up_to_200_km(
+            lat in 29.5f64..31.8, lon in 118.5f64..121.5, dlat in -1.8f64..1.8, dlon in -2.0f64..2.0,
+        ) {
+            let exact = leye_domain::jobs::distance_km(lat, lon, lat + dlat, lon + dlon);
+            proptest::prop_assume!(exact <= 200.0);
+            let near = Near::new(lat, lon, 200.0).km_to(lat + dlat, lon + dlon);
+            proptest::prop_assert!((near - exact).abs() <= 1e-4 * exact + 1e-9, "{near} vs {exact}");
+        }
+    }
+}
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+
+    #[test]
+    fn a_character_cut_off_stays_with_its_word() {
+        assert_eq!(query_words("仓库叉车工"), ["仓库", "叉车工"]);
+        assert_eq!(query_words("快递员"), ["快递员"]);
+        assert_eq!(query_words("数控车床操作工"), ["数控车床", "操作工"]);
+        // Apart, it is a word of its own.
+        assert_eq!(query_words("男 保安"), ["男", "保安"]);
+        assert_eq!(query_words("工"), ["工"]);
+        assert!(synonyms_of("叉车工").is_some_and(|s| s.iter().any(|w| w == "叉车司机")));
+        assert!(synonyms_of("焊").is_none());
     }
 }

@@ -465,6 +465,49 @@ proptest::proptest! {
         let idx = sample_index();
         proptest::prop_assert!(idx.search(&kw(&q)).is_ok());
     }
+    /// Recall through character pairs: any piece of a title (one character, two, a whole
+    /// run, with ASCII around) finds the posting, however jieba cuts it.
+    #[test]
+    fn any_piece_of_a_title_finds_the_posting(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec!["车", "床", "数", "控", "工", "焊", "电", "商", "务", "CNC ", "PLC "]),
+            1..10,
+        ),
+        from in 0usize..10,
+        len in 1usize..6,
+    ) {
+        let title = parts.concat();
+        let idx = SearchIndex::in_ram().unwrap();
+        idx.apply(
+            &[record(7, &title, "6-18-01-01", "330502001", 30.86, 900_000)],
+            &names(),
+            "2026-11-28",
+        )
+        .unwrap();
+        let from = from.min(parts.len() - 1);
+        let piece = parts[from..(from + len).min(parts.len())].concat();
+        proptest::prop_assert_eq!(ids(&idx, kw(&piece)), vec![7], "{} in {}", piece, title);
+    }
+}
+
+#[test]
+fn character_pairs() {
+    let t = |s: &str| -> Vec<(usize, String)> { index::bigram_tokens(s) };
+    let own = |v: &[(usize, &str)]| -> Vec<(usize, String)> {
+        v.iter().map(|(k, s)| (*k, s.to_string())).collect()
+    };
+    assert_eq!(t("车床"), own(&[(0, "车床")]));
+    assert_eq!(
+        t("数控车床工"),
+        own(&[(0, "数控"), (1, "控车"), (2, "车床"), (3, "床工")])
+    );
+    assert_eq!(t("厨"), own(&[(0, "厨")]));
+    assert_eq!(
+        t("CAD制图 员"),
+        own(&[(0, "cad"), (1, "制图"), (2, "图员")])
+    );
+    assert_eq!(t("制图cad"), own(&[(0, "制图"), (2, "cad")]));
+    assert_eq!(t("a 车 b"), own(&[(0, "a"), (1, "车"), (2, "b")]));
 }
 
 pub(crate) struct City {
