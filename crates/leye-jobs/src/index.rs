@@ -640,7 +640,13 @@ impl SearchIndex {
         ];
         let mut phrases = vec![word.to_string()];
         if let Some(more) = synonyms_of(word) {
-            phrases.extend(more.iter().cloned());
+            // A synonym that holds the word (叉车司机 for 叉车) finds nothing the word does not:
+            // its phrase would only cost a position check on every match.
+            phrases.extend(
+                more.iter()
+                    .filter(|m| !normalise(m).contains(word))
+                    .cloned(),
+            );
         }
         for p in phrases {
             let chars = char_tokens(&p);
@@ -753,6 +759,13 @@ impl SearchIndex {
                 .iter()
                 .map(|seg| Ok((self.rows_of(seg)?, seg.alive_bitset().cloned())))
                 .collect::<Result<Vec<_>, JobsError>>()?;
+            // Without keywords nothing is more relevant than anything else: the newest first,
+            // which also spares reading every row's id to break the ties.
+            let sort = if sort == Sort::Relevance {
+                Sort::Newest
+            } else {
+                sort
+            };
             Tally::scan(&segs, keep, sort, &filter)
         } else {
             let query = self.build_query(&words);
