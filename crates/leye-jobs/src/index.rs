@@ -1143,7 +1143,10 @@ impl Filter {
     }
 
     /// `None` when row `k` is filtered out; else its distance from the query's point, if any.
-    /// Each condition reads its own column, only when the query has it.
+    /// Each condition reads its own column, only when the query has it. The same conditions
+    /// as [`Filter::mask`], row by row for keyword matches: running `mask` on a one-row piece
+    /// instead measured 3.2 → 3.6 ms at p50; `every_filter_narrows_and_changes_follow` runs
+    /// every filter through both.
     #[inline]
     fn keeps(&self, rows: &SegRows, k: usize) -> Option<Option<f64>> {
         if rows.until[k] < self.today
