@@ -80,10 +80,6 @@ pub struct Changes {
     pub zero_cleared: usize,
 }
 
-fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
 /// Complete months from `start` to `on`.
 fn months_between(start: NaiveDate, on: NaiveDate) -> i64 {
     let mut n =
@@ -118,21 +114,17 @@ fn why_not(d: &Decision) -> String {
 
 /// Months the person has been employed without a break, on `on`.
 fn employed_months(p: &SweepPerson, on: NaiveDate) -> Option<i64> {
-    let current: Vec<_> = p
-        .events
-        .iter()
-        .filter(|e| date(&e.1).is_some_and(|d| d <= on))
-        .collect();
-    let last = current.last()?;
-    if last.0 != "employed" {
+    use leye_domain::labour::LabourStatus::Employed;
+    let current = &p.events[..p.events.partition_point(|e| e.effective <= on)];
+    if current.last()?.status != Employed {
         return None;
     }
     let since = current
         .iter()
         .rev()
-        .take_while(|e| e.0 == "employed")
-        .last()
-        .and_then(|e| date(&e.1))?;
+        .take_while(|e| e.status == Employed)
+        .last()?
+        .effective;
     Some(months_between(since, on))
 }
 

@@ -106,7 +106,11 @@ pub fn evaluate(
     on: NaiveDate,
     only: Option<&[String]>,
 ) -> Result<Vec<Decision>, PolicyError> {
-    evaluate_with(s, on, only, false)
+    let chosen = measures::ALL
+        .iter()
+        .copied()
+        .filter(|m| only.is_none_or(|ids| ids.iter().any(|i| i == m.id)));
+    evaluate_with(s, on, chosen, false)
 }
 
 /// What the sweep needs: only the decisions that may be *eligible* — subjects a measure's
@@ -114,15 +118,15 @@ pub fn evaluate(
 pub fn evaluate_for_sweep(
     s: &Situation,
     on: NaiveDate,
-    only: Option<&[String]>,
+    measures: &[&'static Measure],
 ) -> Result<Vec<Decision>, PolicyError> {
-    evaluate_with(s, on, only, true)
+    evaluate_with(s, on, measures.iter().copied(), true)
 }
 
-fn evaluate_with(
+fn evaluate_with<'m>(
     s: &Situation,
     on: NaiveDate,
-    only: Option<&[String]>,
+    measures: impl Iterator<Item = &'m Measure>,
     screened: bool,
 ) -> Result<Vec<Decision>, PolicyError> {
     use rule::Screen;
@@ -132,10 +136,7 @@ fn evaluate_with(
     let enterprises: HashMap<&str, &situation::Enterprise> =
         s.enterprises.iter().map(|e| (e.id.as_str(), e)).collect();
     let mut out = Vec::new();
-    for m in measures::ALL {
-        if only.is_some_and(|ids| !ids.iter().any(|i| i == m.id)) {
-            continue;
-        }
+    for m in measures {
         match m.rule {
             Rule::Person(f) => {
                 for ctx in &persons {
@@ -307,7 +308,7 @@ mod tests {
                 ..Default::default()
             };
             let all = evaluate(&s, on, None).unwrap();
-            let screened = evaluate_for_sweep(&s, on, None).unwrap();
+            let screened = evaluate_for_sweep(&s, on, measures::ALL).unwrap();
             let eligible = |ds: &[Decision]| ds.iter()
                 .filter(|d| d.status == Status::Eligible)
                 .map(|d| (d.measure, d.subject.clone()))

@@ -30,6 +30,7 @@ pub mod registry;
 mod rights;
 mod service;
 mod sql;
+mod sweep_read;
 pub mod trgm;
 mod users;
 mod welfare;
@@ -58,6 +59,7 @@ pub use persons::*;
 pub use recruitment::*;
 pub use rights::*;
 pub use service::*;
+pub use sweep_read::*;
 pub use users::*;
 pub use welfare::*;
 
@@ -168,6 +170,8 @@ impl Paging {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The SQLite file, for the sweep's bulk reads (`None` on PostgreSQL and in memory).
+    sqlite_file: Option<String>,
 }
 
 impl Store {
@@ -198,12 +202,24 @@ impl Store {
             }
             Backend::Postgres => opts.max_connections(10).connect(&url).await?,
         };
-        Ok(Self { pool, backend })
+        let sqlite_file = (backend == Backend::Sqlite)
+            .then(|| sqlite_path(&url))
+            .flatten();
+        Ok(Self {
+            pool,
+            backend,
+            sqlite_file,
+        })
     }
 
     /// Which backend this store runs on.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The SQLite database file (`None` on PostgreSQL or for an in-memory database).
+    pub fn sqlite_file(&self) -> Option<&str> {
+        self.sqlite_file.as_deref()
     }
 
     /// Apply pending migrations and bring the region table in line with the catalogue.
@@ -350,6 +366,12 @@ fn normalise_url(url: &str) -> Result<(String, Backend), StoreError> {
             .map_err(|e| StoreError::Config(format!("无法创建数据库目录{}: {e}", dir.display())))?;
     }
     Ok((format!("sqlite://{path}?mode=rwc"), Backend::Sqlite))
+}
+
+/// The file of a normalised `sqlite://PATH?mode=rwc` URL, unless it is in memory.
+fn sqlite_path(url: &str) -> Option<String> {
+    let path = url.strip_prefix("sqlite://")?.split('?').next()?;
+    (path != ":memory:" && !path.is_empty()).then(|| path.to_string())
 }
 
 /// The error for a record the scoped query did not return: `OutOfScope` if it exists, else

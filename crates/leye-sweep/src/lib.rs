@@ -12,10 +12,8 @@
 //!   sweep is saved, so nobody is asked again about what they already have.
 
 use chrono::{Datelike, NaiveDate};
-use leye_domain::Sex;
-use leye_domain::person::{Assistance, Education};
 use leye_policy::situation::{Employment, EmploymentKind, Enterprise, Household, Person};
-use leye_policy::{Decision, PolicyError, Situation, Status};
+use leye_policy::{Decision, Measure, PolicyError, Situation, Status, SubjectKind};
 use leye_store::{Actor, OfferInput, OfferRecord, Store, StoreError, SweepBatch, SweepSaved};
 use std::collections::HashMap;
 use std::time::Instant;
@@ -49,10 +47,8 @@ pub struct SweepReport {
     pub save_s: f64,
     /// Offers found, by measure.
     pub by_measure: Vec<(String, usize, i64)>,
-}
-
-fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    /// Decisions by measure: (measure, decided, eligible, cannot decide).
+    pub decisions_by_measure: Vec<(String, usize, usize, usize)>,
 }
 
 /// Complete months from `start` to `on`.
@@ -69,7 +65,9 @@ fn months_between(start: NaiveDate, on: NaiveDate) -> u32 {
 
 /// Build the situation of one registry batch as of `on` (events after `on` are ignored).
 pub fn situation_of(batch: &SweepBatch, on: NaiveDate) -> Situation {
+    use leye_domain::labour::LabourStatus::{Employed, Student, Unemployed};
     let mut s = Situation::default();
+    s.persons.reserve(batch.persons.len());
     let mut enterprises: Vec<i64> = Vec::new();
     let mut members: HashMap<i64, Vec<String>> = HashMap::new();
     for p in &batch.persons {
@@ -77,85 +75,79 @@ pub fn situation_of(batch: &SweepBatch, on: NaiveDate) -> Situation {
         if let Some(h) = p.household_id {
             members.entry(h).or_default().push(id.clone());
         }
-        let events: Vec<_> = p
-            .events
-            .iter()
-            .filter_map(|(status, eff, ent, benefit)| {
-                date(eff)
-                    .filter(|d| *d <= on)
-                    .map(|d| (status.as_str(), d, *ent, *benefit))
-            })
-            .collect();
+        // Events are in effective order: those in effect on `on` are a prefix.
+        let events = &p.events[..p.events.partition_point(|e| e.effective <= on)];
         let current = events.last();
-        let status = current.map(|e| e.0);
-        let unemployed_since = if status == Some("unemployed") {
+        let status = current.map(|e| e.status);
+        let unemployed_since = if status == Some(Unemployed) {
             // Start of the latest run of unemployed events.
             events
                 .iter()
                 .rev()
-                .take_while(|e| e.0 == "unemployed")
+                .take_while(|e| e.status == Unemployed)
                 .last()
-                .map(|e| e.1)
+                .map(|e| e.effective)
         } else {
             None
         };
-        let graduation = p.graduation_date.as_deref().and_then(date);
+        let graduation = p.graduation;
         let known = current.is_some();
         s.persons.push(Person {
             id: id.clone(),
-            birth: date(&p.birth_date),
-            sex: match p.sex.as_str() {
-                "M" => Some(Sex::Male),
-                "F" => Some(Sex::Female),
-                _ => None,
-            },
+            birth: p.birth,
+            sex: p.sex,
             hukou_region: p.hukou_region.clone(),
-            education: Education::from_code(&p.education),
+            education: p.education,
             graduation_date: graduation,
-            student: known.then(|| status == Some("student")),
-            registered_unemployed: known.then(|| status == Some("unemployed")),
+            student: known.then(|| status == Some(Student)),
+            registered_unemployed: known.then(|| status == Some(Unemployed)),
             registered_unemployed_since: unemployed_since,
-            benefit_consecutive_months: if status == Some("unemployed") {
-                Some(current.and_then(|e| e.3).unwrap_or(0) as u32)
+            benefit_consecutive_months: if status == Some(Unemployed) {
+                Some(current.and_then(|e| e.benefit_months).unwrap_or(0) as u32)
             } else if known {
                 Some(0)
             } else {
                 None
             },
-            assistance: Assistance::from_code(&p.assistance),
+            assistance: p.assistance,
             disability_certificate: Some(p.disability_grade.is_some()),
             disability_grade: p.disability_grade.map(|g| g as u8),
             // The registry records veterans, not how they were placed.
             veteran_self_employed: (!p.veteran).then_some(false),
             poverty_alleviated: Some(p.poverty_alleviated),
-            employed: known.then(|| status == Some("employed")),
-            works_in_huzhou: known.then(|| status == Some("employed")),
-            paired_assistance: current.filter(|e| e.0 == "employed").map(|e| {
+            employed: known.then(|| status == Some(Employed)),
+            works_in_huzhou: known.then(|| status == Some(Employed)),
+            paired_assistance: current.filter(|e| e.status == Employed).map(|e| {
                 leye_policy::situation::PairedAssistance {
-                    arrived: Some(e.1),
-                    months_employed: Some(months_between(e.1, on)),
+                    arrived: Some(e.effective),
+                    months_employed: Some(months_between(e.effective, on)),
                     visit_subsidy_this_year: Some(false),
                     transport_subsidy_received: Some(false),
                 }
             }),
             ..Default::default()
         });
-        if let Some((_, start, Some(ent), _)) = current.filter(|e| e.0 == "employed") {
+        if let Some(e) = current.filter(|e| e.status == Employed)
+            && let Some(ent) = e.enterprise_id
+        {
             let before = &events[..events.len() - 1];
-            let first_job =
-                graduation.map(|g| !before.iter().any(|e| e.0 == "employed" && e.1 >= g));
-            enterprises.push(*ent);
+            let first_job = graduation.map(|g| {
+                !before
+                    .iter()
+                    .any(|b| b.status == Employed && b.effective >= g)
+            });
+            enterprises.push(ent);
             s.employments.push(Employment {
                 person: id,
                 enterprise: format!("e{ent}"),
                 kind: Some(EmploymentKind::Regular),
-                start: Some(*start),
+                start: Some(e.effective),
                 labour_contract: Some(true),
-                contribution_months: Some(months_between(*start, on)),
+                contribution_months: Some(months_between(e.effective, on)),
                 full_time: Some(true),
                 first_job_after_school: first_job,
                 hired_from_registered_unemployment: Some(
-                    before.last().is_some_and(|e| e.0 == "unemployed"),
+                    before.last().is_some_and(|b| b.status == Unemployed),
                 ),
                 ..Default::default()
             });
@@ -223,6 +215,7 @@ pub fn offer_of(
 }
 
 /// What one batch gave.
+#[derive(Default)]
 struct Evaluated {
     persons: usize,
     households: usize,
@@ -231,46 +224,120 @@ struct Evaluated {
     cannot_decide: usize,
     seconds: f64,
     offers: Vec<OfferInput>,
+    /// measure -> (decided, eligible, cannot decide)
+    tally: HashMap<&'static str, (usize, usize, usize)>,
 }
 
+impl Evaluated {
+    /// Count decisions and keep the eligible ones as offers.
+    fn take(
+        &mut self,
+        decisions: Vec<Decision>,
+        person_regions: &HashMap<i64, String>,
+        enterprise_regions: &HashMap<i64, String>,
+    ) {
+        for d in decisions {
+            self.decisions += 1;
+            let t = self.tally.entry(d.measure).or_default();
+            t.0 += 1;
+            match d.status {
+                Status::Eligible => {
+                    t.1 += 1;
+                    self.eligible += 1;
+                    if let Some(o) = offer_of(&d, person_regions, enterprise_regions) {
+                        self.offers.push(o);
+                    }
+                }
+                Status::CannotDecide { .. } => {
+                    t.2 += 1;
+                    self.cannot_decide += 1;
+                }
+                Status::NotEligible => {}
+            }
+        }
+    }
+
+    /// Add what another batch gave.
+    fn merge(&mut self, other: Evaluated) {
+        self.persons += other.persons;
+        self.households += other.households;
+        self.decisions += other.decisions;
+        self.eligible += other.eligible;
+        self.cannot_decide += other.cannot_decide;
+        self.seconds += other.seconds;
+        self.offers.extend(other.offers);
+        for (m, (n, y, u)) in other.tally {
+            let t = self.tally.entry(m).or_default();
+            t.0 += n;
+            t.1 += y;
+            t.2 += u;
+        }
+    }
+}
+
+/// The person and employment measures over one batch.
 fn evaluate_batch(
     batch: &SweepBatch,
     on: NaiveDate,
-    only: Option<&[String]>,
+    measures: &[&'static Measure],
     enterprise_regions: &HashMap<i64, String>,
 ) -> Result<Evaluated, SweepError> {
     let t = Instant::now();
-    let person_regions: HashMap<i64, String> = batch
-        .persons
-        .iter()
-        .map(|p| (p.id, p.residence_region.clone()))
-        .collect();
     let situation = situation_of(batch, on);
+    let decisions = leye_policy::evaluate_for_sweep(&situation, on, measures)?;
     let mut e = Evaluated {
         persons: batch.persons.len(),
         households: batch.households.len(),
-        decisions: 0,
-        eligible: 0,
-        cannot_decide: 0,
-        seconds: 0.0,
-        offers: Vec::new(),
+        ..Default::default()
     };
-    for d in leye_policy::evaluate_for_sweep(&situation, on, only)? {
-        e.decisions += 1;
-        match d.status {
-            Status::Eligible => {
-                e.eligible += 1;
-                if let Some(o) = offer_of(&d, &person_regions, enterprise_regions) {
-                    e.offers.push(o);
-                }
-            }
-            Status::CannotDecide { .. } => e.cannot_decide += 1,
-            Status::NotEligible => {}
-        }
+    if decisions.iter().any(|d| d.status == Status::Eligible) {
+        let person_regions: HashMap<i64, String> = batch
+            .persons
+            .iter()
+            .map(|p| (p.id, p.residence_region.clone()))
+            .collect();
+        e.take(decisions, &person_regions, enterprise_regions);
+    } else {
+        e.take(decisions, &HashMap::new(), enterprise_regions);
     }
     e.seconds = t.elapsed().as_secs_f64();
     Ok(e)
 }
+
+/// The enterprise measures, once for every enterprise of the registry (what the registry
+/// knows of an enterprise is the same whichever batch its staff are read in).
+fn evaluate_enterprises(
+    on: NaiveDate,
+    measures: &[&'static Measure],
+    enterprise_regions: &HashMap<i64, String>,
+) -> Result<Evaluated, SweepError> {
+    let t = Instant::now();
+    let mut ids: Vec<i64> = enterprise_regions.keys().copied().collect();
+    ids.sort_unstable();
+    let situation = Situation {
+        enterprises: ids
+            .into_iter()
+            .map(|e| Enterprise {
+                id: format!("e{e}"),
+                registered_in_huzhou: Some(true),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let mut e = Evaluated::default();
+    e.take(
+        leye_policy::evaluate_for_sweep(&situation, on, measures)?,
+        &HashMap::new(),
+        enterprise_regions,
+    );
+    e.seconds = t.elapsed().as_secs_f64();
+    Ok(e)
+}
+
+/// Batches evaluated at once while the next is read: the reader and two evaluations keep
+/// both cores of a small server busy.
+const IN_FLIGHT: usize = 2;
 
 /// Run the sweep over the whole registry as of `on` and save the offers.
 pub async fn sweep(
@@ -288,51 +355,60 @@ pub async fn sweep(
             }
         }
     }
-    let measures: Vec<&str> = leye_policy::measures::ALL
+    let chosen: Vec<&'static Measure> = leye_policy::measures::ALL
         .iter()
-        .map(|m| m.id)
-        .filter(|id| only.is_none_or(|ids| ids.iter().any(|i| i == id)))
+        .copied()
+        .filter(|m| only.is_none_or(|ids| ids.iter().any(|i| i == m.id)))
         .collect();
+    let measures: Vec<&str> = chosen.iter().map(|m| m.id).collect();
+    let (of_enterprises, of_batches): (Vec<_>, Vec<_>) = chosen
+        .iter()
+        .partition(|m| m.subject() == SubjectKind::Enterprise);
     let enterprise_regions: HashMap<i64, String> =
         store.enterprise_regions().await?.into_iter().collect();
-    let mut report = SweepReport {
-        on: on.to_string(),
-        ..Default::default()
-    };
-    let mut offers = Vec::new();
+    let mut all = evaluate_enterprises(on, &of_enterprises, &enterprise_regions)?;
     let mut reader = store.registry_reader(10_000).await?;
-    let (mut read_s, mut eval_s) = (0.0, 0.0);
+    let mut read_s = 0.0;
     let enterprise_regions = std::sync::Arc::new(enterprise_regions);
-    let only_owned: Option<Vec<String>> = only.map(<[String]>::to_vec);
-    // Read batch k+1 while batch k is evaluated on another core.
-    let mut pending: Option<tokio::task::JoinHandle<Result<Evaluated, SweepError>>> = None;
+    let of_batches = std::sync::Arc::new(of_batches);
+    let mut pending: std::collections::VecDeque<
+        tokio::task::JoinHandle<Result<Evaluated, SweepError>>,
+    > = std::collections::VecDeque::new();
     loop {
         let t = Instant::now();
         let batch = reader.next().await?;
         read_s += t.elapsed().as_secs_f64();
-        if let Some(h) = pending.take() {
-            let done = h
-                .await
-                .map_err(|e| SweepError::Export(format!("普查任务异常: {e}")))??;
-            report.persons += done.persons;
-            report.households += done.households;
-            report.decisions += done.decisions;
-            report.eligible += done.eligible;
-            report.cannot_decide += done.cannot_decide;
-            eval_s += done.seconds;
-            offers.extend(done.offers);
+        while pending.len() >= IN_FLIGHT || (batch.is_none() && !pending.is_empty()) {
+            if let Some(h) = pending.pop_front() {
+                all.merge(
+                    h.await
+                        .map_err(|e| SweepError::Export(format!("普查任务异常: {e}")))??,
+                );
+            }
         }
         let Some(batch) = batch else {
             break;
         };
         let regions = enterprise_regions.clone();
-        let only = only_owned.clone();
-        pending = Some(tokio::task::spawn_blocking(move || {
-            evaluate_batch(&batch, on, only.as_deref(), &regions)
+        let of_batches = of_batches.clone();
+        pending.push_back(tokio::task::spawn_blocking(move || {
+            evaluate_batch(&batch, on, &of_batches, &regions)
         }));
         let (done, total) = reader.progress();
         progress(done, total);
     }
+    let mut report = SweepReport {
+        on: on.to_string(),
+        persons: all.persons,
+        households: all.households,
+        decisions: all.decisions,
+        eligible: all.eligible,
+        cannot_decide: all.cannot_decide,
+        read_s,
+        eval_s: all.seconds,
+        ..Default::default()
+    };
+    let offers = all.offers;
     let mut by: HashMap<&str, (usize, i64)> = HashMap::new();
     for o in &offers {
         let e = by.entry(o.measure.as_str()).or_default();
@@ -346,6 +422,13 @@ pub async fn sweep(
             (m.to_string(), n, fen)
         })
         .collect();
+    report.decisions_by_measure = measures
+        .iter()
+        .map(|m| {
+            let (n, y, u) = all.tally.get(m).copied().unwrap_or_default();
+            (m.to_string(), n, y, u)
+        })
+        .collect();
     tracing::info!("普查: {} 条应享记录,开始写入", offers.len());
     let t = Instant::now();
     let run_id = run_id(now);
@@ -353,8 +436,6 @@ pub async fn sweep(
         .save_sweep(&run_id, on, &measures, &offers, actor, now)
         .await?;
     report.save_s = t.elapsed().as_secs_f64();
-    report.read_s = read_s;
-    report.eval_s = eval_s;
     Ok(report)
 }
 

@@ -288,6 +288,12 @@ pub async fn sweep(scale: f64, db: Option<String>) -> Result<()> {
             );
         }
     }
+    println!("decisions by measure (decided / eligible / cannot decide):");
+    for (m, n, y, u) in &report.decisions_by_measure {
+        if *n > 0 {
+            println!("  {m}: {n} / {y} / {u}");
+        }
+    }
     println!("peak RSS: {rss:.0} MiB");
     println!(
         "bench=sweep scale={scale} persons={} sweep_s={sweep_s:.2} read_s={:.2} eval_s={:.2} save_s={:.2} offers={} peak_rss_mib={rss:.0}",

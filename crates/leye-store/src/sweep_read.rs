@@ -1,0 +1,628 @@
+//! The registry as the 免申即享 sweep (and the help module's re-decisions) read it: every
+//! household with its members and their labour events, in batches by household id so that
+//! memory stays flat however large the city, then the persons who belong to no household.
+//!
+//! Two readers give the same batches (a test holds them to it):
+//! - on SQLite, a plain connection of its own ([`rusqlite`]): a row costs a function call.
+//!   sqlx's SQLite driver hands every row from its worker thread over a channel, which at
+//!   millions of rows was most of the sweep;
+//! - on PostgreSQL (and for the one-person reads inside a caller's transaction), sqlx with
+//!   each batch packed by the database into one text (`string_agg`), one line per row.
+
+use crate::sql::{Arg, RowExt, joined, packed_text};
+use crate::{Backend, Store, StoreError, Tx};
+use chrono::NaiveDate;
+use leye_domain::Sex;
+use leye_domain::labour::LabourStatus;
+use leye_domain::person::{Assistance, Education};
+use leye_domain::time::iso_date;
+use std::sync::{Arc, Mutex};
+
+/// A person as the sweep reads them from the registry. Values the registry's constraints
+/// guarantee (codes, dates) read as `None` if they are somehow not what they should be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepPerson {
+    pub id: i64,
+    pub household_id: Option<i64>,
+    pub sex: Option<Sex>,
+    pub birth: Option<NaiveDate>,
+    pub residence_region: String,
+    pub hukou_region: Option<String>,
+    pub education: Option<Education>,
+    pub graduation: Option<NaiveDate>,
+    pub disability_grade: Option<i64>,
+    pub veteran: bool,
+    pub poverty_alleviated: bool,
+    pub assistance: Option<Assistance>,
+    pub urban: bool,
+    /// Labour events in effective order (then in the order they were recorded).
+    pub events: Vec<SweepEvent>,
+}
+
+/// One labour event (就业状态变动) as the sweep reads it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepEvent {
+    pub status: LabourStatus,
+    pub effective: NaiveDate,
+    pub enterprise_id: Option<i64>,
+    pub benefit_months: Option<i64>,
+}
+
+/// A household as the sweep reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepHousehold {
+    pub id: i64,
+    pub urban: bool,
+    pub business_income: bool,
+}
+
+/// One batch of the registry for the sweep: households (ascending id) and their members
+/// (ascending id), or persons without a household.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SweepBatch {
+    pub persons: Vec<SweepPerson>,
+    pub households: Vec<SweepHousehold>,
+}
+
+/// A person's columns as text and numbers, before they are typed (both readers make one).
+struct PersonCols<'a> {
+    id: i64,
+    sex: &'a str,
+    birth: &'a str,
+    residence: &'a str,
+    hukou: Option<&'a str>,
+    education: &'a str,
+    graduation: Option<&'a str>,
+    disability: Option<i64>,
+    veteran: bool,
+    poverty: bool,
+    assistance: &'a str,
+    urban: bool,
+}
+
+impl PersonCols<'_> {
+    fn typed(self, household_id: Option<i64>) -> SweepPerson {
+        SweepPerson {
+            id: self.id,
+            household_id,
+            sex: match self.sex {
+                "M" => Some(Sex::Male),
+                "F" => Some(Sex::Female),
+                _ => None,
+            },
+            birth: iso_date(self.birth),
+            residence_region: self.residence.to_string(),
+            hukou_region: self.hukou.filter(|h| !h.is_empty()).map(str::to_string),
+            education: Education::from_code(self.education),
+            graduation: self.graduation.and_then(iso_date),
+            disability_grade: self.disability,
+            veteran: self.veteran,
+            poverty_alleviated: self.poverty,
+            assistance: Assistance::from_code(self.assistance),
+            urban: self.urban,
+            events: Vec::new(),
+        }
+    }
+}
+
+/// An event row: (person, effective, event id, event). Rows whose status or date do not read
+/// are left out, as a date that cannot be placed in time cannot be "in effect".
+type EventRow = (i64, NaiveDate, i64, SweepEvent);
+
+fn event_row(
+    person: i64,
+    effective: &str,
+    id: i64,
+    status: &str,
+    enterprise_id: Option<i64>,
+    benefit_months: Option<i64>,
+) -> Option<EventRow> {
+    let effective = iso_date(effective)?;
+    Some((
+        person,
+        effective,
+        id,
+        SweepEvent {
+            status: LabourStatus::from_code(status)?,
+            effective,
+            enterprise_id,
+            benefit_months,
+        },
+    ))
+}
+
+/// Put each event under its person (both sorted here: the readers return rows in any order).
+fn attach_events(mut persons: Vec<SweepPerson>, mut events: Vec<EventRow>) -> Vec<SweepPerson> {
+    persons.sort_by_key(|p| p.id);
+    events.sort_unstable_by_key(|e| (e.0, e.1, e.2));
+    let mut i = 0;
+    for (pid, _, _, e) in events {
+        while i < persons.len() && persons[i].id < pid {
+            i += 1;
+        }
+        if let Some(p) = persons.get_mut(i).filter(|p| p.id == pid) {
+            p.events.push(e);
+        }
+    }
+    persons
+}
+
+// ----- PostgreSQL (and in-transaction reads): one packed text per query -----
+
+/// Each person packed into a line of `|`-separated fields (codes and dates never contain `|`
+/// or newlines), the lines joined by the database, split here.
+const PERSON_LINE: &str = "CAST(p.id AS TEXT) || '|' || p.sex || '|' || p.birth_date || '|' || \
+    p.residence_region || '|' || COALESCE(p.hukou_region, '') || '|' || p.education || '|' || \
+    COALESCE(p.graduation_date, '') || '|' || COALESCE(CAST(p.disability_grade AS TEXT), '') || '|' || \
+    CAST(p.veteran AS TEXT) || '|' || CAST(p.poverty_alleviated AS TEXT) || '|' || p.assistance || '|' || \
+    CAST(p.urban AS TEXT)";
+
+/// Events packed the same way (with their id, to keep their order).
+const EVENT_LINE: &str = "CAST(e.person_id AS TEXT) || '|' || e.effective || '|' || CAST(e.id AS TEXT) || '|' || \
+    e.status || '|' || COALESCE(CAST(e.enterprise_id AS TEXT), '') || '|' || \
+    COALESCE(CAST(e.benefit_months AS TEXT), '')";
+
+fn bad_line(what: &str) -> StoreError {
+    StoreError::Db(sqlx::Error::Decode(
+        format!("sweep {what} line malformed").into(),
+    ))
+}
+
+fn person_of_line(f: &[&str], household_id: Option<i64>) -> Result<SweepPerson, StoreError> {
+    let [
+        id,
+        sex,
+        birth,
+        residence,
+        hukou,
+        education,
+        graduation,
+        disability,
+        veteran,
+        poverty,
+        assistance,
+        urban,
+    ] = f
+    else {
+        return Err(bad_line("person"));
+    };
+    Ok(PersonCols {
+        id: id.parse().map_err(|_| bad_line("person"))?,
+        sex,
+        birth,
+        residence,
+        hukou: Some(hukou),
+        education,
+        graduation: Some(graduation),
+        disability: disability.parse().ok(),
+        veteran: *veteran == "1",
+        poverty: *poverty == "1",
+        assistance,
+        urban: *urban == "1",
+    }
+    .typed(household_id))
+}
+
+fn events_of_text(text: &str) -> Result<Vec<EventRow>, StoreError> {
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let f: Vec<&str> = line.split('|').collect();
+        let [person, effective, id, status, enterprise, benefit] = f[..] else {
+            return Err(bad_line("event"));
+        };
+        let person = person.parse().map_err(|_| bad_line("event"))?;
+        let id = id.parse().map_err(|_| bad_line("event"))?;
+        out.extend(event_row(
+            person,
+            effective,
+            id,
+            status,
+            enterprise.parse().ok(),
+            benefit.parse().ok(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Households with ids in `(lo, hi]`, their members and the members' events.
+async fn read_households(
+    tx: &mut Tx,
+    backend: Backend,
+    lo: i64,
+    hi: i64,
+) -> Result<SweepBatch, StoreError> {
+    let args = [Arg::Int(lo), Arg::Int(hi)];
+    let text = packed_text(tx, joined(backend, HOUSEHOLD_LINE, HOUSEHOLDS_FROM), &args).await?;
+    let mut households = Vec::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let f: Vec<&str> = line.split('|').collect();
+        households.push(SweepHousehold {
+            id: f
+                .first()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| bad_line("household"))?,
+            urban: f.get(1).is_some_and(|v| *v == "1"),
+            business_income: f.get(2).is_some_and(|v| *v == "1"),
+        });
+    }
+    households.sort_by_key(|h| h.id);
+    let text = packed_text(
+        tx,
+        joined(
+            backend,
+            &format!("CAST(m.household_id AS TEXT) || '|' || {PERSON_LINE}"),
+            MEMBERS_FROM,
+        ),
+        &args,
+    )
+    .await?;
+    let mut persons = Vec::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let f: Vec<&str> = line.split('|').collect();
+        let (h, rest) = f.split_first().ok_or_else(|| bad_line("person"))?;
+        persons.push(person_of_line(rest, h.parse().ok())?);
+    }
+    let events = events_of_text(
+        &packed_text(tx, joined(backend, EVENT_LINE, MEMBER_EVENTS_FROM), &args).await?,
+    )?;
+    Ok(SweepBatch {
+        persons: attach_events(persons, events),
+        households,
+    })
+}
+
+/// Persons with ids in `(lo, hi]` who belong to no household, and their events.
+async fn read_loose_persons(
+    tx: &mut Tx,
+    backend: Backend,
+    lo: i64,
+    hi: i64,
+) -> Result<SweepBatch, StoreError> {
+    let args = [Arg::Int(lo), Arg::Int(hi)];
+    let text = packed_text(tx, joined(backend, PERSON_LINE, LOOSE_FROM), &args).await?;
+    let mut persons = Vec::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let f: Vec<&str> = line.split('|').collect();
+        persons.push(person_of_line(&f, None)?);
+    }
+    let events = events_of_text(
+        &packed_text(tx, joined(backend, EVENT_LINE, LOOSE_EVENTS_FROM), &args).await?,
+    )?;
+    Ok(SweepBatch {
+        persons: attach_events(persons, events),
+        households: Vec::new(),
+    })
+}
+
+const HOUSEHOLD_LINE: &str =
+    "CAST(h.id AS TEXT) || '|' || CAST(h.urban AS TEXT) || '|' || CAST(h.business_income AS TEXT)";
+const HOUSEHOLDS_FROM: &str = "FROM households h WHERE h.id > $1 AND h.id <= $2";
+const MEMBERS_FROM: &str = "FROM household_members m JOIN persons p ON p.id = m.person_id \
+     WHERE m.household_id > $1 AND m.household_id <= $2";
+const MEMBER_EVENTS_FROM: &str = "FROM labour_events e JOIN household_members m ON m.person_id = e.person_id \
+     WHERE m.household_id > $1 AND m.household_id <= $2";
+const LOOSE_FROM: &str = "FROM persons p WHERE p.id > $1 AND p.id <= $2 \
+     AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = p.id)";
+const LOOSE_EVENTS_FROM: &str = "FROM labour_events e WHERE e.person_id > $1 AND e.person_id <= $2 \
+     AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = e.person_id)";
+
+// ----- SQLite: a plain connection, typed columns -----
+
+const PERSON_COLS: &str = "p.id, p.sex, p.birth_date, p.residence_region, p.hukou_region, p.education, \
+    p.graduation_date, p.disability_grade, p.veteran, p.poverty_alleviated, p.assistance, p.urban";
+const EVENT_COLS: &str =
+    "e.person_id, e.effective, e.id, e.status, e.enterprise_id, e.benefit_months";
+
+fn lite_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Db(sqlx::Error::Io(std::io::Error::other(format!(
+        "SQLite 批量读取失败: {e}"
+    ))))
+}
+
+/// The SQLite file's own read connection for bulk reads (see the module doc).
+pub(crate) struct LiteReader {
+    conn: rusqlite::Connection,
+}
+
+impl LiteReader {
+    pub(crate) fn open(path: &str) -> Result<Self, StoreError> {
+        use rusqlite::OpenFlags;
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(lite_err)?;
+        // The pool's settings (see Store::connect): a 64 MiB page cache, 256 MiB mapped.
+        conn.execute_batch(
+            "PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;",
+        )
+        .map_err(lite_err)?;
+        Ok(Self { conn })
+    }
+
+    fn person<'r>(r: &'r rusqlite::Row<'_>, at: usize) -> rusqlite::Result<PersonCols<'r>> {
+        let text = |i: usize| -> rusqlite::Result<&'r str> {
+            Ok(r.get_ref(at + i)?.as_str_or_null()?.unwrap_or(""))
+        };
+        Ok(PersonCols {
+            id: r.get(at)?,
+            sex: text(1)?,
+            birth: text(2)?,
+            residence: text(3)?,
+            hukou: r.get_ref(at + 4)?.as_str_or_null()?,
+            education: text(5)?,
+            graduation: r.get_ref(at + 6)?.as_str_or_null()?,
+            disability: r.get(at + 7)?,
+            veteran: r.get::<_, i64>(at + 8)? == 1,
+            poverty: r.get::<_, i64>(at + 9)? == 1,
+            assistance: text(10)?,
+            urban: r.get::<_, i64>(at + 11)? == 1,
+        })
+    }
+
+    /// Households with ids in `(lo, hi]`: the same batch as [`read_households`].
+    fn households(&mut self, lo: i64, hi: i64) -> rusqlite::Result<SweepBatch> {
+        let tx = self.conn.transaction()?;
+        let mut households = Vec::new();
+        {
+            let mut st = tx.prepare_cached(
+                "SELECT h.id, h.urban, h.business_income FROM households h \
+                 WHERE h.id > ?1 AND h.id <= ?2 ORDER BY h.id",
+            )?;
+            let mut rows = st.query([lo, hi])?;
+            while let Some(r) = rows.next()? {
+                households.push(SweepHousehold {
+                    id: r.get(0)?,
+                    urban: r.get::<_, i64>(1)? == 1,
+                    business_income: r.get::<_, i64>(2)? == 1,
+                });
+            }
+        }
+        let mut persons = Vec::new();
+        {
+            let mut st = tx.prepare_cached(&format!(
+                "SELECT m.household_id, {PERSON_COLS} {}",
+                MEMBERS_FROM.replace('$', "?")
+            ))?;
+            let mut rows = st.query([lo, hi])?;
+            while let Some(r) = rows.next()? {
+                persons.push(Self::person(r, 1)?.typed(r.get(0)?));
+            }
+        }
+        let events = Self::events_in(
+            &tx,
+            &format!(
+                "SELECT {EVENT_COLS} {}",
+                MEMBER_EVENTS_FROM.replace('$', "?")
+            ),
+            lo,
+            hi,
+        )?;
+        tx.commit()?;
+        Ok(SweepBatch {
+            persons: attach_events(persons, events),
+            households,
+        })
+    }
+
+    fn events_in(
+        tx: &rusqlite::Transaction<'_>,
+        sql: &str,
+        lo: i64,
+        hi: i64,
+    ) -> rusqlite::Result<Vec<EventRow>> {
+        let mut st = tx.prepare_cached(sql)?;
+        let mut rows = st.query([lo, hi])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.extend(event_row(
+                r.get(0)?,
+                r.get_ref(1)?.as_str()?,
+                r.get(2)?,
+                r.get_ref(3)?.as_str()?,
+                r.get(4)?,
+                r.get(5)?,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Persons without a household with ids in `(lo, hi]`: the same batch as
+    /// [`read_loose_persons`].
+    fn loose_persons(&mut self, lo: i64, hi: i64) -> rusqlite::Result<SweepBatch> {
+        let tx = self.conn.transaction()?;
+        let mut persons = Vec::new();
+        {
+            let mut st = tx.prepare_cached(&format!(
+                "SELECT {PERSON_COLS} {}",
+                LOOSE_FROM.replace('$', "?")
+            ))?;
+            let mut rows = st.query([lo, hi])?;
+            while let Some(r) = rows.next()? {
+                persons.push(Self::person(r, 0)?.typed(None));
+            }
+        }
+        let events = Self::events_in(
+            &tx,
+            &format!(
+                "SELECT {EVENT_COLS} {}",
+                LOOSE_EVENTS_FROM.replace('$', "?")
+            ),
+            lo,
+            hi,
+        )?;
+        tx.commit()?;
+        Ok(SweepBatch {
+            persons: attach_events(persons, events),
+            households: Vec::new(),
+        })
+    }
+}
+
+/// The whole registry, for the sweep only (no scope: the sweep is a city-wide system job
+/// whose results are scoped when shown). Read in batches by id range.
+pub struct RegistryReader<'a> {
+    store: &'a Store,
+    /// SQLite's own connection; `None` on PostgreSQL.
+    lite: Option<Arc<Mutex<LiteReader>>>,
+    next_household: i64,
+    max_household: i64,
+    next_person: i64,
+    max_person: i64,
+    batch: i64,
+}
+
+impl Store {
+    /// Start reading the registry in batches of about `batch` households (then persons
+    /// without a household).
+    pub async fn registry_reader(&self, batch: i64) -> Result<RegistryReader<'_>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let max_household = sqlx::query("SELECT COALESCE(MAX(id), 0) AS n FROM households")
+            .fetch_one(&mut *tx)
+            .await?
+            .int("n")?;
+        let max_person = sqlx::query("SELECT COALESCE(MAX(id), 0) AS n FROM persons")
+            .fetch_one(&mut *tx)
+            .await?
+            .int("n")?;
+        tx.commit().await?;
+        let lite = match self.sqlite_file() {
+            Some(path) => {
+                let path = path.to_string();
+                let r = tokio::task::spawn_blocking(move || LiteReader::open(&path))
+                    .await
+                    .map_err(|e| lite_join(&e))??;
+                Some(Arc::new(Mutex::new(r)))
+            }
+            None => None,
+        };
+        Ok(RegistryReader {
+            store: self,
+            lite,
+            next_household: 0,
+            max_household,
+            next_person: 0,
+            max_person,
+            batch: batch.max(1),
+        })
+    }
+}
+
+fn lite_join(e: &tokio::task::JoinError) -> StoreError {
+    StoreError::Db(sqlx::Error::Io(std::io::Error::other(format!(
+        "SQLite 批量读取任务异常: {e}"
+    ))))
+}
+
+/// Which part of the registry a batch is.
+#[derive(Clone, Copy)]
+enum Part {
+    Households,
+    Loose,
+}
+
+impl RegistryReader<'_> {
+    /// Read through the pool, as on PostgreSQL, even on SQLite (tests compare the readers).
+    pub fn through_pool(mut self) -> Self {
+        self.lite = None;
+        self
+    }
+
+    /// Rows read so far out of the total (households then persons), for progress bars.
+    pub fn progress(&self) -> (i64, i64) {
+        (
+            self.next_household.min(self.max_household) + self.next_person.min(self.max_person),
+            self.max_household + self.max_person,
+        )
+    }
+
+    /// The next batch, or `None` when the registry has been read.
+    pub async fn next(&mut self) -> Result<Option<SweepBatch>, StoreError> {
+        let (part, lo, hi) = if self.next_household < self.max_household {
+            let (lo, hi) = (self.next_household, self.next_household + self.batch);
+            self.next_household = hi;
+            (Part::Households, lo, hi)
+        } else if self.next_person < self.max_person {
+            let (lo, hi) = (self.next_person, self.next_person + self.batch * 3);
+            self.next_person = hi;
+            (Part::Loose, lo, hi)
+        } else {
+            return Ok(None);
+        };
+        if let Some(lite) = &self.lite {
+            let lite = lite.clone();
+            let batch = tokio::task::spawn_blocking(move || {
+                let mut r = lite
+                    .lock()
+                    .map_err(|_| lite_err(rusqlite::Error::InvalidQuery))?;
+                match part {
+                    Part::Households => r.households(lo, hi),
+                    Part::Loose => r.loose_persons(lo, hi),
+                }
+                .map_err(lite_err)
+            })
+            .await
+            .map_err(|e| lite_join(&e))??;
+            return Ok(Some(batch));
+        }
+        let backend = self.store.backend();
+        let mut tx = self.store.begin_read().await?;
+        let batch = match part {
+            Part::Households => read_households(&mut tx, backend, lo, hi).await?,
+            Part::Loose => read_loose_persons(&mut tx, backend, lo, hi).await?,
+        };
+        tx.commit().await?;
+        Ok(Some(batch))
+    }
+}
+
+/// What the sweep would read about one person, inside the caller's transaction (so that a
+/// change just made is seen): their household (all members, with their events) or, without
+/// one, the person alone.
+pub async fn registry_of_person_in(
+    tx: &mut Tx,
+    backend: Backend,
+    person_id: i64,
+) -> Result<SweepBatch, StoreError> {
+    let household = sqlx::query("SELECT household_id FROM household_members WHERE person_id = $1")
+        .bind(person_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.int("household_id"))
+        .transpose()?;
+    match household {
+        Some(h) => read_households(tx, backend, h - 1, h).await,
+        None => read_loose_persons(tx, backend, person_id - 1, person_id).await,
+    }
+}
+
+/// The same for a household.
+pub async fn registry_of_household_in(
+    tx: &mut Tx,
+    backend: Backend,
+    household_id: i64,
+) -> Result<SweepBatch, StoreError> {
+    read_households(tx, backend, household_id - 1, household_id).await
+}
+
+impl Store {
+    /// What the sweep would read about one person (see [`registry_of_person_in`]).
+    pub async fn registry_of_person(&self, person_id: i64) -> Result<SweepBatch, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let batch = registry_of_person_in(&mut tx, self.backend, person_id).await?;
+        tx.commit().await?;
+        Ok(batch)
+    }
+
+    /// Enterprises' regions by id.
+    pub async fn enterprise_regions(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let rows = sqlx::query("SELECT id, region FROM enterprises")
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|r| Ok::<_, StoreError>((r.int("id")?, r.text("region")?)))
+            .collect()
+    }
+}
