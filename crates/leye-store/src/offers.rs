@@ -153,6 +153,10 @@ pub async fn count_offers(
         .collect::<Result<_, _>>()?)
 }
 
+/// Offers written by one INSERT when a sweep is saved (14 values each: 2,800 a statement,
+/// within both databases' limits).
+const OFFERS_PER_INSERT: usize = 200;
+
 impl Store {
     /// Save the offers of one sweep in one transaction: new offers are inserted, open ones
     /// refreshed, and open offers of the swept measures that this run did not find are
@@ -169,32 +173,63 @@ impl Store {
         let mut tx = self.begin().await?;
         let at = ts(now);
         let on = swept_on.to_string();
-        for o in offers {
-            sqlx::query(
+        // Many offers per statement (a statement per offer was most of the save at 50,000
+        // offers). One (measure, subject) at most once per statement: PostgreSQL refuses to
+        // update a row twice in one INSERT.
+        let mut seen = std::collections::HashSet::new();
+        let unique: Vec<&OfferInput> = offers
+            .iter()
+            .rev()
+            .filter(|o| seen.insert((o.measure.as_str(), o.subject.as_str())))
+            .collect();
+        const COLS: usize = 14;
+        // SQLite looks a `$n` parameter up by name among all of the statement's (quadratic
+        // at thousands of values): it gets positional `?`, PostgreSQL numbered `$n`.
+        let sqlite = self.backend == crate::Backend::Sqlite;
+        for part in unique.rchunks(OFFERS_PER_INSERT) {
+            let mut sql = String::from(
                 "INSERT INTO policy_offers (measure, clause, subject, person_id, enterprise_id, region, amount_fen, \
-                 period_start, period_end, explanation, swept_on, run_id, status, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $13, $13) \
-                 ON CONFLICT (measure, subject) DO UPDATE SET clause = excluded.clause, \
+                 period_start, period_end, explanation, swept_on, run_id, created_at, updated_at, status) VALUES ",
+            );
+            let mut args = Vec::with_capacity(part.len() * COLS);
+            for (i, o) in part.iter().rev().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                for c in 0..COLS {
+                    if sqlite {
+                        sql.push_str("?, ");
+                    } else {
+                        sql.push_str(&format!("${}, ", 1 + i * COLS + c));
+                    }
+                }
+                sql.push_str("'open')");
+                args.extend([
+                    Arg::Text(o.measure.clone()),
+                    Arg::Text(o.clause.clone()),
+                    Arg::Text(o.subject.clone()),
+                    Arg::OptInt(o.person_id),
+                    Arg::OptInt(o.enterprise_id),
+                    Arg::Text(o.region.clone()),
+                    Arg::OptInt(o.amount_fen),
+                    Arg::OptText(o.period.as_ref().map(|p| p.0.clone())),
+                    Arg::OptText(o.period.as_ref().map(|p| p.1.clone())),
+                    Arg::Text(o.explanation.clone()),
+                    Arg::Text(on.clone()),
+                    Arg::Text(run_id.to_string()),
+                    Arg::Text(at.clone()),
+                    Arg::Text(at.clone()),
+                ]);
+            }
+            sql.push_str(
+                " ON CONFLICT (measure, subject) DO UPDATE SET clause = excluded.clause, \
                  region = excluded.region, amount_fen = excluded.amount_fen, period_start = excluded.period_start, \
                  period_end = excluded.period_end, explanation = excluded.explanation, swept_on = excluded.swept_on, \
                  run_id = excluded.run_id, updated_at = excluded.updated_at \
                  WHERE policy_offers.status = 'open'",
-            )
-            .bind(&o.measure)
-            .bind(&o.clause)
-            .bind(&o.subject)
-            .bind(o.person_id)
-            .bind(o.enterprise_id)
-            .bind(&o.region)
-            .bind(o.amount_fen)
-            .bind(o.period.as_ref().map(|p| p.0.clone()))
-            .bind(o.period.as_ref().map(|p| p.1.clone()))
-            .bind(&o.explanation)
-            .bind(&on)
-            .bind(run_id)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await?;
+            );
+            q(sql, &args).execute(&mut *tx).await?;
         }
         // What was already applied for or paid is not offered again.
         sqlx::query(

@@ -3,10 +3,12 @@
 //! (`policy_offers`), so that officers can reach people who are entitled and have not applied.
 //!
 //! What the registry knows becomes facts; what it does not know stays unknown, so a measure
-//! that needs it says "cannot decide" and yields no offer. Two readings are decisions of ours,
+//! that needs it says "cannot decide" and yields no offer. Three readings are decisions of ours,
 //! written down in `docs/policy.md`:
 //! - employment with an enterprise of the registry is contract employment with social
 //!   insurance paid since its start (the registry stands in for the insurance records);
+//! - registration as unemployed (失业登记) is made in the registry as a labour event, so a
+//!   person without one is not registered unemployed (rather than "unknown");
 //! - no application recorded means none was made; an offer whose measure and subject already
 //!   have an application (not rejected) is marked applied, or paid once it is paid, when the
 //!   sweep is saved, so nobody is asked again about what they already have.
@@ -100,7 +102,7 @@ pub fn situation_of(batch: &SweepBatch, on: NaiveDate) -> Situation {
             education: p.education,
             graduation_date: graduation,
             student: known.then(|| status == Some(Student)),
-            registered_unemployed: known.then(|| status == Some(Unemployed)),
+            registered_unemployed: Some(status == Some(Unemployed)),
             registered_unemployed_since: unemployed_since,
             benefit_consecutive_months: if status == Some(Unemployed) {
                 Some(current.and_then(|e| e.benefit_months).unwrap_or(0) as u32)

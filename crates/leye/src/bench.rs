@@ -266,6 +266,12 @@ pub async fn sweep(scale: f64, db: Option<String>) -> Result<()> {
     .await?;
     let sweep_s = t.elapsed().as_secs_f64();
     let rss = peak_rss_mib().unwrap_or(f64::NAN);
+    // With --db the city is whatever the database holds: the scale is not known.
+    let scale = if synth_s > 0.0 {
+        scale.to_string()
+    } else {
+        "db".to_string()
+    };
     println!(
         "# leye bench sweep: scale {scale}, {} persons, {} households",
         report.persons, report.households

@@ -8,6 +8,9 @@ use leye_domain::{CreditCode, IdNumber, Sex, YearMonth};
 use serde_json::json;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod backup;
 mod bench;
 mod help;

@@ -31,12 +31,39 @@ pub const MEASURE: Measure = Measure {
     documents: &["劳动合同", "社会保险缴费记录", "毕业证书或失业登记证明"],
     params,
     rule: Rule::Employment(evaluate),
-    // Neither a graduate nor hired from registered unemployment: no category can hold.
-    screen: Screen::Employment(|e, _| {
-        !(e.person.person.education.is_some_and(|x| !x.is_higher())
-            && e.employment.hired_from_registered_unemployment == Some(false))
-    }),
+    screen: Screen::Employment(screen),
 };
+
+/// A hire the rule may find eligible: one of the categories can still hold, and the measure
+/// was in force on the hire date (parameters are read as of the hire).
+fn screen(e: &EmploymentCtx<'_>, _on: NaiveDate) -> bool {
+    let p = e.person.person;
+    let from_unemployment = e.employment.hired_from_registered_unemployment;
+    // Neither a graduate nor hired from registered unemployment: no category can hold.
+    if p.education.is_some_and(|x| !x.is_higher()) && from_unemployment == Some(false) {
+        return false;
+    }
+    let Some(hire) = e.employment.start else {
+        return true;
+    };
+    let years = match params().and_then(|ps| ps.int_at("graduate_years_after_leaving", hire)) {
+        Ok((years, _)) => years,
+        // Not yet in force on the hire date: the decision is "not eligible".
+        Err(PolicyError::NotYetInForce { .. }) => return false,
+        Err(_) => return true,
+    };
+    if from_unemployment != Some(false) {
+        return true;
+    }
+    // Only the graduate categories are left: graduated in the hire's year, or at most
+    // `years` before it.
+    p.graduation_date.is_none_or(|g| {
+        g.year() == hire.year()
+            || (g <= hire
+                && g.checked_add_months(Months::new((years * 12) as u32))
+                    .is_none_or(|l| hire <= l))
+    })
+}
 
 /// Facts of one hire; `None` is unknown.
 #[derive(Debug, Clone, Default)]

@@ -291,10 +291,13 @@ async fn both_registry_readers_read_the_same() {
     load_city(&db.store, opts, now(), &mut |_, _, _| {})
         .await
         .unwrap();
-    // Persons outside any household, one with two events recorded for the same day.
+    // Persons outside any household, each with two events recorded for the same day; then a
+    // household of the first and the last of them, whose ids are far apart (read by joining
+    // each member rather than as one id range).
     let mut tx = db.store.begin().await.unwrap();
-    for seq in 0..3 {
-        add_person(
+    let mut ids = Vec::new();
+    for seq in 0..24 {
+        let id = add_person(
             &mut tx,
             900 + seq,
             "19910203",
@@ -311,7 +314,29 @@ async fn both_registry_readers_read_the_same() {
             ],
         )
         .await;
+        ids.push(id);
     }
+    let h = HouseholdInput {
+        region: "330502102201".into(),
+        urban: true,
+        business_income: false,
+        income_band: None,
+        members: vec![
+            MemberInput {
+                person_id: ids[0],
+                relation: "head".into(),
+            },
+            MemberInput {
+                person_id: ids[23],
+                relation: "spouse".into(),
+            },
+        ],
+    }
+    .parse(Regions::huzhou())
+    .unwrap();
+    let hid = create_household(&mut tx, &Scope::System, &sys(), &h, now())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let mut read = Vec::new();
     for pooled in [false, true] {
@@ -337,7 +362,14 @@ async fn both_registry_readers_read_the_same() {
         .flat_map(|b| &b.persons)
         .filter(|p| p.household_id.is_none())
         .collect();
-    assert_eq!(loose.len(), 3);
+    assert_eq!(loose.len(), 22);
     assert_eq!(loose[0].events.len(), 3);
+    let far: Vec<i64> = read[0]
+        .iter()
+        .flat_map(|b| &b.persons)
+        .filter(|p| p.household_id == Some(hid))
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(far, vec![ids[0], ids[23]]);
     assert_eq!(read[0], read[1]);
 }
