@@ -147,14 +147,42 @@ pub fn bigram_tokens(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// The tokenizer of the pair field ([`bigram_tokens`]).
+/// What the pair field indexes: the pairs of [`bigram_tokens`] and, at the same position
+/// as its first pair, every run of three CJK characters (三字). A three-character word (服务员,
+/// 配送员) is then one term instead of a phrase of two pairs: the phrase checked the positions
+/// of every posting holding both pairs, a fifth of the slowest searches' time (perf).
+pub fn pair_field_tokens(text: &str) -> Vec<(usize, String)> {
+    let mut out = bigram_tokens(text);
+    let chars = char_tokens(text);
+    let cjk = |k: usize| {
+        chars
+            .get(k)
+            .is_some_and(|t| t.chars().next().is_some_and(is_cjk))
+    };
+    for k in 0..chars.len() {
+        if cjk(k) && cjk(k + 1) && cjk(k + 2) {
+            out.push((k, format!("{}{}{}", chars[k], chars[k + 1], chars[k + 2])));
+        }
+    }
+    out.sort_by_key(|t| t.0);
+    out
+}
+
+/// Three CJK characters: a word the pair field holds as one term ([`pair_field_tokens`]).
+fn triple(word: &str) -> Option<String> {
+    let chars = char_tokens(word);
+    (chars.len() == 3 && chars.iter().all(|t| t.chars().next().is_some_and(is_cjk)))
+        .then(|| chars.concat())
+}
+
+/// The tokenizer of the pair field ([`pair_field_tokens`]).
 #[derive(Clone, Default)]
 pub struct BigramTokenizer;
 
 impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::of(bigram_tokens(text))
+        VecTokenStream::of(pair_field_tokens(text))
     }
 }
 
@@ -653,6 +681,10 @@ impl SearchIndex {
             let pairs = bigram_tokens(&p);
             let q: Box<dyn Query> = match (chars.len(), pairs.len()) {
                 (0, _) | (_, 0) => continue,
+                (3, _) if let Some(t) = triple(&p) => Box::new(TermQuery::new(
+                    Term::from_field_text(f.pairs, &t),
+                    IndexRecordOption::WithFreqs,
+                )),
                 // One character: a posting has it as a pair only with its neighbour.
                 (1, _) => Box::new(TermQuery::new(
                     Term::from_field_text(f.chars, &chars[0]),
@@ -1523,5 +1555,29 @@ mod word_tests {
         assert_eq!(query_words("工"), ["工"]);
         assert!(synonyms_of("叉车工").is_some_and(|s| s.iter().any(|w| w == "叉车司机")));
         assert!(synonyms_of("焊").is_none());
+    }
+
+    #[test]
+    fn runs_of_three_characters_are_terms_at_their_first_pair() {
+        let t = |s: &str| -> Vec<(usize, String)> {
+            pair_field_tokens(s)
+                .into_iter()
+                .filter(|(_, w)| w.chars().count() == 3)
+                .collect()
+        };
+        assert_eq!(
+            t("餐厅服务员"),
+            [
+                (0, "餐厅服".to_string()),
+                (1, "厅服务".to_string()),
+                (2, "服务员".to_string())
+            ]
+        );
+        // Not across a Latin word (punctuation and spaces are dropped, as for pairs).
+        assert_eq!(t("IT服务员"), [(1, "服务员".to_string())]);
+        assert_eq!(t("服务IT员工"), []);
+        assert_eq!(triple("配送员").as_deref(), Some("配送员"));
+        assert_eq!(triple("C语言"), None);
+        assert_eq!(triple("电商"), None);
     }
 }

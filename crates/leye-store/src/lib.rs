@@ -104,11 +104,13 @@ macro_rules! migrations {
 static SQLITE_MIGRATIONS: std::sync::LazyLock<sqlx::migrate::Migrator> = migrations!("sqlite":
     1 "0001" "registry", 2 "0002" "accounts_audit", 3 "0003" "policy_offers",
     4 "0004" "applications_payments", 5 "0005" "help", 6 "0006" "rights", 7 "0007" "jobs",
-    8 "0008" "gig_events_shortage", 9 "0009" "monitor", 10 "0010" "skills");
+    8 "0008" "gig_events_shortage", 9 "0009" "monitor", 10 "0010" "skills",
+    11 "0011" "offer_lookups");
 static POSTGRES_MIGRATIONS: std::sync::LazyLock<sqlx::migrate::Migrator> = migrations!("postgres":
     1 "0001" "registry", 2 "0002" "accounts_audit", 3 "0003" "policy_offers",
     4 "0004" "applications_payments", 5 "0005" "help", 6 "0006" "rights", 7 "0007" "jobs",
-    8 "0008" "gig_events_shortage", 9 "0009" "monitor", 10 "0010" "skills");
+    8 "0008" "gig_events_shortage", 9 "0009" "monitor", 10 "0010" "skills",
+    11 "0011" "offer_lookups");
 
 /// Who did something, as recorded in the audit log: a signed-in user (with the address the
 /// request came from) or a named system job (`cli`, `演示数据`...).

@@ -153,6 +153,14 @@ pub async fn count_offers(
         .collect::<Result<_, _>>()?)
 }
 
+/// Open offers already applied for become *applied* (or *paid*): one correlated lookup of
+/// `applications` per offer, by the index of migration 0011.
+const MARK_APPLIED: &str = "UPDATE policy_offers SET status = CASE WHEN EXISTS (SELECT 1 FROM applications a \
+     WHERE a.measure = policy_offers.measure AND a.subject = policy_offers.subject AND a.state = 'paid') \
+     THEN 'paid' ELSE 'applied' END, updated_at = $1 \
+     WHERE status = 'open' AND EXISTS (SELECT 1 FROM applications a WHERE a.measure = policy_offers.measure \
+     AND a.subject = policy_offers.subject AND a.state <> 'rejected')";
+
 /// Offers written by one INSERT when a sweep is saved (14 values each: 2,800 a statement,
 /// within both databases' limits).
 const OFFERS_PER_INSERT: usize = 200;
@@ -232,16 +240,10 @@ impl Store {
             q(sql, &args).execute(&mut *tx).await?;
         }
         // What was already applied for or paid is not offered again.
-        sqlx::query(
-            "UPDATE policy_offers SET status = CASE WHEN EXISTS (SELECT 1 FROM applications a \
-             WHERE a.measure = policy_offers.measure AND a.subject = policy_offers.subject AND a.state = 'paid') \
-             THEN 'paid' ELSE 'applied' END, updated_at = $1 \
-             WHERE status = 'open' AND EXISTS (SELECT 1 FROM applications a WHERE a.measure = policy_offers.measure \
-             AND a.subject = policy_offers.subject AND a.state <> 'rejected')",
-        )
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(MARK_APPLIED)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
         let mut withdrawn = 0;
         let mut open = 0;
         for m in measures {
@@ -290,5 +292,45 @@ pub async fn get_offer(tx: &mut Tx, scope: &Scope, id: i64) -> Result<OfferRecor
         None => Err(StoreError::NotFound {
             entity: "免申即享名单记录",
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Saving a sweep looks applications up once per offer: on SQLite the lookup must go
+    /// through an index, or the save grows with offers × applications.
+    #[tokio::test]
+    async fn marking_applied_offers_looks_applications_up_by_index() {
+        let dir = std::env::temp_dir().join(format!(
+            "leye-offer-plan-{}-{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
+        let path = dir.join("plan.db");
+        let store = Store::connect(path.to_str().unwrap()).await.unwrap();
+        store.migrate().await.unwrap();
+        let mut tx = store.begin_read().await.unwrap();
+        let plan: Vec<String> = q(
+            format!("EXPLAIN QUERY PLAN {MARK_APPLIED}"),
+            &[Arg::Text(String::new())],
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.text("detail").unwrap())
+        .collect();
+        tx.commit().await.unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let lookups: Vec<&String> = plan.iter().filter(|d| d.contains(" a")).collect();
+        assert!(
+            !lookups.is_empty()
+                && lookups
+                    .iter()
+                    .all(|d| d.contains("USING INDEX applications_measure_subject")),
+            "{plan:?}"
+        );
     }
 }
