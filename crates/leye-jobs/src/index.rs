@@ -149,8 +149,9 @@ pub fn bigram_tokens(text: &str) -> Vec<(usize, String)> {
 
 /// What the pair field indexes: the pairs of [`bigram_tokens`] and, at the same position
 /// as its first pair, every run of three CJK characters (三字). A three-character word (服务员,
-/// 配送员) is then one term instead of a phrase of two pairs: the phrase checked the positions
-/// of every posting holding both pairs, a fifth of the slowest searches' time (perf).
+/// 配送员) is then one term instead of a phrase of two pairs (the phrase checked the positions
+/// of every posting holding both pairs, a fifth of the slowest searches' time in perf), and a
+/// longer one a phrase of runs of three, whose posting lists are shorter than its pairs'.
 pub fn pair_field_tokens(text: &str) -> Vec<(usize, String)> {
     let mut out = bigram_tokens(text);
     let chars = char_tokens(text);
@@ -168,11 +169,18 @@ pub fn pair_field_tokens(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Three CJK characters: a word the pair field holds as one term ([`pair_field_tokens`]).
-fn triple(word: &str) -> Option<String> {
+/// A word of three or more CJK characters as the runs of three the pair field holds
+/// ([`pair_field_tokens`]), each at its offset: one term for three characters, a phrase of
+/// rarer terms than its pairs for more.
+fn triples(word: &str) -> Option<Vec<(usize, String)>> {
     let chars = char_tokens(word);
-    (chars.len() == 3 && chars.iter().all(|t| t.chars().next().is_some_and(is_cjk)))
-        .then(|| chars.concat())
+    (chars.len() >= 3 && chars.iter().all(|t| t.chars().next().is_some_and(is_cjk))).then(|| {
+        chars
+            .windows(3)
+            .enumerate()
+            .map(|(k, w)| (k, w.concat()))
+            .collect()
+    })
 }
 
 /// The tokenizer of the pair field ([`pair_field_tokens`]).
@@ -681,10 +689,17 @@ impl SearchIndex {
             let pairs = bigram_tokens(&p);
             let q: Box<dyn Query> = match (chars.len(), pairs.len()) {
                 (0, _) | (_, 0) => continue,
-                (3, _) if let Some(t) = triple(&p) => Box::new(TermQuery::new(
-                    Term::from_field_text(f.pairs, &t),
-                    IndexRecordOption::WithFreqs,
-                )),
+                (3.., _) if let Some(t) = triples(&p) => match &t[..] {
+                    [(_, one)] => Box::new(TermQuery::new(
+                        Term::from_field_text(f.pairs, one),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    _ => Box::new(PhraseQuery::new_with_offset(
+                        t.iter()
+                            .map(|(at, w)| (*at, Term::from_field_text(f.pairs, w)))
+                            .collect(),
+                    )),
+                },
                 // One character: a posting has it as a pair only with its neighbour.
                 (1, _) => Box::new(TermQuery::new(
                     Term::from_field_text(f.chars, &chars[0]),
@@ -1576,8 +1591,12 @@ mod word_tests {
         // Not across a Latin word (punctuation and spaces are dropped, as for pairs).
         assert_eq!(t("IT服务员"), [(1, "服务员".to_string())]);
         assert_eq!(t("服务IT员工"), []);
-        assert_eq!(triple("配送员").as_deref(), Some("配送员"));
-        assert_eq!(triple("C语言"), None);
-        assert_eq!(triple("电商"), None);
+        assert_eq!(triples("配送员"), Some(vec![(0, "配送员".to_string())]));
+        assert_eq!(
+            triples("电子商务"),
+            Some(vec![(0, "电子商".to_string()), (1, "子商务".to_string())])
+        );
+        assert_eq!(triples("C语言"), None);
+        assert_eq!(triples("电商"), None);
     }
 }
