@@ -618,31 +618,39 @@ impl RegistryReader<'_> {
         }
     }
 
+    /// Start reading the next ranges on blocking threads until `READ_AHEAD` are under way.
+    fn read_ahead(&mut self) {
+        while self.ahead.len() < self.lite.len() {
+            let Some((part, lo, hi)) = self.next_range() else {
+                break;
+            };
+            let conn = self.lite[self.started % self.lite.len()].clone();
+            self.started += 1;
+            self.ahead.push_back(tokio::task::spawn_blocking(move || {
+                let mut r = conn
+                    .lock()
+                    .map_err(|_| lite_err(rusqlite::Error::InvalidQuery))?;
+                match part {
+                    Part::Households => r.households(lo, hi),
+                    Part::Loose => r.loose_persons(lo, hi),
+                }
+                .map_err(lite_err)
+            }));
+        }
+    }
+
     /// The next batch, or `None` when the registry has been read. On SQLite the following
-    /// batches are already being read on other threads (and connections) meanwhile.
+    /// batch is already being read on another thread while the caller works on this one.
     pub async fn next(&mut self) -> Result<Option<SweepBatch>, StoreError> {
         if !self.lite.is_empty() {
-            while self.ahead.len() < self.lite.len() {
-                let Some((part, lo, hi)) = self.next_range() else {
-                    break;
-                };
-                let conn = self.lite[self.started % self.lite.len()].clone();
-                self.started += 1;
-                self.ahead.push_back(tokio::task::spawn_blocking(move || {
-                    let mut r = conn
-                        .lock()
-                        .map_err(|_| lite_err(rusqlite::Error::InvalidQuery))?;
-                    match part {
-                        Part::Households => r.households(lo, hi),
-                        Part::Loose => r.loose_persons(lo, hi),
-                    }
-                    .map_err(lite_err)
-                }));
-            }
-            return match self.ahead.pop_front() {
-                Some(h) => Ok(Some(h.await.map_err(|e| lite_join(&e))??)),
-                None => Ok(None),
+            self.read_ahead();
+            let Some(h) = self.ahead.pop_front() else {
+                return Ok(None);
             };
+            // The next read starts now (it waits for this one's connection), not when the
+            // caller asks again: reading then never stops while batches are evaluated.
+            self.read_ahead();
+            return Ok(Some(h.await.map_err(|e| lite_join(&e))??));
         }
         let Some((part, lo, hi)) = self.next_range() else {
             return Ok(None);
