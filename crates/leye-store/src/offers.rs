@@ -1,5 +1,5 @@
 //! 免申即享 offers (政策直达): what the population sweep found someone entitled to and not yet
-//! applied for or been paid, and the registry facts the sweep reads.
+//! applied for or been paid. The registry facts the sweep reads are in `sweep_read.rs`.
 
 use crate::sql::{Arg, RowExt, Where, q, ts};
 use crate::{Actor, Page, Paging, Store, StoreError, Tx, audit};
