@@ -409,19 +409,14 @@ impl LiteReader {
                 .ok()
                 .map(|i| members[i].1)
         };
-        let mut persons = Vec::with_capacity(members.len());
-        let events = if compact {
-            {
-                let mut st = tx.prepare_cached(&format!(
-                    "SELECT {PERSON_COLS} FROM persons p WHERE p.id >= ?1 AND p.id <= ?2"
-                ))?;
-                let mut rows = st.query([first, last])?;
-                while let Some(r) = rows.next()? {
-                    if let Some(h) = household_of(r.get(0)?) {
-                        persons.push(Self::person(r, 0)?.typed(Some(h)));
-                    }
-                }
-            }
+        let (persons, events) = if compact {
+            let persons = Self::persons_in(
+                &tx,
+                &format!("SELECT {PERSON_COLS} FROM persons p WHERE p.id >= ?1 AND p.id <= ?2"),
+                (first, last),
+                0,
+                |r| Ok(household_of(r.get(0)?).map(Some)),
+            )?;
             let mut events = Self::events_in(
                 &tx,
                 &format!(
@@ -431,19 +426,19 @@ impl LiteReader {
                 last,
             )?;
             events.retain(|e| household_of(e.0).is_some());
-            events
+            (persons, events)
         } else {
-            {
-                let mut st = tx.prepare_cached(&format!(
+            let persons = Self::persons_in(
+                &tx,
+                &format!(
                     "SELECT m.household_id, {PERSON_COLS} {}",
                     MEMBERS_FROM.replace('$', "?")
-                ))?;
-                let mut rows = st.query([lo, hi])?;
-                while let Some(r) = rows.next()? {
-                    persons.push(Self::person(r, 1)?.typed(r.get(0)?));
-                }
-            }
-            Self::events_in(
+                ),
+                (lo, hi),
+                1,
+                |r| Ok(Some(r.get(0)?)),
+            )?;
+            let events = Self::events_in(
                 &tx,
                 &format!(
                     "SELECT {EVENT_COLS} {}",
@@ -451,13 +446,34 @@ impl LiteReader {
                 ),
                 lo,
                 hi,
-            )?
+            )?;
+            (persons, events)
         };
         tx.commit()?;
         Ok(SweepBatch {
             persons: attach_events(persons, events),
             households,
         })
+    }
+
+    /// The persons a query returns, their columns from `at` on; `household` says which
+    /// household a row's person belongs to (`Some(None)`: none), or to skip the row (`None`).
+    fn persons_in(
+        tx: &rusqlite::Transaction<'_>,
+        sql: &str,
+        (lo, hi): (i64, i64),
+        at: usize,
+        household: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Option<Option<i64>>>,
+    ) -> rusqlite::Result<Vec<SweepPerson>> {
+        let mut st = tx.prepare_cached(sql)?;
+        let mut rows = st.query([lo, hi])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            if let Some(h) = household(r)? {
+                out.push(Self::person(r, at)?.typed(h));
+            }
+        }
+        Ok(out)
     }
 
     fn events_in(
@@ -486,17 +502,13 @@ impl LiteReader {
     /// [`read_loose_persons`].
     fn loose_persons(&mut self, lo: i64, hi: i64) -> rusqlite::Result<SweepBatch> {
         let tx = self.conn.transaction()?;
-        let mut persons = Vec::new();
-        {
-            let mut st = tx.prepare_cached(&format!(
-                "SELECT {PERSON_COLS} {}",
-                LOOSE_FROM.replace('$', "?")
-            ))?;
-            let mut rows = st.query([lo, hi])?;
-            while let Some(r) = rows.next()? {
-                persons.push(Self::person(r, 0)?.typed(None));
-            }
-        }
+        let persons = Self::persons_in(
+            &tx,
+            &format!("SELECT {PERSON_COLS} {}", LOOSE_FROM.replace('$', "?")),
+            (lo, hi),
+            0,
+            |_| Ok(Some(None)),
+        )?;
         let events = Self::events_in(
             &tx,
             &format!(

@@ -292,16 +292,18 @@ fn evaluate_batch(
         households: batch.households.len(),
         ..Default::default()
     };
-    if decisions.iter().any(|d| d.status == Status::Eligible) {
-        let person_regions: HashMap<i64, String> = batch
-            .persons
-            .iter()
-            .map(|p| (p.id, p.residence_region.clone()))
-            .collect();
-        e.take(decisions, &person_regions, enterprise_regions);
-    } else {
-        e.take(decisions, &HashMap::new(), enterprise_regions);
-    }
+    // Regions are only looked up for offers, and most batches have few or none.
+    let person_regions: HashMap<i64, String> =
+        if decisions.iter().any(|d| d.status == Status::Eligible) {
+            batch
+                .persons
+                .iter()
+                .map(|p| (p.id, p.residence_region.clone()))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+    e.take(decisions, &person_regions, enterprise_regions);
     e.seconds = t.elapsed().as_secs_f64();
     Ok(e)
 }
