@@ -31,6 +31,7 @@ mod rights;
 mod service;
 mod sql;
 mod sweep_read;
+mod sweep_select;
 pub mod trgm;
 mod users;
 mod welfare;
@@ -60,6 +61,7 @@ pub use recruitment::*;
 pub use rights::*;
 pub use service::*;
 pub use sweep_read::*;
+pub use sweep_select::{HireSelection, SweepSelection};
 pub use users::*;
 pub use welfare::*;
 
@@ -105,12 +107,12 @@ static SQLITE_MIGRATIONS: std::sync::LazyLock<sqlx::migrate::Migrator> = migrati
     1 "0001" "registry", 2 "0002" "accounts_audit", 3 "0003" "policy_offers",
     4 "0004" "applications_payments", 5 "0005" "help", 6 "0006" "rights", 7 "0007" "jobs",
     8 "0008" "gig_events_shortage", 9 "0009" "monitor", 10 "0010" "skills",
-    11 "0011" "offer_lookups");
+    11 "0011" "offer_lookups", 12 "0012" "sweep_selection");
 static POSTGRES_MIGRATIONS: std::sync::LazyLock<sqlx::migrate::Migrator> = migrations!("postgres":
     1 "0001" "registry", 2 "0002" "accounts_audit", 3 "0003" "policy_offers",
     4 "0004" "applications_payments", 5 "0005" "help", 6 "0006" "rights", 7 "0007" "jobs",
     8 "0008" "gig_events_shortage", 9 "0009" "monitor", 10 "0010" "skills",
-    11 "0011" "offer_lookups");
+    11 "0011" "offer_lookups", 12 "0012" "sweep_selection");
 
 /// Who did something, as recorded in the audit log: a signed-in user (with the address the
 /// request came from) or a named system job (`cli`, `演示数据`...).

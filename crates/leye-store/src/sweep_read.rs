@@ -9,7 +9,8 @@
 //! - on PostgreSQL (and for the one-person reads inside a caller's transaction), sqlx with
 //!   each batch packed by the database into one text (`string_agg`), one line per row.
 
-use crate::sql::{Arg, RowExt, joined, packed_text};
+use crate::sql::{RowExt, joined, packed_text};
+use crate::sweep_select::SweepSelection;
 use crate::{Backend, Store, StoreError, Tx};
 use chrono::NaiveDate;
 use leye_domain::Sex;
@@ -224,15 +225,18 @@ fn events_of_text(text: &str) -> Result<Vec<EventRow>, StoreError> {
     Ok(out)
 }
 
-/// Households with ids in `(lo, hi]`, their members and the members' events.
+/// The households of `span`, their members and the members' events.
 async fn read_households(
     tx: &mut Tx,
     backend: Backend,
-    lo: i64,
-    hi: i64,
+    span: &Span,
 ) -> Result<SweepBatch, StoreError> {
-    let args = [Arg::Int(lo), Arg::Int(hi)];
-    let text = packed_text(tx, joined(backend, HOUSEHOLD_LINE, HOUSEHOLDS_FROM), &args).await?;
+    let text = packed_text(
+        tx,
+        joined(backend, HOUSEHOLD_LINE, &households_from(span)),
+        &[],
+    )
+    .await?;
     let mut households = Vec::new();
     for line in text.lines().filter(|l| !l.is_empty()) {
         let f: Vec<&str> = line.split('|').collect();
@@ -251,9 +255,9 @@ async fn read_households(
         joined(
             backend,
             &format!("CAST(m.household_id AS TEXT) || '|' || {PERSON_LINE}"),
-            MEMBERS_FROM,
+            &members_from(span),
         ),
-        &args,
+        &[],
     )
     .await?;
     let mut persons = Vec::new();
@@ -263,7 +267,12 @@ async fn read_households(
         persons.push(person_of_line(rest, h.parse().ok())?);
     }
     let events = events_of_text(
-        &packed_text(tx, joined(backend, EVENT_LINE, MEMBER_EVENTS_FROM), &args).await?,
+        &packed_text(
+            tx,
+            joined(backend, EVENT_LINE, &member_events_from(span)),
+            &[],
+        )
+        .await?,
     )?;
     Ok(SweepBatch {
         persons: attach_events(persons, events),
@@ -271,22 +280,25 @@ async fn read_households(
     })
 }
 
-/// Persons with ids in `(lo, hi]` who belong to no household, and their events.
+/// The persons of `span` who belong to no household, and their events.
 async fn read_loose_persons(
     tx: &mut Tx,
     backend: Backend,
-    lo: i64,
-    hi: i64,
+    span: &Span,
 ) -> Result<SweepBatch, StoreError> {
-    let args = [Arg::Int(lo), Arg::Int(hi)];
-    let text = packed_text(tx, joined(backend, PERSON_LINE, LOOSE_FROM), &args).await?;
+    let text = packed_text(tx, joined(backend, PERSON_LINE, &loose_from(span)), &[]).await?;
     let mut persons = Vec::new();
     for line in text.lines().filter(|l| !l.is_empty()) {
         let f: Vec<&str> = line.split('|').collect();
         persons.push(person_of_line(&f, None)?);
     }
     let events = events_of_text(
-        &packed_text(tx, joined(backend, EVENT_LINE, LOOSE_EVENTS_FROM), &args).await?,
+        &packed_text(
+            tx,
+            joined(backend, EVENT_LINE, &loose_events_from(span)),
+            &[],
+        )
+        .await?,
     )?;
     Ok(SweepBatch {
         persons: attach_events(persons, events),
@@ -296,15 +308,62 @@ async fn read_loose_persons(
 
 const HOUSEHOLD_LINE: &str =
     "CAST(h.id AS TEXT) || '|' || CAST(h.urban AS TEXT) || '|' || CAST(h.business_income AS TEXT)";
-const HOUSEHOLDS_FROM: &str = "FROM households h WHERE h.id > $1 AND h.id <= $2";
-const MEMBERS_FROM: &str = "FROM household_members m JOIN persons p ON p.id = m.person_id \
-     WHERE m.household_id > $1 AND m.household_id <= $2";
-const MEMBER_EVENTS_FROM: &str = "FROM labour_events e JOIN household_members m ON m.person_id = e.person_id \
-     WHERE m.household_id > $1 AND m.household_id <= $2";
-const LOOSE_FROM: &str = "FROM persons p WHERE p.id > $1 AND p.id <= $2 \
-     AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = p.id)";
-const LOOSE_EVENTS_FROM: &str = "FROM labour_events e WHERE e.person_id > $1 AND e.person_id <= $2 \
-     AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = e.person_id)";
+/// Which households (or loose persons) a batch is: an id range, or the ids a
+/// [`SweepSelection`] chose. Ids are integers and go into the SQL text as they are.
+#[derive(Debug, Clone)]
+enum Span {
+    /// Ids in `(lo, hi]`.
+    Range(i64, i64),
+    /// These ids (ascending, not empty).
+    Ids(Vec<i64>),
+}
+
+impl Span {
+    /// The condition that `col` is in the span.
+    fn cond(&self, col: &str) -> String {
+        match self {
+            Span::Range(lo, hi) => format!("{col} > {lo} AND {col} <= {hi}"),
+            Span::Ids(ids) => {
+                let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!("{col} IN ({})", list.join(","))
+            }
+        }
+    }
+}
+
+fn households_from(span: &Span) -> String {
+    format!("FROM households h WHERE {}", span.cond("h.id"))
+}
+
+fn members_from(span: &Span) -> String {
+    format!(
+        "FROM household_members m JOIN persons p ON p.id = m.person_id WHERE {}",
+        span.cond("m.household_id")
+    )
+}
+
+fn member_events_from(span: &Span) -> String {
+    format!(
+        "FROM labour_events e JOIN household_members m ON m.person_id = e.person_id WHERE {}",
+        span.cond("m.household_id")
+    )
+}
+
+fn loose_from(span: &Span) -> String {
+    format!(
+        "FROM persons p WHERE {} \
+         AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = p.id)",
+        span.cond("p.id")
+    )
+}
+
+fn loose_events_from(span: &Span) -> String {
+    format!(
+        "FROM labour_events e WHERE {} \
+         AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = e.person_id)",
+        span.cond("e.person_id")
+    )
+}
 
 // ----- SQLite: a plain connection, typed columns -----
 
@@ -360,16 +419,34 @@ impl LiteReader {
         })
     }
 
-    /// Households with ids in `(lo, hi]`: the same batch as [`read_households`].
-    fn households(&mut self, lo: i64, hi: i64) -> rusqlite::Result<SweepBatch> {
+    /// Rows of two integer columns (the second may be NULL), with text parameters bound in order.
+    pub(crate) fn id_pairs(
+        &mut self,
+        sql: &str,
+        texts: &[String],
+    ) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<(i64, Option<i64>)>> {
+            let mut st = self.conn.prepare(sql)?;
+            let mut rows = st.query(rusqlite::params_from_iter(texts))?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push((r.get(0)?, r.get(1)?));
+            }
+            Ok(out)
+        };
+        run().map_err(lite_err)
+    }
+
+    /// The households of `span`: the same batch as [`read_households`].
+    fn households(&mut self, span: &Span) -> rusqlite::Result<SweepBatch> {
         let tx = self.conn.transaction()?;
         let mut households = Vec::new();
         {
-            let mut st = tx.prepare_cached(
-                "SELECT h.id, h.urban, h.business_income FROM households h \
-                 WHERE h.id > ?1 AND h.id <= ?2 ORDER BY h.id",
-            )?;
-            let mut rows = st.query([lo, hi])?;
+            let mut st = tx.prepare(&format!(
+                "SELECT h.id, h.urban, h.business_income {} ORDER BY h.id",
+                households_from(span)
+            ))?;
+            let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
                 households.push(SweepHousehold {
                     id: r.get(0)?,
@@ -384,11 +461,11 @@ impl LiteReader {
         // member up. Otherwise each member is joined.
         let mut members: Vec<(i64, i64)> = Vec::new();
         {
-            let mut st = tx.prepare_cached(
-                "SELECT m.person_id, m.household_id FROM household_members m \
-                 WHERE m.household_id > ?1 AND m.household_id <= ?2",
-            )?;
-            let mut rows = st.query([lo, hi])?;
+            let mut st = tx.prepare(&format!(
+                "SELECT m.person_id, m.household_id FROM household_members m WHERE {}",
+                span.cond("m.household_id")
+            ))?;
+            let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
                 members.push((r.get(0)?, r.get(1)?));
             }
@@ -413,7 +490,7 @@ impl LiteReader {
             let persons = Self::persons_in(
                 &tx,
                 &format!("SELECT {PERSON_COLS} FROM persons p WHERE p.id >= ?1 AND p.id <= ?2"),
-                (first, last),
+                &[first, last],
                 0,
                 |r| Ok(household_of(r.get(0)?).map(Some)),
             )?;
@@ -422,8 +499,7 @@ impl LiteReader {
                 &format!(
                     "SELECT {EVENT_COLS} FROM labour_events e WHERE e.person_id >= ?1 AND e.person_id <= ?2"
                 ),
-                first,
-                last,
+                &[first, last],
             )?;
             events.retain(|e| household_of(e.0).is_some());
             (persons, events)
@@ -432,20 +508,16 @@ impl LiteReader {
                 &tx,
                 &format!(
                     "SELECT m.household_id, {PERSON_COLS} {}",
-                    MEMBERS_FROM.replace('$', "?")
+                    members_from(span)
                 ),
-                (lo, hi),
+                &[],
                 1,
                 |r| Ok(Some(r.get(0)?)),
             )?;
             let events = Self::events_in(
                 &tx,
-                &format!(
-                    "SELECT {EVENT_COLS} {}",
-                    MEMBER_EVENTS_FROM.replace('$', "?")
-                ),
-                lo,
-                hi,
+                &format!("SELECT {EVENT_COLS} {}", member_events_from(span)),
+                &[],
             )?;
             (persons, events)
         };
@@ -461,12 +533,12 @@ impl LiteReader {
     fn persons_in(
         tx: &rusqlite::Transaction<'_>,
         sql: &str,
-        (lo, hi): (i64, i64),
+        params: &[i64],
         at: usize,
         household: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Option<Option<i64>>>,
     ) -> rusqlite::Result<Vec<SweepPerson>> {
         let mut st = tx.prepare_cached(sql)?;
-        let mut rows = st.query([lo, hi])?;
+        let mut rows = st.query(rusqlite::params_from_iter(params))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             if let Some(h) = household(r)? {
@@ -479,11 +551,10 @@ impl LiteReader {
     fn events_in(
         tx: &rusqlite::Transaction<'_>,
         sql: &str,
-        lo: i64,
-        hi: i64,
+        params: &[i64],
     ) -> rusqlite::Result<Vec<EventRow>> {
         let mut st = tx.prepare_cached(sql)?;
-        let mut rows = st.query([lo, hi])?;
+        let mut rows = st.query(rusqlite::params_from_iter(params))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             out.extend(event_row(
@@ -498,25 +569,20 @@ impl LiteReader {
         Ok(out)
     }
 
-    /// Persons without a household with ids in `(lo, hi]`: the same batch as
-    /// [`read_loose_persons`].
-    fn loose_persons(&mut self, lo: i64, hi: i64) -> rusqlite::Result<SweepBatch> {
+    /// The persons of `span` without a household: the same batch as [`read_loose_persons`].
+    fn loose_persons(&mut self, span: &Span) -> rusqlite::Result<SweepBatch> {
         let tx = self.conn.transaction()?;
         let persons = Self::persons_in(
             &tx,
-            &format!("SELECT {PERSON_COLS} {}", LOOSE_FROM.replace('$', "?")),
-            (lo, hi),
+            &format!("SELECT {PERSON_COLS} {}", loose_from(span)),
+            &[],
             0,
             |_| Ok(Some(None)),
         )?;
         let events = Self::events_in(
             &tx,
-            &format!(
-                "SELECT {EVENT_COLS} {}",
-                LOOSE_EVENTS_FROM.replace('$', "?")
-            ),
-            lo,
-            hi,
+            &format!("SELECT {EVENT_COLS} {}", loose_events_from(span)),
+            &[],
         )?;
         tx.commit()?;
         Ok(SweepBatch {
@@ -536,17 +602,56 @@ pub struct RegistryReader<'a> {
     ahead: std::collections::VecDeque<tokio::task::JoinHandle<Result<SweepBatch, StoreError>>>,
     /// Batches started so far (picks the connection).
     started: usize,
-    next_household: i64,
-    max_household: i64,
-    next_person: i64,
-    max_person: i64,
+    plan: Plan,
     batch: i64,
+}
+
+/// What a [`RegistryReader`] has left to read.
+enum Plan {
+    /// Every household, then every person without one, by id range.
+    Ranges {
+        next_household: i64,
+        max_household: i64,
+        next_person: i64,
+        max_person: i64,
+    },
+    /// The households and the persons without one that a [`SweepSelection`] chose
+    /// (ascending), from `at` on (households first).
+    Chosen {
+        households: Vec<i64>,
+        loose: Vec<i64>,
+        at: usize,
+    },
 }
 
 impl Store {
     /// Start reading the registry in batches of about `batch` households (then persons
     /// without a household).
     pub async fn registry_reader(&self, batch: i64) -> Result<RegistryReader<'_>, StoreError> {
+        let plan = self.registry_ranges().await?;
+        self.reader_of(plan, batch).await
+    }
+
+    /// Read only the households with a person `selection` admits (whole, every member) and
+    /// the admitted persons who belong to no household; the database makes the choice.
+    pub async fn selected_registry_reader(
+        &self,
+        selection: &SweepSelection,
+        batch: i64,
+    ) -> Result<RegistryReader<'_>, StoreError> {
+        let (households, loose) = self.selected(selection).await?;
+        self.reader_of(
+            Plan::Chosen {
+                households,
+                loose,
+                at: 0,
+            },
+            batch,
+        )
+        .await
+    }
+
+    async fn registry_ranges(&self) -> Result<Plan, StoreError> {
         let mut tx = self.begin_read().await?;
         let max_household = sqlx::query("SELECT COALESCE(MAX(id), 0) AS n FROM households")
             .fetch_one(&mut *tx)
@@ -557,6 +662,15 @@ impl Store {
             .await?
             .int("n")?;
         tx.commit().await?;
+        Ok(Plan::Ranges {
+            next_household: 0,
+            max_household,
+            next_person: 0,
+            max_person,
+        })
+    }
+
+    async fn reader_of(&self, plan: Plan, batch: i64) -> Result<RegistryReader<'_>, StoreError> {
         let mut lite = Vec::new();
         if let Some(path) = self.sqlite_file() {
             for _ in 0..READ_AHEAD {
@@ -572,16 +686,13 @@ impl Store {
             lite,
             ahead: Default::default(),
             started: 0,
-            next_household: 0,
-            max_household,
-            next_person: 0,
-            max_person,
+            plan,
             batch: batch.max(1),
         })
     }
 }
 
-fn lite_join(e: &tokio::task::JoinError) -> StoreError {
+pub(crate) fn lite_join(e: &tokio::task::JoinError) -> StoreError {
     StoreError::Db(sqlx::Error::Io(std::io::Error::other(format!(
         "SQLite 批量读取任务异常: {e}"
     ))))
@@ -610,31 +721,76 @@ impl RegistryReader<'_> {
 
     /// Rows read so far out of the total (households then persons), for progress bars.
     pub fn progress(&self) -> (i64, i64) {
-        (
-            self.next_household.min(self.max_household) + self.next_person.min(self.max_person),
-            self.max_household + self.max_person,
-        )
+        match &self.plan {
+            Plan::Ranges {
+                next_household,
+                max_household,
+                next_person,
+                max_person,
+            } => (
+                next_household.min(max_household) + next_person.min(max_person),
+                max_household + max_person,
+            ),
+            Plan::Chosen {
+                households,
+                loose,
+                at,
+            } => (*at as i64, (households.len() + loose.len()) as i64),
+        }
     }
 
-    /// The next range to read, or `None` when every range has been handed out.
-    fn next_range(&mut self) -> Option<(Part, i64, i64)> {
-        if self.next_household < self.max_household {
-            let (lo, hi) = (self.next_household, self.next_household + self.batch);
-            self.next_household = hi;
-            Some((Part::Households, lo, hi))
-        } else if self.next_person < self.max_person {
-            let (lo, hi) = (self.next_person, self.next_person + self.batch * 3);
-            self.next_person = hi;
-            Some((Part::Loose, lo, hi))
-        } else {
-            None
+    /// The next span to read, or `None` when everything has been handed out. Persons
+    /// without a household come three batches' worth at a time (they are one row each).
+    fn next_span(&mut self) -> Option<(Part, Span)> {
+        let batch = self.batch;
+        match &mut self.plan {
+            Plan::Ranges {
+                next_household,
+                max_household,
+                next_person,
+                max_person,
+            } => {
+                if next_household < max_household {
+                    let (lo, hi) = (*next_household, *next_household + batch);
+                    *next_household = hi;
+                    Some((Part::Households, Span::Range(lo, hi)))
+                } else if next_person < max_person {
+                    let (lo, hi) = (*next_person, *next_person + batch * 3);
+                    *next_person = hi;
+                    Some((Part::Loose, Span::Range(lo, hi)))
+                } else {
+                    None
+                }
+            }
+            Plan::Chosen {
+                households,
+                loose,
+                at,
+            } => {
+                let (part, ids, from, size) = if *at < households.len() {
+                    (Part::Households, &households[..], *at, batch as usize)
+                } else {
+                    (
+                        Part::Loose,
+                        &loose[..],
+                        *at - households.len(),
+                        batch as usize * 3,
+                    )
+                };
+                let chunk = ids.get(from..(from + size).min(ids.len()))?;
+                if chunk.is_empty() {
+                    return None;
+                }
+                *at += chunk.len();
+                Some((part, Span::Ids(chunk.to_vec())))
+            }
         }
     }
 
     /// Start reading the next ranges on blocking threads until `READ_AHEAD` are under way.
     fn read_ahead(&mut self) {
         while self.ahead.len() < self.lite.len() {
-            let Some((part, lo, hi)) = self.next_range() else {
+            let Some((part, span)) = self.next_span() else {
                 break;
             };
             let conn = self.lite[self.started % self.lite.len()].clone();
@@ -644,8 +800,8 @@ impl RegistryReader<'_> {
                     .lock()
                     .map_err(|_| lite_err(rusqlite::Error::InvalidQuery))?;
                 match part {
-                    Part::Households => r.households(lo, hi),
-                    Part::Loose => r.loose_persons(lo, hi),
+                    Part::Households => r.households(&span),
+                    Part::Loose => r.loose_persons(&span),
                 }
                 .map_err(lite_err)
             }));
@@ -665,14 +821,14 @@ impl RegistryReader<'_> {
             self.read_ahead();
             return Ok(Some(h.await.map_err(|e| lite_join(&e))??));
         }
-        let Some((part, lo, hi)) = self.next_range() else {
+        let Some((part, span)) = self.next_span() else {
             return Ok(None);
         };
         let backend = self.store.backend();
         let mut tx = self.store.begin_read().await?;
         let batch = match part {
-            Part::Households => read_households(&mut tx, backend, lo, hi).await?,
-            Part::Loose => read_loose_persons(&mut tx, backend, lo, hi).await?,
+            Part::Households => read_households(&mut tx, backend, &span).await?,
+            Part::Loose => read_loose_persons(&mut tx, backend, &span).await?,
         };
         tx.commit().await?;
         Ok(Some(batch))
@@ -694,8 +850,8 @@ pub async fn registry_of_person_in(
         .map(|r| r.int("household_id"))
         .transpose()?;
     match household {
-        Some(h) => read_households(tx, backend, h - 1, h).await,
-        None => read_loose_persons(tx, backend, person_id - 1, person_id).await,
+        Some(h) => read_households(tx, backend, &Span::Range(h - 1, h)).await,
+        None => read_loose_persons(tx, backend, &Span::Range(person_id - 1, person_id)).await,
     }
 }
 
@@ -705,7 +861,7 @@ pub async fn registry_of_household_in(
     backend: Backend,
     household_id: i64,
 ) -> Result<SweepBatch, StoreError> {
-    read_households(tx, backend, household_id - 1, household_id).await
+    read_households(tx, backend, &Span::Range(household_id - 1, household_id)).await
 }
 
 impl Store {

@@ -317,6 +317,9 @@ enum BenchCommand {
         /// 已有的合成城市数据库(跳过生成) / Use this synthesised database instead of building one
         #[arg(long)]
         db: Option<String>,
+        /// 读取全部人员(不做预选),用于对照 / Read every person (no pre-selection), to compare
+        #[arg(long)]
+        read_all: bool,
     },
     /// N 笔申请的判定、审核、审批、发放批次与对账计时 / Apply, review, approve, batch and reconcile N applications
     Pay {
@@ -449,8 +452,13 @@ fn main() -> ExitCode {
         Command::Serve { db, addr } => run_async(serve(db, addr)),
         Command::Synth { scale, seed, db } => run_async(synth(scale, seed, db)),
         Command::Bench {
-            command: BenchCommand::Sweep { scale, db },
-        } => run_async(bench::sweep(scale, db)),
+            command:
+                BenchCommand::Sweep {
+                    scale,
+                    db,
+                    read_all,
+                },
+        } => run_async(bench::sweep(scale, db, read_all)),
         Command::Bench {
             command: BenchCommand::Import { rows },
         } => run_async(bench::import(rows)),

@@ -258,6 +258,25 @@ async fn same_offers_on_both_backends() {
             .await
             .unwrap();
         assert!(r.saved.open > 0, "{r:?}");
+        assert!(r.persons_read < r.persons / 2, "{r:?}");
+        // Reading everyone finds the same offers: none new, none withdrawn.
+        let everyone = leye_sweep::sweep_reading(
+            &db.store,
+            today(),
+            None,
+            &sys(),
+            now(),
+            |_, _| {},
+            leye_sweep::Reading::Everyone,
+        )
+        .await
+        .unwrap();
+        assert_eq!(everyone.persons_read, everyone.persons);
+        assert_eq!(
+            (everyone.saved.open, everyone.saved.withdrawn),
+            (r.saved.open, 0)
+        );
+        assert_eq!(everyone.eligible, r.eligible);
         let all = leye_sweep::all_offers(&db.store, &Scope::System, &OfferFilter::default())
             .await
             .unwrap();
@@ -372,4 +391,104 @@ async fn both_registry_readers_read_the_same() {
         .collect();
     assert_eq!(far, vec![ids[0], ids[23]]);
     assert_eq!(read[0], read[1]);
+}
+
+/// The database chooses exactly the persons [`SweepSelection::admits`] says (households whole,
+/// loose persons alone), on both backends, for each kind of condition and for the sweep's own
+/// selection on two dates.
+#[tokio::test]
+async fn selected_reading_is_what_admits_says() {
+    use leye_synth::city::{CityOptions, load_city};
+    let d = |s: &str| -> chrono::NaiveDate { s.parse().unwrap() };
+    let of_batches: Vec<&'static leye_policy::Measure> = leye_policy::measures::ALL
+        .iter()
+        .copied()
+        .filter(|m| m.subject() != leye_policy::SubjectKind::Enterprise)
+        .collect();
+    let mut selections = Vec::new();
+    for on in [today(), d("2024-03-01")] {
+        selections.push(leye_sweep::selection(&of_batches, on).unwrap());
+    }
+    let on = today();
+    selections.push(SweepSelection {
+        unemployed: true,
+        ..SweepSelection::none(on)
+    });
+    selections.push(SweepSelection {
+        paired_hukou: Some(vec!["5108".into(), "3305".into()]),
+        ..SweepSelection::none(on)
+    });
+    selections.push(SweepSelection {
+        hires: vec![HireSelection {
+            since: Some(d("2025-01-01")),
+            higher_education: true,
+            graduated_since: Some(d("2022-01-01")),
+            disabled: false,
+        }],
+        ..SweepSelection::none(on)
+    });
+    selections.push(SweepSelection {
+        hires: vec![HireSelection {
+            disabled: true,
+            ..Default::default()
+        }],
+        ..SweepSelection::none(on)
+    });
+    for db in [
+        leye_testkit::TestDb::sqlite().await,
+        leye_testkit::TestDb::postgres().await,
+    ] {
+        let opts = CityOptions {
+            scale: 0.002,
+            seed: 5,
+            today: today(),
+        };
+        load_city(&db.store, opts, now(), &mut |_, _, _| {})
+            .await
+            .unwrap();
+        let mut everyone = SweepBatch::default();
+        let mut reader = db.store.registry_reader(100).await.unwrap();
+        while let Some(b) = reader.next().await.unwrap() {
+            everyone.persons.extend(b.persons);
+            everyone.households.extend(b.households);
+        }
+        for s in &selections {
+            let keep: std::collections::HashSet<i64> = everyone
+                .persons
+                .iter()
+                .filter(|p| s.admits(p))
+                .filter_map(|p| p.household_id)
+                .collect();
+            let want: Vec<&SweepPerson> = everyone
+                .persons
+                .iter()
+                .filter(|p| p.household_id.map_or(s.admits(p), |h| keep.contains(&h)))
+                .collect();
+            let want_households: Vec<&SweepHousehold> = everyone
+                .households
+                .iter()
+                .filter(|h| keep.contains(&h.id))
+                .collect();
+            let mut got = SweepBatch::default();
+            let mut reader = db.store.selected_registry_reader(s, 40).await.unwrap();
+            while let Some(b) = reader.next().await.unwrap() {
+                got.persons.extend(b.persons);
+                got.households.extend(b.households);
+            }
+            assert!(
+                !want.is_empty() && want.len() < everyone.persons.len() / 2,
+                "{} of {}: {s:?}",
+                want.len(),
+                everyone.persons.len()
+            );
+            assert_eq!(got.persons.iter().collect::<Vec<_>>(), want, "{s:?}");
+            assert_eq!(got.households.iter().collect::<Vec<_>>(), want_households);
+        }
+        let mut reader = db
+            .store
+            .selected_registry_reader(&SweepSelection::none(on), 40)
+            .await
+            .unwrap();
+        assert!(reader.next().await.unwrap().is_none());
+    }
 }
