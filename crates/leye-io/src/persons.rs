@@ -337,7 +337,7 @@ pub async fn export_persons(
             leye_store::Paging::new(Some(page), Some(leye_store::Paging::MAX_PER_PAGE)),
         )
         .await?;
-        let n = p.items.len();
+        let more = p.more_after((rows.len() + p.items.len()) as i64);
         for r in p.items {
             let edu = Education::from_code(&r.education)
                 .map_or(r.education.clone(), |e| e.label_zh().into());
@@ -376,7 +376,7 @@ pub async fn export_persons(
                 if r.urban { "城镇" } else { "农村" }.into(),
             ]);
         }
-        if n == 0 || rows.len() as i64 >= p.total {
+        if !more {
             break;
         }
         page += 1;

@@ -193,10 +193,38 @@ pub(crate) async fn page<T>(
     paging: crate::Paging,
     map: impl Fn(&sqlx::any::AnyRow) -> Result<T, sqlx::Error>,
 ) -> Result<crate::Page<T>, crate::StoreError> {
-    let total = q(format!("SELECT COUNT(*) AS n FROM {from_where}"), &w.args)
-        .fetch_one(&mut **tx)
-        .await?
-        .int("n")?;
+    page_counted_to(
+        tx,
+        (select, from_where, order),
+        w,
+        paging,
+        crate::COUNT_CAP,
+        map,
+    )
+    .await
+}
+
+/// [`page`] with the total counted up to `cap`: a bounded pass, however large the list.
+async fn page_counted_to<T>(
+    tx: &mut crate::Tx,
+    (select, from_where, order): (&str, &str, &str),
+    w: &Where,
+    paging: crate::Paging,
+    cap: i64,
+    map: impl Fn(&sqlx::any::AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<crate::Page<T>, crate::StoreError> {
+    let counted = q(
+        format!(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {from_where} LIMIT {}) c",
+            cap + 1
+        ),
+        &w.args,
+    )
+    .fetch_one(&mut **tx)
+    .await?
+    .int("n")?;
+    let total_capped = counted > cap;
+    let total = counted.min(cap);
     let n = w.next();
     let sql = format!(
         "SELECT {select} FROM {from_where} ORDER BY {order} LIMIT ${n} OFFSET ${}",
@@ -211,6 +239,7 @@ pub(crate) async fn page<T>(
     Ok(crate::Page {
         items,
         total,
+        total_capped,
         page: paging.page,
         per_page: paging.per_page,
     })
@@ -257,4 +286,60 @@ pub(crate) async fn packed_text(
 ) -> Result<String, crate::StoreError> {
     let row = q(sql, args).fetch_one(&mut **tx).await?;
     Ok(row.opt_text("packed")?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Totals are exact up to the cap and say "more" past it; a reader paging through
+    /// everything reads every row either way.
+    #[tokio::test]
+    async fn totals_are_counted_up_to_the_cap() {
+        let dir = std::env::temp_dir().join(format!(
+            "leye-count-cap-{}-{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
+        let path = dir.join("cap.db");
+        let store = crate::Store::connect(path.to_str().unwrap()).await.unwrap();
+        store.migrate().await.unwrap();
+        let mut tx = store.begin_read().await.unwrap();
+        let all: i64 = sqlx::query("SELECT COUNT(*) AS n FROM regions")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap()
+            .int("n")
+            .unwrap();
+        assert!(all > 100, "{all}");
+        let w = Where::default();
+        let read = async |tx: &mut crate::Tx, cap: i64| {
+            let mut seen = Vec::new();
+            let mut first = None;
+            for page in 1.. {
+                let p = page_counted_to(
+                    tx,
+                    ("r.code AS code", "regions r", "r.code"),
+                    &w,
+                    crate::Paging::new(Some(page), Some(40)),
+                    cap,
+                    |r| r.text("code"),
+                )
+                .await
+                .unwrap();
+                let more = p.more_after(seen.len() as i64 + p.items.len() as i64);
+                first.get_or_insert((p.total, p.total_capped));
+                seen.extend(p.items);
+                if !more {
+                    break;
+                }
+            }
+            (first.unwrap(), seen.len() as i64)
+        };
+        assert_eq!(read(&mut tx, 10).await, ((10, true), all));
+        assert_eq!(read(&mut tx, all).await, ((all, false), all));
+        assert_eq!(read(&mut tx, all - 1).await, ((all - 1, true), all));
+        tx.commit().await.unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

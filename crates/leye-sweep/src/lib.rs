@@ -634,9 +634,9 @@ pub async fn all_offers(
             leye_store::Paging::new(Some(page), Some(leye_store::Paging::MAX_PER_PAGE)),
         )
         .await?;
-        let n = p.items.len();
+        let more = p.more_after((out.len() + p.items.len()) as i64);
         out.extend(p.items);
-        if n == 0 || out.len() as i64 >= p.total {
+        if !more {
             break;
         }
         page += 1;

@@ -251,7 +251,10 @@ impl From<&EnterpriseRecord> for EnterpriseView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// 总条数, counted up to 100000: with more, this is 100000 and `total_capped` is true
     pub total: i64,
+    /// 总条数超过计数上限(实际更多)
+    pub total_capped: bool,
     pub page: i64,
     pub per_page: i64,
 }
@@ -264,6 +267,7 @@ impl<T> Page<T> {
         Self {
             items: p.items.iter().map(T::from).collect(),
             total: p.total,
+            total_capped: p.total_capped,
             page: p.page,
             per_page: p.per_page,
         }

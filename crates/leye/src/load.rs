@@ -155,6 +155,25 @@ async fn start_target(o: &LoadOptions) -> Result<Target> {
     }
     let store = crate::open(&o.db).await?;
     crate::load_demo(&store).await?;
+    // A city from `leye synth` has no job market: the demo's 600 postings and their seekers
+    // give the read mix something to search and show.
+    let mut tx = store.begin_read().await?;
+    let postings = leye_store::postings_in_scope(
+        &mut tx,
+        &leye_domain::Scope::System,
+        true,
+        leye_store::Paging::new(Some(1), Some(1)),
+    )
+    .await?
+    .total;
+    tx.commit().await?;
+    if postings == 0 {
+        let j = crate::demo_jobs(&store).await?;
+        println!(
+            "就业市场 / job market: {} 个岗位, {} 名求职者",
+            j.postings, j.seekers
+        );
+    }
     store.close().await;
     let port = free_port()?;
     let exe = std::env::current_exe().context("找不到 leye 程序 / cannot find the leye binary")?;

@@ -427,7 +427,9 @@ pub async fn list_postings(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(json!({ "total": page.total, "items": page.items })))
+    Ok(Json(
+        json!({ "total": page.total, "total_capped": page.total_capped, "items": page.items }),
+    ))
 }
 
 /// Close a posting (filled or withdrawn); it leaves the search at once.

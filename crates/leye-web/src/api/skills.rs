@@ -119,7 +119,7 @@ pub async fn rows(
     .await?;
     tx.commit().await?;
     Ok(Json(json!({
-        "registry": describe(reg), "total": page.total, "page": page.page,
+        "registry": describe(reg), "total": page.total, "total_capped": page.total_capped, "page": page.page,
         "per_page": page.per_page, "items": page.items,
     })))
 }

@@ -606,7 +606,7 @@ struct AuditPage {
     f_entity: String,
     f_from: String,
     f_to: String,
-    total: i64,
+    total: String,
     page: i64,
     pages: i64,
     query: String,

@@ -110,7 +110,7 @@ fn row(a: &ApplicationRecord, today: &str) -> AppRow {
 struct ListPage {
     nav: Nav,
     rows: Vec<AppRow>,
-    total: i64,
+    total: String,
     page: i64,
     pages: i64,
     states: Vec<(&'static str, &'static str)>,
@@ -166,7 +166,7 @@ async fn list_page(
     render(ListPage {
         nav: Nav::of(caller),
         rows: page.items.iter().map(|a| row(a, &today)).collect(),
-        total: page.total,
+        total: super::shown_total(&page),
         page: page.page,
         pages: ((page.total + 49) / 50).max(1),
         states,

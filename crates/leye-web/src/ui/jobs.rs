@@ -70,8 +70,14 @@ pub struct PostingShown {
 /// The label of a posting's programme (专项岗位), looked up in its own read.
 async fn program_label(app: &AppState, id: i64) -> Result<&'static str, UiError> {
     let mut tx = app.store.begin_read().await?;
-    let code = leye_store::posting_program(&mut tx, id).await?;
+    let label = program_label_in(&mut tx, id).await?;
     tx.commit().await?;
+    Ok(label)
+}
+
+/// The posting's programme (专项岗位) label, inside the caller's transaction.
+async fn program_label_in(tx: &mut leye_store::Tx, id: i64) -> Result<&'static str, UiError> {
+    let code = leye_store::posting_program(tx, id).await?;
     Ok(code
         .as_deref()
         .and_then(leye_domain::jobs::Program::from_code)
@@ -287,10 +293,12 @@ async fn detail_with(
     error: String,
 ) -> Result<Response, UiError> {
     let today = app.clock.today();
+    // One read transaction for the posting and its programme (the most viewed page).
     let mut tx = app.store.begin_read().await?;
     let p = leye_store::get_posting(&mut tx, id)
         .await?
         .ok_or(ApiError::not_found("岗位"))?;
+    let program = program_label_in(&mut tx, id).await?;
     tx.commit().await?;
     let names = app.jobs.names(&app.store).await?;
     let may_manage = caller.as_ref().is_some_and(|c| {
@@ -299,7 +307,7 @@ async fn detail_with(
                 .covers_subject(Regions::huzhou(), &p.region, None, Some(p.enterprise_id))
     });
     let mut shown_p = shown(&p, &names, &today.to_string(), None);
-    shown_p.program = program_label(app, id).await?;
+    shown_p.program = program;
     render(DetailPage {
         nav: nav_for(caller, headers),
         reasons: quality_lines(&p, today),

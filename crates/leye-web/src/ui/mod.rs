@@ -419,10 +419,20 @@ async fn home(State(app): State<AppState>, caller: Caller) -> Result<Response, U
 
 /// Paging figures and the query string (without `page`) for the pager links.
 pub(crate) struct Pager {
-    total: i64,
+    /// The total as shown: `100000+` when there are more than counted.
+    total: String,
     page: i64,
     pages: i64,
     query: String,
+}
+
+/// A list's total as shown: `100000+` when there are more rows than were counted.
+pub(crate) fn shown_total<T>(p: &store::Page<T>) -> String {
+    if p.total_capped {
+        format!("{}+", p.total)
+    } else {
+        p.total.to_string()
+    }
 }
 
 pub(crate) fn pager<T>(p: &store::Page<T>, pairs: &[(&str, &Option<String>)]) -> Pager {
@@ -434,7 +444,7 @@ pub(crate) fn pager<T>(p: &store::Page<T>, pairs: &[(&str, &Option<String>)]) ->
     )
     .unwrap_or_default();
     Pager {
-        total: p.total,
+        total: shown_total(p),
         page: p.page,
         pages: ((p.total + p.per_page - 1) / p.per_page).max(1),
         query,
@@ -451,7 +461,7 @@ struct PersonsPage {
     f_region: String,
     f_name: String,
     f_status: String,
-    total: i64,
+    total: String,
     page: i64,
     pages: i64,
     query: String,
@@ -568,7 +578,7 @@ struct HouseholdsPage {
     can_create: bool,
     items: Vec<HouseholdView>,
     f_region: String,
-    total: i64,
+    total: String,
     page: i64,
     pages: i64,
     query: String,
@@ -716,7 +726,7 @@ struct EnterprisesPage {
     f_region: String,
     f_name: String,
     f_industry: String,
-    total: i64,
+    total: String,
     page: i64,
     pages: i64,
     query: String,

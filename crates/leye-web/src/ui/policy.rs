@@ -605,7 +605,7 @@ pub struct OfferRow {
 struct OffersPage {
     nav: Nav,
     rows: Vec<OfferRow>,
-    total: i64,
+    total: String,
     page: i64,
     pages: i64,
     measure: String,
@@ -680,7 +680,7 @@ async fn offers(
     render(OffersPage {
         nav: Nav::of(&caller),
         rows,
-        total: page.total,
+        total: super::shown_total(&page),
         page: page.page,
         pages: pages.max(1),
         measure: q.measure.clone().unwrap_or_default(),

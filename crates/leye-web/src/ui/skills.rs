@@ -277,7 +277,7 @@ struct ListPage {
     may_write: bool,
     message: String,
     error: String,
-    total: i64,
+    total: String,
     page: i64,
     pages: i64,
     query: String,
