@@ -251,7 +251,7 @@ impl From<&EnterpriseRecord> for EnterpriseView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    /// 总条数, counted up to 100000: with more, this is 100000 and `total_capped` is true
+    /// 总条数, counted up to 10000: with more, this is 10000 and `total_capped` is true
     pub total: i64,
     /// 总条数超过计数上限(实际更多)
     pub total_capped: bool,

@@ -419,14 +419,14 @@ async fn home(State(app): State<AppState>, caller: Caller) -> Result<Response, U
 
 /// Paging figures and the query string (without `page`) for the pager links.
 pub(crate) struct Pager {
-    /// The total as shown: `100000+` when there are more than counted.
+    /// The total as shown: `10000+` when there are more than counted.
     total: String,
     page: i64,
     pages: i64,
     query: String,
 }
 
-/// A list's total as shown: `100000+` when there are more rows than were counted.
+/// A list's total as shown: `10000+` when there are more rows than were counted.
 pub(crate) fn shown_total<T>(p: &store::Page<T>) -> String {
     if p.total_capped {
         format!("{}+", p.total)
