@@ -316,6 +316,10 @@ enum Span {
     Range(i64, i64),
     /// These ids (ascending, not empty).
     Ids(Vec<i64>),
+    /// The same, also bounded by the first and the last: with a long `IN` list alone
+    /// PostgreSQL scanned all of `household_members` for every batch (250–350 ms a query in the
+    /// full city); with the bounds it reads the primary key's range (110–135 ms).
+    IdsInRange(Vec<i64>),
 }
 
 impl Span {
@@ -326,6 +330,13 @@ impl Span {
             Span::Ids(ids) => {
                 let list: Vec<String> = ids.iter().map(i64::to_string).collect();
                 format!("{col} IN ({})", list.join(","))
+            }
+            Span::IdsInRange(ids) => {
+                let (first, last) = (ids.first().unwrap_or(&0), ids.last().unwrap_or(&0));
+                format!(
+                    "{col} >= {first} AND {col} <= {last} AND {}",
+                    Span::Ids(ids.clone()).cond(col)
+                )
             }
         }
     }
@@ -825,6 +836,10 @@ impl RegistryReader<'_> {
             return Ok(None);
         };
         let backend = self.store.backend();
+        let span = match span {
+            Span::Ids(ids) if backend == Backend::Postgres => Span::IdsInRange(ids),
+            other => other,
+        };
         let mut tx = self.store.begin_read().await?;
         let batch = match part {
             Part::Households => read_households(&mut tx, backend, &span).await?,
