@@ -416,6 +416,36 @@ pub(crate) async fn missing(
     }
 }
 
+/// A migrated SQLite store in a temporary directory, for unit tests that look at plans and
+/// SQL; the directory goes when the value is dropped.
+#[cfg(test)]
+pub(crate) struct TempStore {
+    pub store: Store,
+    dir: std::path::PathBuf,
+}
+
+#[cfg(test)]
+impl TempStore {
+    pub async fn new(tag: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "leye-{tag}-{}-{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
+        let path = dir.join("test.db");
+        let store = Store::connect(path.to_str().unwrap()).await.unwrap();
+        store.migrate().await.unwrap();
+        Self { store, dir }
+    }
+}
+
+#[cfg(test)]
+impl Drop for TempStore {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 #[cfg(test)]
 mod migration_list {
     /// Every file of both migration folders is embedded, in order, with the same names.

@@ -303,15 +303,8 @@ mod tests {
     /// through an index, or the save grows with offers × applications.
     #[tokio::test]
     async fn marking_applied_offers_looks_applications_up_by_index() {
-        let dir = std::env::temp_dir().join(format!(
-            "leye-offer-plan-{}-{}",
-            std::process::id(),
-            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-        ));
-        let path = dir.join("plan.db");
-        let store = Store::connect(path.to_str().unwrap()).await.unwrap();
-        store.migrate().await.unwrap();
-        let mut tx = store.begin_read().await.unwrap();
+        let t = crate::TempStore::new("offer-plan").await;
+        let mut tx = t.store.begin_read().await.unwrap();
         let plan: Vec<String> = q(
             format!("EXPLAIN QUERY PLAN {MARK_APPLIED}"),
             &[Arg::Text(String::new())],
@@ -323,7 +316,6 @@ mod tests {
         .map(|r| r.text("detail").unwrap())
         .collect();
         tx.commit().await.unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
         let lookups: Vec<&String> = plan.iter().filter(|d| d.contains(" a")).collect();
         assert!(
             !lookups.is_empty()

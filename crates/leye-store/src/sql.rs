@@ -296,15 +296,8 @@ mod tests {
     /// everything reads every row either way.
     #[tokio::test]
     async fn totals_are_counted_up_to_the_cap() {
-        let dir = std::env::temp_dir().join(format!(
-            "leye-count-cap-{}-{}",
-            std::process::id(),
-            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-        ));
-        let path = dir.join("cap.db");
-        let store = crate::Store::connect(path.to_str().unwrap()).await.unwrap();
-        store.migrate().await.unwrap();
-        let mut tx = store.begin_read().await.unwrap();
+        let t = crate::TempStore::new("count-cap").await;
+        let mut tx = t.store.begin_read().await.unwrap();
         let all: i64 = sqlx::query("SELECT COUNT(*) AS n FROM regions")
             .fetch_one(&mut *tx)
             .await
@@ -340,6 +333,5 @@ mod tests {
         assert_eq!(read(&mut tx, all).await, ((all, false), all));
         assert_eq!(read(&mut tx, all - 1).await, ((all - 1, true), all));
         tx.commit().await.unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -327,19 +327,21 @@ impl Span {
     fn cond(&self, col: &str) -> String {
         match self {
             Span::Range(lo, hi) => format!("{col} > {lo} AND {col} <= {hi}"),
-            Span::Ids(ids) => {
-                let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-                format!("{col} IN ({})", list.join(","))
-            }
+            Span::Ids(ids) => format!("{col} IN ({})", id_list(ids)),
             Span::IdsInRange(ids) => {
                 let (first, last) = (ids.first().unwrap_or(&0), ids.last().unwrap_or(&0));
                 format!(
-                    "{col} >= {first} AND {col} <= {last} AND {}",
-                    Span::Ids(ids.clone()).cond(col)
+                    "{col} >= {first} AND {col} <= {last} AND {col} IN ({})",
+                    id_list(ids)
                 )
             }
         }
     }
+}
+
+fn id_list(ids: &[i64]) -> String {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    list.join(",")
 }
 
 fn households_from(span: &Span) -> String {

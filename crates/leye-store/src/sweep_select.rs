@@ -232,14 +232,7 @@ mod tests {
     /// the persons table; all hires are one pass over the events.
     #[tokio::test]
     async fn the_selection_reads_indexes_not_every_person() {
-        let dir = std::env::temp_dir().join(format!(
-            "leye-select-plan-{}-{}",
-            std::process::id(),
-            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-        ));
-        let path = dir.join("plan.db");
-        let store = Store::connect(path.to_str().unwrap()).await.unwrap();
-        store.migrate().await.unwrap();
+        let t = crate::TempStore::new("select-plan").await;
         let s = SweepSelection {
             unemployed: true,
             paired_hukou: Some(vec!["5108".into()]),
@@ -261,7 +254,7 @@ mod tests {
         let args: Vec<Arg> = texts.into_iter().map(Arg::Text).collect();
         assert_eq!(sql.matches("JOIN persons").count(), 1, "{sql}");
         assert!(sql.contains("e.effective >= '2024-10-30' AND ("), "{sql}");
-        let mut tx = store.begin_read().await.unwrap();
+        let mut tx = t.store.begin_read().await.unwrap();
         let plan: Vec<String> = q(format!("EXPLAIN QUERY PLAN {sql}"), &args)
             .fetch_all(&mut *tx)
             .await
@@ -270,7 +263,6 @@ mod tests {
             .map(|r| r.text("detail").unwrap())
             .collect();
         tx.commit().await.unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
         // "SCAN p" alone is a pass over the whole table.
         let persons: Vec<&String> = plan
             .iter()
