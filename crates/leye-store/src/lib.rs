@@ -437,6 +437,21 @@ impl TempStore {
         store.migrate().await.unwrap();
         Self { store, dir }
     }
+
+    /// SQLite's plan for a statement: the `detail` of each step.
+    pub async fn plan(&self, sql: &str, args: &[sql::Arg]) -> Vec<String> {
+        use sql::RowExt;
+        let mut tx = self.store.begin_read().await.unwrap();
+        let plan = sql::q(format!("EXPLAIN QUERY PLAN {sql}"), args)
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.text("detail").unwrap())
+            .collect();
+        tx.commit().await.unwrap();
+        plan
+    }
 }
 
 #[cfg(test)]

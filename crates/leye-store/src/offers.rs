@@ -303,19 +303,10 @@ mod tests {
     /// through an index, or the save grows with offers × applications.
     #[tokio::test]
     async fn marking_applied_offers_looks_applications_up_by_index() {
-        let t = crate::TempStore::new("offer-plan").await;
-        let mut tx = t.store.begin_read().await.unwrap();
-        let plan: Vec<String> = q(
-            format!("EXPLAIN QUERY PLAN {MARK_APPLIED}"),
-            &[Arg::Text(String::new())],
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.text("detail").unwrap())
-        .collect();
-        tx.commit().await.unwrap();
+        let plan = crate::TempStore::new("offer-plan")
+            .await
+            .plan(MARK_APPLIED, &[Arg::Text(String::new())])
+            .await;
         let lookups: Vec<&String> = plan.iter().filter(|d| d.contains(" a")).collect();
         assert!(
             !lookups.is_empty()

@@ -254,15 +254,7 @@ mod tests {
         let args: Vec<Arg> = texts.into_iter().map(Arg::Text).collect();
         assert_eq!(sql.matches("JOIN persons").count(), 1, "{sql}");
         assert!(sql.contains("e.effective >= '2024-10-30' AND ("), "{sql}");
-        let mut tx = t.store.begin_read().await.unwrap();
-        let plan: Vec<String> = q(format!("EXPLAIN QUERY PLAN {sql}"), &args)
-            .fetch_all(&mut *tx)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.text("detail").unwrap())
-            .collect();
-        tx.commit().await.unwrap();
+        let plan = t.plan(&sql, &args).await;
         // "SCAN p" alone is a pass over the whole table.
         let persons: Vec<&String> = plan
             .iter()
