@@ -265,8 +265,16 @@ pub(crate) async fn all<T>(
     query: Query<'static, Any, AnyArguments>,
     map: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
 ) -> Result<Vec<T>, crate::StoreError> {
-    let rows = query.fetch_all(&mut **tx).await?;
-    Ok(rows.iter().map(map).collect::<Result<_, _>>()?)
+    use futures_util::TryStreamExt;
+    // Row by row: holding a whole result as `AnyRow`s first (every row with its own copy of
+    // the column names) made the monitoring refresh's read of every enterprise's monthly
+    // headcounts peak at 1.6 GiB in the full city.
+    let mut rows = query.fetch(&mut **tx);
+    let mut out = Vec::new();
+    while let Some(r) = rows.try_next().await? {
+        out.push(map(&r)?);
+    }
+    Ok(out)
 }
 
 /// `SELECT <line joined by newlines> AS packed ...` for the backend (`group_concat` /
