@@ -16,7 +16,7 @@
 //! input, so text order is date order.
 
 use crate::sql::{Arg, RowExt, q};
-use crate::sweep_read::{LiteReader, SweepPerson, lite_join};
+use crate::sweep_read::{LiteReader, SweepBatch, SweepPerson, lite_join};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use leye_domain::labour::LabourStatus;
@@ -119,6 +119,31 @@ impl SweepSelection {
                         .is_none_or(|h| prefixes.iter().any(|x| h.starts_with(x.as_str())))
             })
             || self.hires.iter().any(|h| h.admits(p, on))
+    }
+
+    /// What a reader with this selection reads of `batch`, in Rust: households with an admitted
+    /// member (whole), and admitted persons of no household (tests hold the database to it).
+    pub fn chosen_from(&self, batch: &SweepBatch) -> SweepBatch {
+        let keep: std::collections::HashSet<i64> = batch
+            .persons
+            .iter()
+            .filter(|p| self.admits(p))
+            .filter_map(|p| p.household_id)
+            .collect();
+        SweepBatch {
+            persons: batch
+                .persons
+                .iter()
+                .filter(|p| p.household_id.map_or(self.admits(p), |h| keep.contains(&h)))
+                .cloned()
+                .collect(),
+            households: batch
+                .households
+                .iter()
+                .filter(|h| keep.contains(&h.id))
+                .cloned()
+                .collect(),
+        }
     }
 
     /// The query of chosen persons (`id`), with its bound values; `None` when it chooses

@@ -361,10 +361,13 @@ pub fn selection(measures: &[&'static Measure], on: NaiveDate) -> Option<SweepSe
                 .find(|p| p.name == "graduate_years_after_leaving")?
                 .history;
             let since = history.first()?.from;
+            // Any value that is not a whole number of years: read everyone.
             let years = history
                 .iter()
                 .map(|u| u.value.parse::<i32>().ok())
-                .max()??;
+                .collect::<Option<Vec<_>>>()?
+                .into_iter()
+                .max()?;
             s.unemployed = true;
             s.hires.push(HireSelection {
                 since: Some(since),
@@ -842,31 +845,6 @@ mod tests {
                 })
         }
 
-        /// What the database would read: households with an admitted member (whole), and
-        /// admitted persons of no household.
-        fn chosen(batch: &SweepBatch, s: &SweepSelection) -> SweepBatch {
-            let keep: std::collections::HashSet<i64> = batch
-                .persons
-                .iter()
-                .filter(|p| s.admits(p))
-                .filter_map(|p| p.household_id)
-                .collect();
-            SweepBatch {
-                persons: batch
-                    .persons
-                    .iter()
-                    .filter(|p| p.household_id.map_or(s.admits(p), |h| keep.contains(&h)))
-                    .cloned()
-                    .collect(),
-                households: batch
-                    .households
-                    .iter()
-                    .filter(|h| keep.contains(&h.id))
-                    .cloned()
-                    .collect(),
-            }
-        }
-
         fn eligible(batch: &SweepBatch, on: NaiveDate, m: &[&'static Measure]) -> Vec<String> {
             let s = situation_of(batch, on);
             let mut out: Vec<String> = leye_policy::evaluate_for_sweep(&s, on, m)
@@ -913,7 +891,7 @@ mod tests {
                             .map(|(_, m)| *m)
                             .collect();
                         let s = selection(&m, on).expect("every batch measure has a known reach");
-                        let small = chosen(&batch, &s);
+                        let small = s.chosen_from(&batch);
                         let all = eligible(&batch, on, &m);
                         found.fetch_add(all.len(), Relaxed);
                         left_out.fetch_add(batch.persons.len() - small.persons.len(), Relaxed);

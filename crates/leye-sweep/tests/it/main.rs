@@ -453,22 +453,7 @@ async fn selected_reading_is_what_admits_says() {
             everyone.households.extend(b.households);
         }
         for s in &selections {
-            let keep: std::collections::HashSet<i64> = everyone
-                .persons
-                .iter()
-                .filter(|p| s.admits(p))
-                .filter_map(|p| p.household_id)
-                .collect();
-            let want: Vec<&SweepPerson> = everyone
-                .persons
-                .iter()
-                .filter(|p| p.household_id.map_or(s.admits(p), |h| keep.contains(&h)))
-                .collect();
-            let want_households: Vec<&SweepHousehold> = everyone
-                .households
-                .iter()
-                .filter(|h| keep.contains(&h.id))
-                .collect();
+            let want = s.chosen_from(&everyone);
             let mut got = SweepBatch::default();
             let mut reader = db.store.selected_registry_reader(s, 40).await.unwrap();
             while let Some(b) = reader.next().await.unwrap() {
@@ -476,13 +461,13 @@ async fn selected_reading_is_what_admits_says() {
                 got.households.extend(b.households);
             }
             assert!(
-                !want.is_empty() && want.len() < everyone.persons.len() / 2,
+                !want.persons.is_empty() && want.persons.len() < everyone.persons.len() / 2,
                 "{} of {}: {s:?}",
-                want.len(),
+                want.persons.len(),
                 everyone.persons.len()
             );
-            assert_eq!(got.persons.iter().collect::<Vec<_>>(), want, "{s:?}");
-            assert_eq!(got.households.iter().collect::<Vec<_>>(), want_households);
+            assert_eq!(got.persons, want.persons, "{s:?}");
+            assert_eq!(got.households, want.households);
         }
         let mut reader = db
             .store
