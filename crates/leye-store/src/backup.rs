@@ -19,6 +19,7 @@ pub const TABLES: &[&str] = &[
     "users",
     "sessions",
     "api_tokens",
+    "auth_epoch",
     "audit_head",
     "policy_offers",
     "applications",

@@ -107,12 +107,12 @@ static SQLITE_MIGRATIONS: std::sync::LazyLock<sqlx::migrate::Migrator> = migrati
     1 "0001" "registry", 2 "0002" "accounts_audit", 3 "0003" "policy_offers",
     4 "0004" "applications_payments", 5 "0005" "help", 6 "0006" "rights", 7 "0007" "jobs",
     8 "0008" "gig_events_shortage", 9 "0009" "monitor", 10 "0010" "skills",
-    11 "0011" "offer_lookups", 12 "0012" "sweep_selection");
+    11 "0011" "offer_lookups", 12 "0012" "sweep_selection", 13 "0013" "auth_epoch");
 static POSTGRES_MIGRATIONS: std::sync::LazyLock<sqlx::migrate::Migrator> = migrations!("postgres":
     1 "0001" "registry", 2 "0002" "accounts_audit", 3 "0003" "policy_offers",
     4 "0004" "applications_payments", 5 "0005" "help", 6 "0006" "rights", 7 "0007" "jobs",
     8 "0008" "gig_events_shortage", 9 "0009" "monitor", 10 "0010" "skills",
-    11 "0011" "offer_lookups", 12 "0012" "sweep_selection");
+    11 "0011" "offer_lookups", 12 "0012" "sweep_selection", 13 "0013" "auth_epoch");
 
 /// Who did something, as recorded in the audit log: a signed-in user (with the address the
 /// request came from) or a named system job (`cli`, `演示数据`...).
@@ -290,6 +290,12 @@ impl Store {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<SessionRecord>, StoreError> {
         users::session_on(&self.pool, token_hash, now).await
+    }
+
+    /// Where the count of ended sessions and revoked tokens stands (see
+    /// [`users::bump_auth_epoch`]), without a transaction.
+    pub async fn auth_epoch(&self) -> Result<i64, StoreError> {
+        users::auth_epoch_on(&self.pool).await
     }
 
     /// The enabled user of an unrevoked API token, without a transaction.

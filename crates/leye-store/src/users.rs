@@ -216,6 +216,7 @@ pub async fn set_user_disabled(
         return Err(StoreError::NotFound { entity: "用户" });
     }
     if disabled {
+        bump_auth_epoch(tx).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
             .execute(&mut **tx)
@@ -260,6 +261,7 @@ pub async fn set_password(
         .bind(keep_session.unwrap_or(""))
         .execute(&mut **tx)
         .await?;
+    bump_auth_epoch(tx).await?;
     audit::record(tx, now, actor, "password_change", "user", user_id, "").await
 }
 
@@ -269,6 +271,36 @@ pub struct SessionRecord {
     pub user: UserRecord,
     pub csrf_token: String,
     pub lang: String,
+    /// When it ends (the stored timestamp).
+    pub expires_at: String,
+}
+
+impl SessionRecord {
+    /// Whether the session is still live at `now` (what [`session`] asks the database).
+    pub fn live_at(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at > ts(now)
+    }
+}
+
+/// Move the authentication epoch on, in the transaction that ends sessions or revokes
+/// tokens: every server that remembers callers forgets them when it sees the epoch move
+/// (migration 0013).
+pub async fn bump_auth_epoch(tx: &mut Tx) -> Result<(), StoreError> {
+    sqlx::query("UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn auth_epoch_on<'c>(
+    ex: impl sqlx::Executor<'c, Database = sqlx::Any>,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query("SELECT epoch FROM auth_epoch WHERE id = 1")
+        .fetch_optional(ex)
+        .await?
+        .map(|r| r.int("epoch"))
+        .transpose()?
+        .unwrap_or(0))
 }
 
 /// Store a new session (by the hash of its cookie value).
@@ -322,7 +354,7 @@ pub(crate) async fn session_on<'c>(
 ) -> Result<Option<SessionRecord>, StoreError> {
     let row = crate::sql::q(
         format!(
-            "SELECT {}, s.csrf_token, s.lang FROM sessions s JOIN users u ON u.id = s.user_id \
+            "SELECT {}, s.csrf_token, s.lang, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2",
             user_cols()
         ),
@@ -341,6 +373,7 @@ pub(crate) async fn session_on<'c>(
         user,
         csrf_token: row.text("csrf_token")?,
         lang: row.text("lang")?,
+        expires_at: row.text("expires_at")?,
     }))
 }
 
@@ -350,7 +383,7 @@ pub async fn delete_session(tx: &mut Tx, token_hash: &str) -> Result<(), StoreEr
         .bind(token_hash)
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    bump_auth_epoch(tx).await
 }
 
 /// A stored API token (never its secret).
@@ -452,6 +485,7 @@ pub async fn revoke_api_token(
     if n == 0 {
         return Err(StoreError::NotFound { entity: "令牌" });
     }
+    bump_auth_epoch(tx).await?;
     audit::record(
         tx,
         now,

@@ -614,35 +614,63 @@ fn credentials(req: &Request) -> Credentials {
 }
 
 async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiError> {
+    use crate::callers::Identity;
     let (bearer, ip, lang) = (c.bearer.as_deref(), c.ip, c.lang.to_string());
     if bearer.is_none() && c.cookie.is_none() {
         // Anonymous: no database round trip (public job search, the health check).
         return Ok(None);
     }
+    app.callers.check(&app.store).await?;
+    let now = app.clock.now();
     let caller = if let Some(token) = bearer {
-        let user = app.store.user_of_token(&sha256_hex(token)).await?;
-        if user.is_none() {
+        let hash = sha256_hex(token);
+        let key = format!("t:{hash}");
+        let user = match app.callers.recall(&key, now) {
+            Ok(Identity::Token(u)) => Some(u),
+            Ok(Identity::Session(_)) => None,
+            Err(ticket) => {
+                let user = app.store.user_of_token(&hash).await?;
+                if let Some(u) = &user {
+                    app.callers
+                        .remember(key, Identity::Token(u.clone()), ticket);
+                }
+                user
+            }
+        };
+        let Some(user) = user else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_token",
                 "接口令牌无效或已撤销",
             ));
-        }
-        user.and_then(|u| caller_from(u, Via::Token, lang.clone(), &ip))
+        };
+        caller_from(user, Via::Token, lang, &ip)
     } else if let Some(cookie) = c.cookie.as_deref() {
         let token_hash = sha256_hex(cookie);
-        match app.store.session_of(&token_hash, app.clock.now()).await? {
-            Some(s) => caller_from(
+        let key = format!("s:{token_hash}");
+        let session = match app.callers.recall(&key, now) {
+            Ok(Identity::Session(s)) => Some(s),
+            Ok(Identity::Token(_)) => None,
+            Err(ticket) => {
+                let s = app.store.session_of(&token_hash, now).await?;
+                if let Some(s) = &s {
+                    app.callers
+                        .remember(key, Identity::Session(s.clone()), ticket);
+                }
+                s
+            }
+        };
+        session.and_then(|s| {
+            caller_from(
                 s.user,
                 Via::Session {
                     token_hash,
                     csrf: s.csrf_token,
                 },
-                lang.clone(),
+                lang,
                 &ip,
-            ),
-            None => None,
-        }
+            )
+        })
     } else {
         None
     };

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod api;
 pub mod auth;
+pub mod callers;
 pub mod error;
 pub mod i18n;
 pub mod ui;
@@ -48,6 +49,8 @@ pub struct AppState {
     /// The big screen's figures, shared by every caller until the figures change (see
     /// [`FiguresCache`]).
     pub figures: std::sync::Arc<FiguresCache>,
+    /// Who the session cookies and API tokens seen lately belong to (see [`callers`]).
+    pub callers: std::sync::Arc<callers::Callers>,
 }
 
 /// The last figures read for the big screen: reading them is the costly part of
@@ -175,6 +178,7 @@ impl AppState {
             clock,
             jobs: std::sync::Arc::new(Jobs::new()?),
             figures: std::sync::Arc::default(),
+            callers: std::sync::Arc::default(),
         })
     }
 

@@ -41,6 +41,10 @@ pub struct LoadOptions {
     /// 密码(默认演示密码) / Password (default: the demo password)
     #[arg(long, default_value = crate::DEMO_PASSWORD)]
     pub password: String,
+    /// 只发一种请求(剖析用):search-api、search-page、posting、dashboard、policy、
+    /// person-list、person-api / Send only this kind (for profiling)
+    #[arg(long)]
+    pub only: Option<String>,
 }
 
 /// The kinds of request in the read mix, with their weight out of 100.
@@ -69,6 +73,19 @@ impl Kind {
     /// Asked by the public (no session).
     fn public(self) -> bool {
         matches!(self, Kind::SearchApi | Kind::SearchPage | Kind::Posting)
+    }
+
+    /// The short name `--only` takes.
+    fn short(self) -> &'static str {
+        match self {
+            Kind::SearchApi => "search-api",
+            Kind::SearchPage => "search-page",
+            Kind::Posting => "posting",
+            Kind::Dashboard => "dashboard",
+            Kind::Policy => "policy",
+            Kind::PersonList => "person-list",
+            Kind::PersonApi => "person-api",
+        }
     }
 
     fn name(self) -> &'static str {
@@ -316,6 +333,7 @@ impl Rng {
 fn next_request(
     rng: &mut Rng,
     postings: &[i64],
+    only: Option<Kind>,
 ) -> (Kind, &'static str, String, Option<(&'static str, String)>) {
     let total: u32 = MIX.iter().map(|(_, w)| w).sum();
     let mut pick = u32::try_from(rng.next() % u64::from(total)).unwrap_or(0);
@@ -327,6 +345,7 @@ fn next_request(
         }
         pick -= w;
     }
+    let kind = only.unwrap_or(kind);
     let word = urlencode(WORDS[rng.below(WORDS.len())]);
     let county = COUNTIES[rng.below(COUNTIES.len())];
     match kind {
@@ -390,6 +409,7 @@ async fn connection(
     seed: u64,
     until: Instant,
     budget: Arc<AtomicU64>,
+    only: Option<Kind>,
 ) -> Seen {
     let mut seen = Seen::default();
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
@@ -401,7 +421,7 @@ async fn connection(
         {
             break;
         }
-        let (kind, method, path, body) = next_request(&mut rng, &postings);
+        let (kind, method, path, body) = next_request(&mut rng, &postings, only);
         let start = Instant::now();
         if conn.is_none() {
             conn = connect(&t).await.ok();
@@ -467,6 +487,18 @@ pub async fn load(o: LoadOptions) -> Result<()> {
     if o.connections == 0 || o.seconds == 0 {
         bail!("--connections 与 --seconds 须大于 0 / must be positive");
     }
+    let only = match &o.only {
+        None => None,
+        Some(name) => Some(
+            MIX.iter()
+                .map(|(k, _)| *k)
+                .find(|k| k.short() == name)
+                .with_context(|| {
+                    let names: Vec<_> = MIX.iter().map(|(k, _)| k.short()).collect();
+                    format!("--only 须为 {} 之一 / unknown kind", names.join("、"))
+                })?,
+        ),
+    };
     let backend = match &o.url {
         Some(_) => "remote",
         None if o.db.starts_with("postgres") => "postgres",
@@ -516,6 +548,7 @@ pub async fn load(o: LoadOptions) -> Result<()> {
                 i as u64 + 1,
                 until,
                 budget.clone(),
+                only,
             ))
         })
         .collect();

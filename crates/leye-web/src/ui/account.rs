@@ -184,6 +184,7 @@ async fn logout(State(app): State<AppState>, caller: Caller) -> Result<Response,
         let mut tx = app.store.begin().await?;
         store::delete_session(&mut tx, token_hash).await?;
         tx.commit().await?;
+        app.callers.forget_all();
     }
     let clear = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     Ok(([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response())
@@ -271,6 +272,7 @@ async fn change_password(
     )
     .await?;
     tx.commit().await?;
+    app.callers.forget_all();
     account_page(
         &app,
         &caller,
@@ -322,6 +324,7 @@ async fn revoke_token(
     let mut tx = app.store.begin().await?;
     store::revoke_api_token(&mut tx, &caller.actor, caller.user.id, id, app.clock.now()).await?;
     tx.commit().await?;
+    app.callers.forget_all();
     account_page(&app, &caller, "令牌已撤销", "", "", "").await
 }
 
@@ -564,6 +567,7 @@ async fn set_disabled(
     let mut tx = app.store.begin().await?;
     store::set_user_disabled(&mut tx, &caller.actor, id, disabled, app.clock.now()).await?;
     tx.commit().await?;
+    app.callers.forget_all();
     users_page(
         &app,
         &caller,

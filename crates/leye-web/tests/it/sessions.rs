@@ -290,10 +290,70 @@ async fn admin_creates_and_disables_accounts(store: Store) {
     assert_eq!(s, StatusCode::OK);
 }
 
+/// Two servers on one database: B remembers who a cookie and a token belong to, and forgets
+/// as soon as the authentication epoch moves, whether the session ended through A or the
+/// token was revoked without any server (as the CLI would).
+async fn sessions_end_on_every_server(store: Store) {
+    let a = env(store.clone()).await;
+    let state = leye_web::AppState {
+        callers: std::sync::Arc::new(leye_web::callers::Callers::new(
+            std::time::Duration::ZERO,
+            leye_web::callers::MAX_AGE,
+        )),
+        ..leye_web::AppState::new(store.clone(), leye_web::Clock::Fixed(leye_testkit::now()))
+            .unwrap()
+    };
+    let b = Env {
+        app: leye_web::app(state.clone()),
+        token: a.token.clone(),
+        store: store.clone(),
+    };
+    let browser = login(&a, "admin", "pass1234").await.unwrap();
+    assert_eq!(get(&b, &browser.cookie, "/account").await.0, StatusCode::OK);
+    assert_eq!(get(&b, &browser.cookie, "/account").await.0, StatusCode::OK);
+    assert_eq!(state.callers.len(), 1, "B remembers the session");
+    let (s, _, _) = post_form(&a, &browser, "/logout", &[], true).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&b, &browser.cookie, "/account").await.0,
+        StatusCode::SEE_OTHER,
+        "signed out through A: B sends the browser to the login page"
+    );
+    // A token B has seen, revoked in the database directly.
+    let (s, _) = call_as(&b, &b.token, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(state.callers.len(), 1);
+    let mut tx = store.begin().await.unwrap();
+    let user = leye_store::user_by_name(&mut tx, "admin")
+        .await
+        .unwrap()
+        .unwrap();
+    let tokens = leye_store::api_tokens(&mut tx, user.id).await.unwrap();
+    leye_store::revoke_api_token(
+        &mut tx,
+        &leye_store::Actor::system("test"),
+        user.id,
+        tokens[0].id,
+        leye_testkit::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (s, body) = call_as(&b, &b.token, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    assert!(state.callers.is_empty());
+}
+
 both_backends!(
     sign_in_csrf_and_forms,
     repeated_failures_lock_the_account,
-    admin_creates_and_disables_accounts
+    admin_creates_and_disables_accounts,
+    sessions_end_on_every_server
 );
 
 async fn post_file(
