@@ -453,8 +453,9 @@ pub struct SearchIndex {
     seq: Mutex<i64>,
     /// Typeahead: suggestion → how many live postings carry it.
     suggest: RwLock<BTreeMap<String, u32>>,
-    /// Posting id → its title, to keep `suggest` right on delete.
-    titles: RwLock<HashMap<u64, String>>,
+    /// Live posting id → its record as last applied: search results are shown from here
+    /// (no database read per search), and `suggest` is kept right on delete by its title.
+    records: RwLock<HashMap<u64, Arc<PostingRecord>>>,
     /// Each segment's rows by document number, decoded once from the row columns.
     segs: RwLock<HashMap<SegmentId, Arc<SegRows>>>,
 }
@@ -499,7 +500,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             seq: Mutex::new(0),
             suggest: RwLock::new(BTreeMap::new()),
-            titles: RwLock::new(HashMap::new()),
+            records: RwLock::new(HashMap::new()),
             segs: RwLock::new(HashMap::new()),
         })
     }
@@ -552,21 +553,33 @@ impl SearchIndex {
         }
     }
 
-    fn suggest_add(&self, id: u64, title: &str) {
-        if let (Ok(mut s), Ok(mut t)) = (self.suggest.write(), self.titles.write()) {
-            if let Some(old) = t.insert(id, title.to_string()) {
-                dec(&mut s, &old);
+    /// Keep a live posting's record and count its title for typeahead.
+    fn record_add(&self, p: &PostingRecord) {
+        if let (Ok(mut s), Ok(mut t)) = (self.suggest.write(), self.records.write()) {
+            if let Some(old) = t.insert(p.id as u64, Arc::new(p.clone())) {
+                dec(&mut s, &old.title);
             }
-            *s.entry(title.to_string()).or_insert(0) += 1;
+            *s.entry(p.title.clone()).or_insert(0) += 1;
         }
     }
 
-    fn suggest_remove(&self, id: u64) {
-        if let (Ok(mut s), Ok(mut t)) = (self.suggest.write(), self.titles.write())
+    fn record_remove(&self, id: u64) {
+        if let (Ok(mut s), Ok(mut t)) = (self.suggest.write(), self.records.write())
             && let Some(old) = t.remove(&id)
         {
-            dec(&mut s, &old);
+            dec(&mut s, &old.title);
         }
+    }
+
+    /// The records of these live postings as last applied, in the order asked (postings no
+    /// longer live are left out).
+    pub fn records(&self, ids: &[i64]) -> Vec<Arc<PostingRecord>> {
+        let Ok(t) = self.records.read() else {
+            return Vec::new();
+        };
+        ids.iter()
+            .filter_map(|id| u64::try_from(*id).ok().and_then(|id| t.get(&id)).cloned())
+            .collect()
     }
 
     /// Add, replace or remove postings (closed or expired ones leave), then make it visible.
@@ -588,9 +601,9 @@ impl SearchIndex {
             w.delete_term(Term::from_field_u64(self.fields.id, id));
             if p.is_live(today) {
                 w.add_document(self.document(p, names))?;
-                self.suggest_add(id, &p.title);
+                self.record_add(p);
             } else {
-                self.suggest_remove(id);
+                self.record_remove(id);
             }
         }
         w.commit()?;

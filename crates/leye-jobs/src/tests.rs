@@ -121,6 +121,7 @@ fn record(
         valid_until: "2027-01-01".into(),
         closed_on: None,
         seq: id,
+        program: None,
     }
 }
 

@@ -191,6 +191,9 @@ pub async fn update_enterprise(
     .bind(id)
     .execute(&mut **tx)
     .await?;
+    if old.name != e.name {
+        crate::jobs::requeue_postings_of(tx, id).await?;
+    }
     let new = get_enterprise(tx, &Scope::System, id).await?;
     let (before, after) = (audit_json(&old), audit_json(&new));
     let change = audit::Change {

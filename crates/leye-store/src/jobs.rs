@@ -160,6 +160,8 @@ pub struct PostingRecord {
     pub valid_until: String,
     pub closed_on: Option<String>,
     pub seq: i64,
+    /// 专项岗位: the programme it was published under (set once, at publishing).
+    pub program: Option<String>,
 }
 
 impl PostingRecord {
@@ -173,7 +175,7 @@ const POSTING_COLS: &str = "p.id, p.enterprise_id, e.name AS enterprise_name, p.
     p.occupation, p.skill_level, p.headcount, p.region, p.address, p.lat, p.lon, p.pay_unit, p.pay_min_fen, \
     p.pay_max_fen, p.monthly_min_fen, p.monthly_max_fen, p.contract_type, p.contract_months, \
     p.social_insurance, p.education, p.age_min, p.age_max, p.gig, p.quality, p.status, p.published_on, \
-    p.valid_until, p.closed_on, p.seq";
+    p.valid_until, p.closed_on, p.seq, p.program";
 
 fn posting_from_row(r: &sqlx::any::AnyRow) -> Result<PostingRecord, sqlx::Error> {
     use sqlx::Row;
@@ -208,7 +210,32 @@ fn posting_from_row(r: &sqlx::any::AnyRow) -> Result<PostingRecord, sqlx::Error>
         valid_until: r.text("valid_until")?,
         closed_on: r.opt_text("closed_on")?,
         seq: r.int("seq")?,
+        program: r.opt_text("program")?,
     })
+}
+
+/// Put an enterprise's open postings on the change feed again (its name changed: every
+/// server's search index and posting records show it within a moment).
+pub(crate) async fn requeue_postings_of(tx: &mut Tx, enterprise_id: i64) -> Result<(), StoreError> {
+    let ids = crate::sql::all(
+        tx,
+        q(
+            "SELECT id FROM postings WHERE enterprise_id = $1 AND status = 'open' ORDER BY id"
+                .into(),
+            &[Arg::Int(enterprise_id)],
+        ),
+        |r| r.int("id"),
+    )
+    .await?;
+    for id in ids {
+        let seq = next_seq(tx, "postings").await?;
+        sqlx::query("UPDATE postings SET seq = $1 WHERE id = $2")
+            .bind(seq)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Bump a change feed; the row lock is held to the commit, so feed order is commit order.
@@ -1263,13 +1290,13 @@ pub async fn program_postings(
     w.and(Arg::Text(today.to_string()), |ph| {
         format!("p.valid_until >= {ph}")
     });
-    let n = w.next();
+    // A number, not a parameter (see `sql::page`).
     let sql = format!(
         "SELECT p.id, p.title, e.name AS employer, p.program, p.headcount FROM postings p \
-         JOIN enterprises e ON e.id = p.enterprise_id{} ORDER BY p.id DESC LIMIT ${n}",
+         JOIN enterprises e ON e.id = p.enterprise_id{} ORDER BY p.id DESC LIMIT {limit}",
         w.sql()
     );
-    let rows = q(sql, &w.args).bind(limit).fetch_all(&mut **tx).await?;
+    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
     rows.iter()
         .map(|r| {
             Ok((

@@ -174,6 +174,10 @@ impl<T> Page<T> {
 pub struct Paging {
     pub page: i64,
     pub per_page: i64,
+    /// The caller saw this very list run past [`COUNT_CAP`] rows a moment ago: its total is
+    /// not counted again (the page says `total_capped`). Counting to the cap was most of the
+    /// cost of a large list's page.
+    pub over_cap: bool,
 }
 
 impl Paging {
@@ -183,6 +187,7 @@ impl Paging {
         Self {
             page: page.unwrap_or(1).max(1),
             per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
+            over_cap: false,
         }
     }
 }

@@ -547,17 +547,15 @@ pub async fn list_alerts(
         Some(s) => w.and(Arg::Text(s.into()), |p| format!("state = {p}")),
         None => {}
     }
-    let n = w.next();
-    let mut args = w.args.clone();
-    args.push(Arg::Int(limit));
+    // A number, not a parameter (see `sql::page`).
     crate::sql::all(
         tx,
         q(
             format!(
-                "SELECT {ALERT_COLS} FROM alerts{} ORDER BY id DESC LIMIT ${n}",
+                "SELECT {ALERT_COLS} FROM alerts{} ORDER BY id DESC LIMIT {limit}",
                 w.sql()
             ),
-            &args,
+            &w.args,
         ),
         alert_row,
     )

@@ -609,12 +609,12 @@ pub async fn raw_rows(
     let (select, from) = raw_sql(reg);
     let mut w = Where::default();
     w.scope(scope.filter(Regions::huzhou()), "t.region", None, None);
-    let n = w.next();
+    // A number, not a parameter (see `sql::page`).
     let sql = format!(
-        "SELECT {select} FROM {from}{} ORDER BY t.id DESC LIMIT ${n}",
+        "SELECT {select} FROM {from}{} ORDER BY t.id DESC LIMIT {limit}",
         w.sql()
     );
-    let rows = q(sql, &w.args).bind(limit).fetch_all(&mut **tx).await?;
+    let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
     Ok(rows
         .iter()
         .map(|r| raw_row(reg, r))

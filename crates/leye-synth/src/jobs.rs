@@ -331,6 +331,7 @@ pub fn posting_records(
             valid_until: (today + Days::new(90)).to_string(),
             closed_on: None,
             seq: i as i64 + 1,
+            program: None,
         }
     })
 }

@@ -61,6 +61,7 @@ pub async fn load_demo_market(
         Paging {
             page: 1,
             per_page: 5000,
+            over_cap: false,
         },
     )
     .await?

@@ -102,6 +102,10 @@ pub async fn update(
     let mut tx = app.store.begin().await?;
     let rec = store::update_enterprise(&mut tx, scope, actor, id, &facts, app.clock.now()).await?;
     tx.commit().await?;
+    // A new name is on its open postings' change feed: shown at once on this server.
+    app.jobs
+        .catch_up(&app.store, app.clock.today(), true)
+        .await?;
     Ok(Json((&rec).into()))
 }
 

@@ -216,21 +216,22 @@ impl JobSearchParams {
 /// A search result with the postings read from the database (the truth), in index order.
 pub struct Found {
     pub result: SearchResult,
-    pub postings: Vec<(PostingRecord, Option<f64>)>,
+    pub postings: Vec<(std::sync::Arc<PostingRecord>, Option<f64>)>,
 }
 
-/// Run a search: bring the index up to date, query it, read the postings of the page.
+/// Run a search: bring the index up to date, query it, and take the postings of the page
+/// from the index's records (as fresh as the index: see [`crate::Jobs::catch_up`]).
 pub async fn run_search(app: &AppState, q: &SearchQuery) -> Result<Found, ApiError> {
     let today = app.clock.today();
     app.jobs.catch_up(&app.store, today, false).await?;
     let result = app.jobs.index.search(q)?;
     let ids: Vec<i64> = result.hits.iter().map(|h| h.id).collect();
-    let mut tx = app.store.begin_read().await?;
-    let rows = leye_store::get_postings(&mut tx, &ids).await?;
-    tx.commit().await?;
     let distance: std::collections::HashMap<i64, Option<f64>> =
         result.hits.iter().map(|h| (h.id, h.distance_km)).collect();
-    let postings = rows
+    let postings = app
+        .jobs
+        .index
+        .records(&ids)
         .into_iter()
         .map(|p| {
             let d = distance.get(&p.id).copied().flatten();
@@ -324,11 +325,11 @@ pub async fn get_one(
     State(app): State<AppState>,
     IdPath(id): IdPath,
 ) -> Result<Json<Value>, ApiError> {
-    let mut tx = app.store.begin_read().await?;
-    let p = leye_store::get_posting(&mut tx, id)
+    let p = app
+        .jobs
+        .posting(&app.store, app.clock.today(), id)
         .await?
         .ok_or(ApiError::not_found("岗位"))?;
-    tx.commit().await?;
     let names = app.jobs.names(&app.store).await?;
     Ok(Json(posting_json(&p, &names)))
 }
@@ -423,6 +424,7 @@ pub async fn list_postings(
         leye_store::Paging {
             page: 1,
             per_page: 200,
+            over_cap: false,
         },
     )
     .await?;

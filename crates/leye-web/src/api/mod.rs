@@ -18,7 +18,7 @@ pub mod skills;
 pub use enterprises::EnterpriseQuery;
 pub use households::HouseholdQuery;
 pub use me::{AuditQuery, AuditView};
-pub use persons::{PersonQuery, reveal_reason};
+pub use persons::{PersonQuery, page_of_persons, reveal_reason};
 pub use regions::{RegionView, view as region_view};
 
 use crate::AppState;

@@ -78,12 +78,27 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<PersonQuery>,
 ) -> Result<Json<Page<PersonView>>, ApiError> {
-    let f = q.filter()?;
-    let scope = &caller.scope;
-    let mut tx = app.store.begin_read().await?;
-    let page = store::list_persons(&mut tx, scope, &f, q.paging()).await?;
-    tx.commit().await?;
+    let page = page_of_persons(&app, &caller, &q).await?;
     Ok(Json(Page::from_store(&page)))
+}
+
+/// A page of the persons in the caller's scope that match the query (the API's and the
+/// UI's list): a list seen over the count cap is not counted again (see [`ListTotals`]).
+///
+/// [`ListTotals`]: crate::ListTotals
+pub async fn page_of_persons(
+    app: &AppState,
+    caller: &Caller,
+    q: &PersonQuery,
+) -> Result<store::Page<store::PersonRecord>, ApiError> {
+    let f = q.filter()?;
+    let key = format!("persons|{:?}|{f:?}", caller.scope);
+    let paging = app.totals.paging(&key, q.paging());
+    let mut tx = app.store.begin_read().await?;
+    let page = store::list_persons(&mut tx, &caller.scope, &f, paging).await?;
+    tx.commit().await?;
+    app.totals.note(key, paging, &page);
+    Ok(page)
 }
 
 /// Register a person.

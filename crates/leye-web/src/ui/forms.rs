@@ -661,6 +661,10 @@ pub async fn update_enterprise(
     {
         Ok(_) => {
             tx.commit().await?;
+            // A new name is on its open postings' change feed: shown at once on this server.
+            app.jobs
+                .catch_up(&app.store, app.clock.today(), true)
+                .await?;
             Ok(Redirect::to(&format!("/enterprises/{id}")).into_response())
         }
         Err(store::StoreError::NotFound { entity }) => Err(UiError(ApiError::not_found(entity))),

@@ -67,21 +67,12 @@ pub struct PostingShown {
     pub program: &'static str,
 }
 
-/// The label of a posting's programme (专项岗位), looked up in its own read.
-async fn program_label(app: &AppState, id: i64) -> Result<&'static str, UiError> {
-    let mut tx = app.store.begin_read().await?;
-    let label = program_label_in(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(label)
-}
-
-/// The posting's programme (专项岗位) label, inside the caller's transaction.
-async fn program_label_in(tx: &mut leye_store::Tx, id: i64) -> Result<&'static str, UiError> {
-    let code = leye_store::posting_program(tx, id).await?;
-    Ok(code
+/// The label of a posting's programme (专项岗位), empty for none.
+fn program_label(p: &PostingRecord) -> &'static str {
+    p.program
         .as_deref()
         .and_then(leye_domain::jobs::Program::from_code)
-        .map_or("", |p| p.label_zh()))
+        .map_or("", |p| p.label_zh())
 }
 
 fn shown(
@@ -293,13 +284,13 @@ async fn detail_with(
     error: String,
 ) -> Result<Response, UiError> {
     let today = app.clock.today();
-    // One read transaction for the posting and its programme (the most viewed page).
-    let mut tx = app.store.begin_read().await?;
-    let p = leye_store::get_posting(&mut tx, id)
+    // The most viewed page: a live posting comes from the search index's records.
+    let p = app
+        .jobs
+        .posting(&app.store, today, id)
         .await?
         .ok_or(ApiError::not_found("岗位"))?;
-    let program = program_label_in(&mut tx, id).await?;
-    tx.commit().await?;
+    let program = program_label(&p);
     let names = app.jobs.names(&app.store).await?;
     let may_manage = caller.as_ref().is_some_and(|c| {
         c.may(Permission::PostingWrite)
@@ -477,6 +468,7 @@ async fn postings_with(
         leye_store::Paging {
             page: 1,
             per_page: 200,
+            over_cap: false,
         },
     )
     .await?;
@@ -729,7 +721,7 @@ async fn manage_with(
         Vec::new()
     };
     let mut shown_p = shown(&p, &names, &today.to_string(), None);
-    shown_p.program = program_label(app, id).await?;
+    shown_p.program = program_label(&p);
     render(ManagePage {
         nav: Nav::of(caller),
         reasons: quality_lines(&p, today),

@@ -662,6 +662,7 @@ async fn event_page(
             leye_store::Paging {
                 page: 1,
                 per_page: 100,
+                over_cap: false,
             },
         )
         .await?

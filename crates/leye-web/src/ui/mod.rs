@@ -472,11 +472,7 @@ async fn persons(
     caller: Caller,
     ApiQuery(q): ApiQuery<PersonQuery>,
 ) -> Result<Response, UiError> {
-    let f = q.filter()?;
-    let scope = &caller.scope;
-    let mut tx = app.store.begin_read().await?;
-    let page = store::list_persons(&mut tx, scope, &f, q.paging()).await?;
-    tx.commit().await?;
+    let page = crate::api::page_of_persons(&app, &caller, &q).await?;
     let pg = pager(
         &page,
         &[

@@ -109,6 +109,57 @@ async fn fresh_searchable_and_refused(store: Store) {
     .await;
     assert_eq!(s, StatusCode::OK);
     assert!(search(&env, "q=车床").await.is_empty());
+    // Its page still answers (from the database), as closed.
+    let (s, b) = call_as(
+        &env,
+        "",
+        Method::GET,
+        &format!("/api/v1/jobs/{}", made[0]),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&b).unwrap()["status"],
+        json!("closed")
+    );
+    // The employer is renamed: its open postings show the new name at once, in search results
+    // and on their page (both read from the index's records).
+    let mut renamed = enterprise_body(31);
+    renamed["name"] = json!("长兴新名字有限公司");
+    let (s, b) = call_as(
+        &env,
+        &env.token,
+        Method::PUT,
+        &format!("/api/v1/enterprises/{firm}"),
+        Some(renamed),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
+    let (_, b) = call_as(
+        &env,
+        "",
+        Method::GET,
+        &format!("/api/v1/jobs/search?{}", qs("q=电商")),
+        None,
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_slice::<Value>(&b).unwrap()["items"][0]["enterprise"],
+        json!("长兴新名字有限公司")
+    );
+    let (_, b) = call_as(
+        &env,
+        "",
+        Method::GET,
+        &format!("/api/v1/jobs/{}", made[1]),
+        None,
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_slice::<Value>(&b).unwrap()["enterprise"],
+        json!("长兴新名字有限公司")
+    );
     // Bad postings: specific Chinese messages, nothing written.
     let before = store.fingerprint().await.unwrap();
     for (body, field, words) in [
