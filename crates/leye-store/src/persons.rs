@@ -67,6 +67,13 @@ const PERSON_COLS: &str = "p.id, p.id_number, p.name, p.sex, p.birth_date, p.pho
     p.veteran, p.poverty_alleviated, p.assistance, p.urban, p.labour_status, p.labour_since, \
     (SELECT m.household_id FROM household_members m WHERE m.person_id = p.id) AS household_id, \
     p.created_at, p.updated_at, p.version";
+/// [`PERSON_COLS`] but the household, for lists (see [`crate::sql::page_adding`]).
+const PERSON_OWN_COLS: &str = "p.id, p.id_number, p.name, p.sex, p.birth_date, p.phone, \
+    p.hukou_region, p.residence_region, p.address, p.education, p.school, p.graduation_date, \
+    p.disability_grade, p.veteran, p.poverty_alleviated, p.assistance, p.urban, p.labour_status, \
+    p.labour_since, p.created_at, p.updated_at, p.version";
+const PERSON_HOUSEHOLD_COL: &str =
+    "(SELECT m.household_id FROM household_members m WHERE m.person_id = p.id) AS household_id";
 
 fn person_from_row(r: &AnyRow) -> Result<PersonRecord, sqlx::Error> {
     Ok(PersonRecord {
@@ -284,11 +291,10 @@ pub async fn list_persons(
     if let Some(s) = &f.sex {
         w.and(Arg::Text(s.clone()), |ph| format!("p.sex = {ph}"));
     }
-    crate::sql::page(
+    crate::sql::page_adding(
         tx,
-        PERSON_COLS,
-        &format!("persons p{}", w.sql()),
-        "p.id DESC",
+        (PERSON_OWN_COLS, PERSON_HOUSEHOLD_COL),
+        (&format!("persons p{}", w.sql()), "p.id DESC"),
         &w,
         paging,
         person_from_row,

@@ -450,6 +450,23 @@ async fn households_have_one_head_and_exclusive_members(store: Store) {
             .household_id,
         Some(h)
     );
+    // Lists carry the household too, on every page (it is added around the page's rows).
+    let mut listed = Vec::new();
+    for page in 1..=3 {
+        let p = list_persons(
+            &mut tx,
+            &Scope::System,
+            &PersonFilter::default(),
+            Paging::new(Some(page), Some(1)),
+        )
+        .await
+        .unwrap();
+        listed.extend(p.items.iter().map(|r| (r.id, r.household_id)));
+    }
+    assert!(
+        listed.contains(&(a, Some(h))) && listed.contains(&(b, Some(h))),
+        "{listed:?}"
+    );
     // The same person cannot be in a second household.
     let e = create_household(
         &mut tx,
