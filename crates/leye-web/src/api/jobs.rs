@@ -247,23 +247,96 @@ fn county_name(code: &str) -> String {
         .map_or_else(|| code.to_string(), |r| r.name.clone())
 }
 
-/// A posting as the public sees it.
+/// A posting as the public sees it. Written out as a struct, not `json!`: search results
+/// are the most requested answer, and a `json!` object is a map built and sorted per posting.
+#[derive(Debug, serde::Serialize)]
+pub struct PostingOut<'a> {
+    id: i64,
+    title: &'a str,
+    enterprise: &'a str,
+    enterprise_id: i64,
+    description: &'a str,
+    occupation: &'a str,
+    occupation_name: Option<&'a str>,
+    skill_level: Option<&'a str>,
+    headcount: i64,
+    region: &'a str,
+    region_name: String,
+    address: &'a str,
+    lat: f64,
+    lon: f64,
+    pay_unit: &'a str,
+    pay_min_yuan: String,
+    pay_max_yuan: String,
+    monthly_min_yuan: String,
+    monthly_max_yuan: String,
+    contract_type: &'a str,
+    contract_months: Option<i64>,
+    social_insurance: bool,
+    education: &'a str,
+    age_min: Option<i64>,
+    age_max: Option<i64>,
+    gig: bool,
+    quality: bool,
+    status: &'a str,
+    published_on: &'a str,
+    valid_until: &'a str,
+    /// In search results only (null without a place to measure from).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    distance_km: Option<Option<f64>>,
+}
+
+impl<'a> PostingOut<'a> {
+    pub fn of(p: &'a PostingRecord, names: &'a leye_jobs::index::OccupationNames) -> Self {
+        Self {
+            id: p.id,
+            title: &p.title,
+            enterprise: &p.enterprise_name,
+            enterprise_id: p.enterprise_id,
+            description: &p.description,
+            occupation: &p.occupation,
+            occupation_name: names.get(&p.occupation).map(String::as_str),
+            skill_level: p.skill_level.as_deref(),
+            headcount: p.headcount,
+            region: &p.region,
+            region_name: Regions::huzhou().full_name(&p.region),
+            address: &p.address,
+            lat: p.lat,
+            lon: p.lon,
+            pay_unit: &p.pay_unit,
+            pay_min_yuan: Money::from_fen(p.pay_min_fen).to_string(),
+            pay_max_yuan: Money::from_fen(p.pay_max_fen).to_string(),
+            monthly_min_yuan: Money::from_fen(p.monthly_min_fen).to_string(),
+            monthly_max_yuan: Money::from_fen(p.monthly_max_fen).to_string(),
+            contract_type: &p.contract_type,
+            contract_months: p.contract_months,
+            social_insurance: p.social_insurance,
+            education: &p.education,
+            age_min: p.age_min,
+            age_max: p.age_max,
+            gig: p.gig,
+            quality: p.quality,
+            status: &p.status,
+            published_on: &p.published_on,
+            valid_until: &p.valid_until,
+            distance_km: None,
+        }
+    }
+}
+
+/// A posting as the public sees it, as a JSON value (to nest in other answers).
 pub fn posting_json(p: &PostingRecord, names: &leye_jobs::index::OccupationNames) -> Value {
-    json!({
-        "id": p.id, "title": p.title, "enterprise": p.enterprise_name, "enterprise_id": p.enterprise_id,
-        "description": p.description, "occupation": p.occupation,
-        "occupation_name": names.get(&p.occupation), "skill_level": p.skill_level,
-        "headcount": p.headcount, "region": p.region, "region_name": Regions::huzhou().full_name(&p.region),
-        "address": p.address, "lat": p.lat, "lon": p.lon,
-        "pay_unit": p.pay_unit, "pay_min_yuan": Money::from_fen(p.pay_min_fen).to_string(),
-        "pay_max_yuan": Money::from_fen(p.pay_max_fen).to_string(),
-        "monthly_min_yuan": Money::from_fen(p.monthly_min_fen).to_string(),
-        "monthly_max_yuan": Money::from_fen(p.monthly_max_fen).to_string(),
-        "contract_type": p.contract_type, "contract_months": p.contract_months,
-        "social_insurance": p.social_insurance, "education": p.education,
-        "age_min": p.age_min, "age_max": p.age_max, "gig": p.gig, "quality": p.quality,
-        "status": p.status, "published_on": p.published_on, "valid_until": p.valid_until,
-    })
+    serde_json::to_value(PostingOut::of(p, names)).unwrap_or_default()
+}
+
+/// The answer of a job search.
+#[derive(Debug, serde::Serialize)]
+pub struct SearchOut<'a> {
+    total: usize,
+    page: usize,
+    per_page: usize,
+    items: Vec<PostingOut<'a>>,
+    facets: Value,
 }
 
 /// Search live postings: keywords in Chinese, filters, sort, facets; at most 1,000 results
@@ -274,24 +347,32 @@ pub fn posting_json(p: &PostingRecord, names: &leye_jobs::index::OccupationNames
 pub async fn search(
     State(app): State<AppState>,
     ApiQuery(p): ApiQuery<JobSearchParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     let (q, page, per_page) = p.parse(app.clock.today())?;
     let found = run_search(&app, &q).await?;
     let names = app.jobs.names(&app.store).await?;
     let r = &found.result;
-    Ok(Json(json!({
-        "total": r.total, "page": page, "per_page": per_page,
-        "items": found.postings.iter().map(|(p, d)| {
-            let mut v = posting_json(p, &names);
-            v["distance_km"] = json!(d.map(|d| (d * 10.0).round() / 10.0));
-            v
-        }).collect::<Vec<_>>(),
-        "facets": {
+    let out = SearchOut {
+        total: r.total,
+        page,
+        per_page,
+        items: found
+            .postings
+            .iter()
+            .map(|(p, d)| PostingOut {
+                distance_km: Some(d.map(|d| (d * 10.0).round() / 10.0)),
+                ..PostingOut::of(p, &names)
+            })
+            .collect(),
+        facets: json!({
             "county": r.by_county.iter().map(|(c, n)| json!({"code": c, "name": county_name(c), "count": n})).collect::<Vec<_>>(),
             "major": r.by_major.iter().map(|(c, n)| json!({"code": c, "name": names.get(c), "count": n})).collect::<Vec<_>>(),
             "quality": r.quality, "gig": r.gig,
-        },
-    })))
+        }),
+    };
+    // Written straight from the borrowed records (no intermediate JSON value).
+    Ok(Json(out).into_response())
 }
 
 /// Typeahead text.
@@ -324,14 +405,15 @@ pub async fn suggest(
 pub async fn get_one(
     State(app): State<AppState>,
     IdPath(id): IdPath,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     let p = app
         .jobs
         .posting(&app.store, app.clock.today(), id)
         .await?
         .ok_or(ApiError::not_found("岗位"))?;
     let names = app.jobs.names(&app.store).await?;
-    Ok(Json(posting_json(&p, &names)))
+    Ok(Json(PostingOut::of(&p, &names)).into_response())
 }
 
 /// The occupation taxonomy (职业分类大典 entries known to this installation).
