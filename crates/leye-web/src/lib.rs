@@ -215,9 +215,7 @@ impl Jobs {
             .store(true, std::sync::atomic::Ordering::Release);
         Ok(())
     }
-}
 
-impl Jobs {
     /// One posting as the public sees it: a live one from the index's records (as fresh as
     /// the index, see [`Jobs::catch_up`]), any other from the database.
     pub async fn posting(
