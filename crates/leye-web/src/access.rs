@@ -624,20 +624,13 @@ async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiEr
     let now = app.clock.now();
     let caller = if let Some(token) = bearer {
         let hash = sha256_hex(token);
-        let key = format!("t:{hash}");
-        let user = match app.callers.recall(&key, now) {
-            Ok(Identity::Token(u)) => Some(u),
-            Ok(Identity::Session(_)) => None,
-            Err(ticket) => {
-                let user = app.store.user_of_token(&hash).await?;
-                if let Some(u) = &user {
-                    app.callers
-                        .remember(key, Identity::Token(u.clone()), ticket);
-                }
-                user
-            }
-        };
-        let Some(user) = user else {
+        let found = app
+            .callers
+            .identify(format!("t:{hash}"), now, async {
+                Ok(app.store.user_of_token(&hash).await?.map(Identity::Token))
+            })
+            .await?;
+        let Some(Identity::Token(user)) = found else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_token",
@@ -647,21 +640,18 @@ async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiEr
         caller_from(user, Via::Token, lang, &ip)
     } else if let Some(cookie) = c.cookie.as_deref() {
         let token_hash = sha256_hex(cookie);
-        let key = format!("s:{token_hash}");
-        let session = match app.callers.recall(&key, now) {
-            Ok(Identity::Session(s)) => Some(s),
-            Ok(Identity::Token(_)) => None,
-            Err(ticket) => {
-                let s = app.store.session_of(&token_hash, now).await?;
-                if let Some(s) = &s {
-                    app.callers
-                        .remember(key, Identity::Session(s.clone()), ticket);
-                }
-                s
-            }
-        };
-        session.and_then(|s| {
-            caller_from(
+        let found = app
+            .callers
+            .identify(format!("s:{token_hash}"), now, async {
+                Ok(app
+                    .store
+                    .session_of(&token_hash, now)
+                    .await?
+                    .map(Identity::Session))
+            })
+            .await?;
+        match found {
+            Some(Identity::Session(s)) => caller_from(
                 s.user,
                 Via::Session {
                     token_hash,
@@ -669,8 +659,9 @@ async fn resolve(app: &AppState, c: Credentials) -> Result<Option<Caller>, ApiEr
                 },
                 lang,
                 &ip,
-            )
-        })
+            ),
+            _ => None,
+        }
     } else {
         None
     };

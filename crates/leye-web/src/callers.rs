@@ -135,6 +135,26 @@ impl Callers {
         g.known.insert(key, (identity, Instant::now()));
     }
 
+    /// What `key` belongs to: remembered, or found by `lookup` (run only then) and remembered
+    /// if it exists.
+    pub async fn identify(
+        &self,
+        key: String,
+        now: chrono::DateTime<chrono::Utc>,
+        lookup: impl std::future::Future<Output = Result<Option<Identity>, StoreError>>,
+    ) -> Result<Option<Identity>, StoreError> {
+        match self.recall(&key, now) {
+            Ok(id) => Ok(Some(id)),
+            Err(ticket) => {
+                let found = lookup.await?;
+                if let Some(id) = &found {
+                    self.remember(key, id.clone(), ticket);
+                }
+                Ok(found)
+            }
+        }
+    }
+
     /// Forget every identity (after this server ended a session or revoked a token).
     pub fn forget_all(&self) {
         let mut g = self.lock();
