@@ -208,13 +208,19 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// The ticket of a lookup of `key`, which nothing remembers yet.
+    fn ticket(c: &Callers, key: &str, now: chrono::DateTime<chrono::Utc>) -> Ticket {
+        match c.recall(key, now) {
+            Ok(_) => panic!("{key} is not remembered yet"),
+            Err(t) => t,
+        }
+    }
+
     #[test]
     fn remembered_until_forgotten_or_expired() {
         let c = Callers::default();
         let now = at("2026-11-30T10:00:00Z");
-        let Err(t) = c.recall("s:x", now) else {
-            panic!("nothing is remembered yet")
-        };
+        let t = ticket(&c, "s:x", now);
         c.remember("s:x".into(), session("2026-11-30T12:00:00Z"), t);
         assert!(c.recall("s:x", now).is_ok());
         // The session's own end.
@@ -228,9 +234,7 @@ mod tests {
     fn a_lookup_that_began_before_forgetting_is_not_kept() {
         let c = Callers::default();
         let now = at("2026-11-30T10:00:00Z");
-        let Err(t) = c.recall("t:y", now) else {
-            panic!("nothing is remembered yet")
-        };
+        let t = ticket(&c, "t:y", now);
         // A sign-out is committed and forgotten while the lookup is on its way.
         c.forget_all();
         c.remember("t:y".into(), Identity::Token(user()), t);
@@ -241,9 +245,7 @@ mod tests {
     fn nothing_is_kept_longer_than_max_age() {
         let c = Callers::new(CHECK_EVERY, Duration::ZERO);
         let now = at("2026-11-30T10:00:00Z");
-        let Err(t) = c.recall("t:y", now) else {
-            panic!("nothing is remembered yet")
-        };
+        let t = ticket(&c, "t:y", now);
         c.remember("t:y".into(), Identity::Token(user()), t);
         assert!(c.recall("t:y", now).is_err());
     }

@@ -41,10 +41,9 @@ pub struct LoadOptions {
     /// 密码(默认演示密码) / Password (default: the demo password)
     #[arg(long, default_value = crate::DEMO_PASSWORD)]
     pub password: String,
-    /// 只发一种请求(剖析用):search-api、search-page、posting、dashboard、policy、
-    /// person-list、person-api / Send only this kind (for profiling)
-    #[arg(long)]
-    pub only: Option<String>,
+    /// 只发一种请求(剖析用) / Send only this kind (for profiling)
+    #[arg(long, value_enum)]
+    pub only: Option<Kind>,
 }
 
 /// The kinds of request in the read mix, with their weight out of 100.
@@ -58,8 +57,9 @@ const MIX: &[(Kind, u32)] = &[
     (Kind::PersonApi, 10),
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
+/// A kind of request (its `--only` name is the kebab-case of the variant: `search-api`...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Kind {
     SearchApi,
     SearchPage,
     Posting,
@@ -73,19 +73,6 @@ impl Kind {
     /// Asked by the public (no session).
     fn public(self) -> bool {
         matches!(self, Kind::SearchApi | Kind::SearchPage | Kind::Posting)
-    }
-
-    /// The short name `--only` takes.
-    fn short(self) -> &'static str {
-        match self {
-            Kind::SearchApi => "search-api",
-            Kind::SearchPage => "search-page",
-            Kind::Posting => "posting",
-            Kind::Dashboard => "dashboard",
-            Kind::Policy => "policy",
-            Kind::PersonList => "person-list",
-            Kind::PersonApi => "person-api",
-        }
     }
 
     fn name(self) -> &'static str {
@@ -487,18 +474,7 @@ pub async fn load(o: LoadOptions) -> Result<()> {
     if o.connections == 0 || o.seconds == 0 {
         bail!("--connections 与 --seconds 须大于 0 / must be positive");
     }
-    let only = match &o.only {
-        None => None,
-        Some(name) => Some(
-            MIX.iter()
-                .map(|(k, _)| *k)
-                .find(|k| k.short() == name)
-                .with_context(|| {
-                    let names: Vec<_> = MIX.iter().map(|(k, _)| k.short()).collect();
-                    format!("--only 须为 {} 之一 / unknown kind", names.join("、"))
-                })?,
-        ),
-    };
+    let only = o.only;
     let backend = match &o.url {
         Some(_) => "remote",
         None if o.db.starts_with("postgres") => "postgres",
