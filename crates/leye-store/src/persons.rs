@@ -9,7 +9,8 @@ use leye_domain::{FieldError, Regions, Scope};
 use sqlx::any::AnyRow;
 
 /// A stored person with everything the registry knows (unmasked: the web layer masks).
-#[derive(Debug, Clone, serde::Serialize)]
+/// Lists read it from JSON ([`crate::sql::page_as_json`]): the field names are the columns'.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PersonRecord {
     pub id: i64,
     pub id_number: String,
@@ -24,9 +25,12 @@ pub struct PersonRecord {
     pub school: Option<String>,
     pub graduation_date: Option<String>,
     pub disability_grade: Option<i64>,
+    #[serde(deserialize_with = "crate::sql::json_flag")]
     pub veteran: bool,
+    #[serde(deserialize_with = "crate::sql::json_flag")]
     pub poverty_alleviated: bool,
     pub assistance: String,
+    #[serde(deserialize_with = "crate::sql::json_flag")]
     pub urban: bool,
     pub labour_status: Option<String>,
     pub labour_since: Option<String>,
@@ -67,13 +71,36 @@ const PERSON_COLS: &str = "p.id, p.id_number, p.name, p.sex, p.birth_date, p.pho
     p.veteran, p.poverty_alleviated, p.assistance, p.urban, p.labour_status, p.labour_since, \
     (SELECT m.household_id FROM household_members m WHERE m.person_id = p.id) AS household_id, \
     p.created_at, p.updated_at, p.version";
-/// [`PERSON_COLS`] but the household, for lists (see [`crate::sql::page_adding`]).
-const PERSON_OWN_COLS: &str = "p.id, p.id_number, p.name, p.sex, p.birth_date, p.phone, \
-    p.hukou_region, p.residence_region, p.address, p.education, p.school, p.graduation_date, \
-    p.disability_grade, p.veteran, p.poverty_alleviated, p.assistance, p.urban, p.labour_status, \
-    p.labour_since, p.created_at, p.updated_at, p.version";
-const PERSON_HOUSEHOLD_COL: &str =
-    "(SELECT m.household_id FROM household_members m WHERE m.person_id = p.id) AS household_id";
+/// [`PERSON_COLS`] but the household, for lists (see [`crate::sql::page_as_json`]).
+const PERSON_OWN: &[&str] = &[
+    "id",
+    "id_number",
+    "name",
+    "sex",
+    "birth_date",
+    "phone",
+    "hukou_region",
+    "residence_region",
+    "address",
+    "education",
+    "school",
+    "graduation_date",
+    "disability_grade",
+    "veteran",
+    "poverty_alleviated",
+    "assistance",
+    "urban",
+    "labour_status",
+    "labour_since",
+    "created_at",
+    "updated_at",
+    "version",
+];
+/// A list's household column, computed for the page's rows only.
+const PERSON_HOUSEHOLD: (&str, &str) = (
+    "household_id",
+    "(SELECT m.household_id FROM household_members m WHERE m.person_id = p.id)",
+);
 
 fn person_from_row(r: &AnyRow) -> Result<PersonRecord, sqlx::Error> {
     Ok(PersonRecord {
@@ -291,13 +318,12 @@ pub async fn list_persons(
     if let Some(s) = &f.sex {
         w.and(Arg::Text(s.clone()), |ph| format!("p.sex = {ph}"));
     }
-    crate::sql::page_adding(
+    crate::sql::page_as_json(
         tx,
-        (PERSON_OWN_COLS, PERSON_HOUSEHOLD_COL),
+        (PERSON_OWN, &[PERSON_HOUSEHOLD]),
         (&format!("persons p{}", w.sql()), "p.id DESC"),
         &w,
         paging,
-        person_from_row,
     )
     .await
 }

@@ -53,47 +53,59 @@ pub struct PersonView {
     pub version: i64,
 }
 
-impl From<&PersonRecord> for PersonView {
-    fn from(p: &PersonRecord) -> Self {
+impl From<PersonRecord> for PersonView {
+    /// Moves the record's texts (a list builds twenty of these per page).
+    fn from(p: PersonRecord) -> Self {
+        let sex_label = if p.sex == "M" { "男" } else { "女" }.into();
+        let residence_region_name = region_name(&p.residence_region);
+        let education_label = Education::from_code(&p.education)
+            .map_or("", |e| e.label_zh())
+            .into();
+        let assistance_label = Assistance::from_code(&p.assistance)
+            .map_or("", |a| a.label_zh())
+            .into();
+        let labour_status_label = p
+            .labour_status
+            .as_deref()
+            .and_then(LabourStatus::from_code)
+            .map_or("未登记", |s| s.label_zh())
+            .into();
         Self {
             id: p.id,
-            name: p.name.clone(),
+            name: p.name,
             id_number_masked: mask_id_number(&p.id_number),
-            sex: p.sex.clone(),
-            sex_label: if p.sex == "M" { "男" } else { "女" }.into(),
-            birth_date: p.birth_date.clone(),
+            sex: p.sex,
+            sex_label,
+            birth_date: p.birth_date,
             phone_masked: p.phone.as_deref().map(mask_phone),
-            hukou_region: p.hukou_region.clone(),
-            residence_region: p.residence_region.clone(),
-            residence_region_name: region_name(&p.residence_region),
+            hukou_region: p.hukou_region,
+            residence_region: p.residence_region,
+            residence_region_name,
             address_masked: p.address.as_deref().map(mask_address),
-            education: p.education.clone(),
-            education_label: Education::from_code(&p.education)
-                .map_or("", |e| e.label_zh())
-                .into(),
-            school: p.school.clone(),
-            graduation_date: p.graduation_date.clone(),
+            education: p.education,
+            education_label,
+            school: p.school,
+            graduation_date: p.graduation_date,
             disability_grade: p.disability_grade,
             veteran: p.veteran,
             poverty_alleviated: p.poverty_alleviated,
-            assistance: p.assistance.clone(),
-            assistance_label: Assistance::from_code(&p.assistance)
-                .map_or("", |a| a.label_zh())
-                .into(),
+            assistance: p.assistance,
+            assistance_label,
             urban: p.urban,
-            labour_status: p.labour_status.clone(),
-            labour_status_label: p
-                .labour_status
-                .as_deref()
-                .and_then(LabourStatus::from_code)
-                .map_or("未登记", |s| s.label_zh())
-                .into(),
-            labour_since: p.labour_since.clone(),
+            labour_status: p.labour_status,
+            labour_status_label,
+            labour_since: p.labour_since,
             household_id: p.household_id,
-            created_at: p.created_at.clone(),
-            updated_at: p.updated_at.clone(),
+            created_at: p.created_at,
+            updated_at: p.updated_at,
             version: p.version,
         }
+    }
+}
+
+impl From<&PersonRecord> for PersonView {
+    fn from(p: &PersonRecord) -> Self {
+        Self::from(p.clone())
     }
 }
 
@@ -260,6 +272,20 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// [`Page::from_store`], moving the records into their views.
+    pub fn from_store_owned<R>(p: leye_store::Page<R>) -> Self
+    where
+        T: From<R>,
+    {
+        Self {
+            items: p.items.into_iter().map(T::from).collect(),
+            total: p.total,
+            total_capped: p.total_capped,
+            page: p.page,
+            per_page: p.per_page,
+        }
+    }
+
     pub fn from_store<R>(p: &leye_store::Page<R>) -> Self
     where
         for<'a> T: From<&'a R>,

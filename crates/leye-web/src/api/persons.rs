@@ -79,7 +79,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<PersonQuery>,
 ) -> Result<Json<Page<PersonView>>, ApiError> {
     let page = page_of_persons(&app, &caller, &q).await?;
-    Ok(Json(Page::from_store(&page)))
+    Ok(Json(Page::from_store_owned(page)))
 }
 
 /// A page of the persons in the caller's scope that match the query (the API's and the

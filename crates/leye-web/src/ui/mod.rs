@@ -484,7 +484,7 @@ async fn persons(
     render(PersonsPage {
         nav: Nav::of(&caller),
         can_create: caller.may(Permission::PersonWrite),
-        items: page.items.iter().map(PersonView::from).collect(),
+        items: page.items.into_iter().map(PersonView::from).collect(),
         statuses: LabourStatus::ALL
             .iter()
             .map(|s| (s.code(), s.label_zh()))
