@@ -44,6 +44,17 @@ pub struct LoadOptions {
     /// 只发一种请求(剖析用) / Send only this kind (for profiling)
     #[arg(long, value_enum)]
     pub only: Option<Kind>,
+    /// 每隔多少秒打印一次该时段的吞吐(长时间运行用)/ Print each interval's rate every N s
+    #[arg(long, default_value_t = 60)]
+    pub report_every: u64,
+}
+
+/// Counters the connections share: requests still allowed (`--max-requests`), and those
+/// answered and failed so far (for the per-interval lines).
+struct Tally {
+    budget: AtomicU64,
+    answered: AtomicU64,
+    failed: AtomicU64,
 }
 
 /// The kinds of request in the read mix, with their weight out of 100.
@@ -395,14 +406,15 @@ async fn connection(
     postings: Arc<Vec<i64>>,
     seed: u64,
     until: Instant,
-    budget: Arc<AtomicU64>,
     only: Option<Kind>,
+    tally: Arc<Tally>,
 ) -> Seen {
     let mut seen = Seen::default();
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut conn = None;
     while Instant::now() < until {
-        if budget
+        if tally
+            .budget
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
             .is_err()
         {
@@ -428,6 +440,11 @@ async fn connection(
         let headers: &[(&str, &str)] = if kind.public() { &[] } else { &headers };
         let r = send(c, &t, method, &path, headers, body).await;
         let us = u32::try_from(start.elapsed().as_micros()).unwrap_or(u32::MAX);
+        let ok = matches!(&r, Ok((status, _, _)) if (200..300).contains(status));
+        tally.answered.fetch_add(1, Ordering::Relaxed);
+        if !ok {
+            tally.failed.fetch_add(1, Ordering::Relaxed);
+        }
         match r {
             Ok((status, _, _)) if (200..300).contains(&status) => {
                 seen.latencies.entry(kind).or_default().push(us);
@@ -467,6 +484,35 @@ fn peak_rss_of(pid: u32) -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// Every `every`, the interval's requests/s and failures (and the server's memory when the
+/// run started it): whether a long run holds its rate, or where it drops.
+async fn report_intervals(tally: Arc<Tally>, every: Duration, server: Option<u32>) {
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    let (mut answered, mut failed) = (0, 0);
+    for n in 1u64.. {
+        tick.tick().await;
+        let (a, f) = (
+            tally.answered.load(Ordering::Relaxed),
+            tally.failed.load(Ordering::Relaxed),
+        );
+        let rss = server
+            .and_then(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
+            .and_then(|s| {
+                let line = s.lines().find(|l| l.starts_with("VmRSS:"))?.to_string();
+                line.split_whitespace().nth(1)?.parse::<f64>().ok()
+            })
+            .map(|kb| format!(", server {:.0} MiB", kb / 1024.0))
+            .unwrap_or_default();
+        println!(
+            "  [{:>5} s] {:.0} requests/s, {} errors{rss}",
+            n * every.as_secs(),
+            (a - answered) as f64 / every.as_secs_f64(),
+            f - failed
+        );
+        (answered, failed) = (a, f);
+    }
 }
 
 /// Run the load and print the figures; fails when any request failed.
@@ -512,9 +558,20 @@ pub async fn load(o: LoadOptions) -> Result<()> {
         searchable
     );
     let postings = Arc::new(postings);
-    let budget = Arc::new(AtomicU64::new(o.max_requests.unwrap_or(u64::MAX)));
     let start = Instant::now();
     let until = start + Duration::from_secs(o.seconds);
+    let tally = Arc::new(Tally {
+        budget: AtomicU64::new(o.max_requests.unwrap_or(u64::MAX)),
+        answered: AtomicU64::new(0),
+        failed: AtomicU64::new(0),
+    });
+    let reporter = (o.report_every > 0 && o.report_every < o.seconds).then(|| {
+        tokio::spawn(report_intervals(
+            tally.clone(),
+            Duration::from_secs(o.report_every),
+            target.child.as_ref().map(|c| c.id()),
+        ))
+    });
     let tasks: Vec<_> = (0..o.connections)
         .map(|i| {
             tokio::spawn(connection(
@@ -523,8 +580,8 @@ pub async fn load(o: LoadOptions) -> Result<()> {
                 postings.clone(),
                 i as u64 + 1,
                 until,
-                budget.clone(),
                 only,
+                tally.clone(),
             ))
         })
         .collect();
@@ -542,6 +599,9 @@ pub async fn load(o: LoadOptions) -> Result<()> {
         }
     }
     let elapsed = start.elapsed().as_secs_f64();
+    if let Some(r) = reporter {
+        r.abort();
+    }
     let mut every = Vec::new();
     for (k, l) in all.latencies.iter_mut() {
         l.sort_unstable();
