@@ -500,15 +500,6 @@ pub async fn count_persons_by_county(
         .collect()
 }
 
-/// The backend a transaction runs on.
-pub(crate) fn tx_backend(tx: &Tx) -> crate::Backend {
-    if tx.backend_name().eq_ignore_ascii_case("sqlite") {
-        crate::Backend::Sqlite
-    } else {
-        crate::Backend::Postgres
-    }
-}
-
 /// Persons already registered under any of these ID numbers, wherever they live (an import
 /// must know about a person out of the caller's scope to refuse the row instead of
 /// registering the number twice). Reads nothing when the registry is empty.
@@ -553,7 +544,7 @@ pub async fn insert_persons_bulk(
 ) -> Result<(), StoreError> {
     use crate::bulk::{BulkTable, Cell, Stamps, insert_rows};
     let stamp = ts(now);
-    let backend = tx_backend(tx);
+    let backend = crate::sql::tx_backend(tx);
     for part in persons.chunks(10_000) {
         let rows: Vec<Vec<Cell>> = part
             .iter()

@@ -208,17 +208,34 @@ async fn page_counted_to<T>(
     cap: i64,
     map: impl Fn(&sqlx::any::AnyRow) -> Result<T, sqlx::Error>,
 ) -> Result<crate::Page<T>, crate::StoreError> {
-    let (total, total_capped) = count_to(tx, from_where, w, paging, cap).await?;
+    let counted = count_to(tx, from_where, w, paging, cap).await?;
     let sql = page_sql(select, from_where, order, paging);
     let rows = q(sql, &w.args).fetch_all(&mut **tx).await?;
     let items = rows.iter().map(map).collect::<Result<_, _>>()?;
-    Ok(crate::Page {
+    Ok(page_of(items, counted, paging))
+}
+
+fn page_of<T>(
+    items: Vec<T>,
+    (total, total_capped): (i64, bool),
+    p: crate::Paging,
+) -> crate::Page<T> {
+    crate::Page {
         items,
         total,
         total_capped,
-        page: paging.page,
-        per_page: paging.per_page,
-    })
+        page: p.page,
+        per_page: p.per_page,
+    }
+}
+
+/// The backend a transaction runs on.
+pub(crate) fn tx_backend(tx: &crate::Tx) -> crate::Backend {
+    if tx.backend_name().eq_ignore_ascii_case("sqlite") {
+        crate::Backend::Sqlite
+    } else {
+        crate::Backend::Postgres
+    }
 }
 
 /// The rows of `from_where` counted up to `cap` (not counted again when the list is known
@@ -274,13 +291,13 @@ pub(crate) async fn page_as_json<T: serde::de::DeserializeOwned>(
     w: &Where,
     paging: crate::Paging,
 ) -> Result<crate::Page<T>, crate::StoreError> {
-    let (total, total_capped) = count_to(tx, from_where, w, paging, crate::COUNT_CAP).await?;
+    let counted = count_to(tx, from_where, w, paging, crate::COUNT_CAP).await?;
     let select = own
         .iter()
         .map(|c| format!("p.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let (object, array) = match crate::persons::tx_backend(tx) {
+    let (object, array) = match tx_backend(tx) {
         crate::Backend::Sqlite => ("json_object", "json_group_array"),
         crate::Backend::Postgres => ("json_build_object", "json_agg"),
     };
@@ -306,13 +323,7 @@ pub(crate) async fn page_as_json<T: serde::de::DeserializeOwned>(
         })?,
         None => Vec::new(),
     };
-    Ok(crate::Page {
-        items,
-        total,
-        total_capped,
-        page: paging.page,
-        per_page: paging.per_page,
-    })
+    Ok(page_of(items, counted, paging))
 }
 
 /// A 0/1 column read from a JSON page ([`page_as_json`]) as a flag; `true`/`false` too.
