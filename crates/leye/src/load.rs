@@ -440,14 +440,11 @@ async fn connection(
         let headers: &[(&str, &str)] = if kind.public() { &[] } else { &headers };
         let r = send(c, &t, method, &path, headers, body).await;
         let us = u32::try_from(start.elapsed().as_micros()).unwrap_or(u32::MAX);
-        let ok = matches!(&r, Ok((status, _, _)) if (200..300).contains(status));
         tally.answered.fetch_add(1, Ordering::Relaxed);
-        if !ok {
-            tally.failed.fetch_add(1, Ordering::Relaxed);
-        }
         match r {
             Ok((status, _, _)) if (200..300).contains(&status) => {
                 seen.latencies.entry(kind).or_default().push(us);
+                continue;
             }
             Ok((status, _, body)) => {
                 *seen.errors.entry(kind).or_default() += 1;
@@ -466,6 +463,8 @@ async fn connection(
                 conn = None;
             }
         }
+        // Only failures get here (an answer in 2xx continues above).
+        tally.failed.fetch_add(1, Ordering::Relaxed);
     }
     seen
 }
@@ -478,10 +477,13 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
     f64::from(sorted[i.min(sorted.len() - 1)]) / 1000.0
 }
 
-/// Peak resident memory of a process in MiB (Linux `VmHWM`).
-fn peak_rss_of(pid: u32) -> Option<f64> {
+/// A memory figure of a process in MiB from Linux's `/proc/PID/status`: `VmHWM` (peak
+/// resident) or `VmRSS` (resident now).
+fn memory_of(pid: u32, key: &str) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status
+        .lines()
+        .find(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
@@ -498,12 +500,8 @@ async fn report_intervals(tally: Arc<Tally>, every: Duration, server: Option<u32
             tally.failed.load(Ordering::Relaxed),
         );
         let rss = server
-            .and_then(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
-            .and_then(|s| {
-                let line = s.lines().find(|l| l.starts_with("VmRSS:"))?.to_string();
-                line.split_whitespace().nth(1)?.parse::<f64>().ok()
-            })
-            .map(|kb| format!(", server {:.0} MiB", kb / 1024.0))
+            .and_then(|pid| memory_of(pid, "VmRSS"))
+            .map(|m| format!(", server {m:.0} MiB"))
             .unwrap_or_default();
         println!(
             "  [{:>5} s] {:.0} requests/s, {} errors{rss}",
@@ -621,7 +619,7 @@ pub async fn load(o: LoadOptions) -> Result<()> {
     let rss = target
         .child
         .as_ref()
-        .and_then(|c| peak_rss_of(c.id()))
+        .and_then(|c| memory_of(c.id(), "VmHWM"))
         .map(|m| format!(" server_rss_mib={m:.0}"))
         .unwrap_or_default();
     println!(

@@ -333,6 +333,8 @@ fn demo_builds_a_city_and_serves() {
         "3",
         "--connections",
         "8",
+        "--report-every",
+        "1",
     ]);
     let _ = child.kill();
     let _ = child.wait();
@@ -340,6 +342,12 @@ fn demo_builds_a_city_and_serves() {
     let last = load.lines().last().unwrap_or_default();
     assert!(
         last.starts_with("bench=load ") && last.contains(" errors=0"),
+        "{load}"
+    );
+    // Each second's rate is printed as the run goes.
+    assert!(
+        load.lines()
+            .any(|l| l.starts_with("  [    1 s] ") && l.contains(" requests/s, 0 errors")),
         "{load}"
     );
     for kind in [
