@@ -66,12 +66,8 @@ pub struct LabourEventRecord {
     pub recorded_by: String,
 }
 
-const PERSON_COLS: &str = "p.id, p.id_number, p.name, p.sex, p.birth_date, p.phone, p.hukou_region, \
-    p.residence_region, p.address, p.education, p.school, p.graduation_date, p.disability_grade, \
-    p.veteran, p.poverty_alleviated, p.assistance, p.urban, p.labour_status, p.labour_since, \
-    (SELECT m.household_id FROM household_members m WHERE m.person_id = p.id) AS household_id, \
-    p.created_at, p.updated_at, p.version";
-/// [`PERSON_COLS`] but the household, for lists (see [`crate::sql::page_as_json`]).
+/// The columns of a [`PersonRecord`] but the household (lists read them as JSON keys, see
+/// [`crate::sql::page_as_json`]).
 const PERSON_OWN: &[&str] = &[
     "id",
     "id_number",
@@ -101,6 +97,17 @@ const PERSON_HOUSEHOLD: (&str, &str) = (
     "household_id",
     "(SELECT m.household_id FROM household_members m WHERE m.person_id = p.id)",
 );
+/// The select list of one [`PersonRecord`] (`p.id, …, (…) AS household_id`), made from the
+/// two above.
+static PERSON_COLS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let (key, expr) = PERSON_HOUSEHOLD;
+    PERSON_OWN
+        .iter()
+        .map(|c| format!("p.{c}"))
+        .chain([format!("{expr} AS {key}")])
+        .collect::<Vec<_>>()
+        .join(", ")
+});
 
 fn person_from_row(r: &AnyRow) -> Result<PersonRecord, sqlx::Error> {
     Ok(PersonRecord {
@@ -266,7 +273,7 @@ pub async fn update_person(
 pub async fn get_person(tx: &mut Tx, scope: &Scope, id: i64) -> Result<PersonRecord, StoreError> {
     let mut w = scoped(scope);
     w.and(Arg::Int(id), |ph| format!("p.id = {ph}"));
-    let sql = format!("SELECT {PERSON_COLS} FROM persons p{}", w.sql());
+    let sql = format!("SELECT {} FROM persons p{}", *PERSON_COLS, w.sql());
     let row = q(sql, &w.args).fetch_optional(&mut **tx).await?;
     match row {
         Some(r) => Ok(person_from_row(&r)?),
@@ -284,7 +291,7 @@ pub async fn find_person_by_id_number(
     w.and(Arg::Text(id_number.to_string()), |ph| {
         format!("p.id_number = {ph}")
     });
-    let sql = format!("SELECT {PERSON_COLS} FROM persons p{}", w.sql());
+    let sql = format!("SELECT {} FROM persons p{}", *PERSON_COLS, w.sql());
     let row = q(sql, &w.args).fetch_optional(&mut **tx).await?;
     Ok(row.map(|r| person_from_row(&r)).transpose()?)
 }
@@ -521,7 +528,8 @@ pub async fn persons_by_id_numbers(
             .map(|n| w.arg(Arg::Text((*n).to_string())))
             .collect();
         let sql = format!(
-            "SELECT {PERSON_COLS} FROM persons p WHERE p.id_number IN ({})",
+            "SELECT {} FROM persons p WHERE p.id_number IN ({})",
+            *PERSON_COLS,
             list.join(", ")
         );
         for r in q(sql, &w.args).fetch_all(&mut **tx).await? {
