@@ -337,11 +337,11 @@ pub struct IndicatorRun {
     pub computed_by: String,
 }
 
-pub async fn last_indicator_run(tx: &mut Tx) -> Result<Option<IndicatorRun>, StoreError> {
+pub async fn last_indicator_run(tx: &mut crate::Conn) -> Result<Option<IndicatorRun>, StoreError> {
     let r = sqlx::query(
         "SELECT from_month, to_month, figures, events, millis, computed_at, computed_by FROM indicator_runs ORDER BY id DESC LIMIT 1",
     )
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?;
     r.map(|r| {
         Ok(IndicatorRun {
@@ -534,7 +534,7 @@ pub fn sees_alerts(scope: &Scope, regions: &Regions) -> bool {
 /// Alerts in the caller's scope, newest first; `state` filters (`open`, `acknowledged`,
 /// `resolved`; `active` = not resolved).
 pub async fn list_alerts(
-    tx: &mut Tx,
+    tx: &mut crate::Conn,
     scope: &Scope,
     regions: &Regions,
     state: Option<&str>,

@@ -9,7 +9,7 @@ use leye_domain::{FieldError, Regions, Scope};
 use sqlx::any::AnyRow;
 
 /// A stored person with everything the registry knows (unmasked: the web layer masks).
-/// Lists read it from JSON ([`crate::sql::page_as_json`]): the field names are the columns'.
+/// Lists read it from JSON ([`crate::sql::hot_page`]): the field names are the columns'.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PersonRecord {
     pub id: i64,
@@ -67,7 +67,7 @@ pub struct LabourEventRecord {
 }
 
 /// The columns of a [`PersonRecord`] but the household (lists read them as JSON keys, see
-/// [`crate::sql::page_as_json`]).
+/// [`crate::sql::hot_page`]).
 const PERSON_OWN: &[&str] = &[
     "id",
     "id_number",
@@ -99,15 +99,8 @@ const PERSON_HOUSEHOLD: (&str, &str) = (
 );
 /// The select list of one [`PersonRecord`] (`p.id, …, (…) AS household_id`), made from the
 /// two above.
-static PERSON_COLS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let (key, expr) = PERSON_HOUSEHOLD;
-    PERSON_OWN
-        .iter()
-        .map(|c| format!("p.{c}"))
-        .chain([format!("{expr} AS {key}")])
-        .collect::<Vec<_>>()
-        .join(", ")
-});
+static PERSON_COLS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| crate::sql::select_list((PERSON_OWN, &[PERSON_HOUSEHOLD])));
 
 fn person_from_row(r: &AnyRow) -> Result<PersonRecord, sqlx::Error> {
     Ok(PersonRecord {
@@ -298,7 +291,7 @@ pub async fn find_person_by_id_number(
 
 /// A page of persons in scope, newest first.
 pub async fn list_persons(
-    tx: &mut Tx,
+    tx: &mut crate::Conn,
     scope: &Scope,
     f: &PersonFilter,
     paging: Paging,
@@ -325,12 +318,13 @@ pub async fn list_persons(
     if let Some(s) = &f.sex {
         w.and(Arg::Text(s.clone()), |ph| format!("p.sex = {ph}"));
     }
-    crate::sql::page_as_json(
+    crate::sql::hot_page(
         tx,
         (PERSON_OWN, &[PERSON_HOUSEHOLD]),
         (&format!("persons p{}", w.sql()), "p.id DESC"),
         &w,
         paging,
+        person_from_row,
     )
     .await
 }

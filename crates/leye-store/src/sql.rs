@@ -230,7 +230,7 @@ fn page_of<T>(
 }
 
 /// The backend a transaction runs on.
-pub(crate) fn tx_backend(tx: &crate::Tx) -> crate::Backend {
+pub(crate) fn tx_backend(tx: &crate::Conn) -> crate::Backend {
     if tx.backend_name().eq_ignore_ascii_case("sqlite") {
         crate::Backend::Sqlite
     } else {
@@ -241,7 +241,7 @@ pub(crate) fn tx_backend(tx: &crate::Tx) -> crate::Backend {
 /// The rows of `from_where` counted up to `cap` (not counted again when the list is known
 /// to be over it): the total shown and whether there are more.
 async fn count_to(
-    tx: &mut crate::Tx,
+    tx: &mut crate::Conn,
     from_where: &str,
     w: &Where,
     paging: crate::Paging,
@@ -257,7 +257,7 @@ async fn count_to(
             ),
             &w.args,
         )
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?
         .int("n")?
     };
@@ -275,32 +275,49 @@ fn page_sql(select: &str, from_where: &str, order: &str, paging: crate::Paging) 
     )
 }
 
-/// [`page`], with the page coming back as one JSON text (an array of objects, one per
-/// row, keyed by column name) that serde reads into `T`. The drivers' cost is per value —
-/// sqlx copies every value of every row and converts it for `Any` — so for the lists read
-/// most (a page of persons: 20 rows of 23 columns) the database writes the page as JSON
-/// instead (`json_object`/`json_group_array` on SQLite, `json_build_object`/`json_agg` on
-/// PostgreSQL). `own` are columns of the rows chosen (named `p.<column>` in the subquery),
-/// `more` are `(key, expression)` pairs computed for the page's rows only (the rows are
-/// chosen in a subquery aliased `p`, so `order` names its columns as `p.…`): PostgreSQL
-/// computes a correlated subquery of the select list for every row an OFFSET skips.
-pub(crate) async fn page_as_json<T: serde::de::DeserializeOwned>(
-    tx: &mut crate::Tx,
+/// The select list `p.<own>, …, <expression> AS <key>, …` of a [`hot_page`]'s columns.
+pub(crate) fn select_list((own, more): (&[&str], &[(&str, &str)])) -> String {
+    own.iter()
+        .map(|c| format!("p.{c}"))
+        .chain(more.iter().map(|(k, e)| format!("{e} AS {k}")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// [`page`] for the lists read most (a page of persons: 20 rows of 23 columns), read the
+/// way each backend reads it fastest. `own` are columns of the rows chosen (named
+/// `p.<column>` in the subquery), `more` are `(key, expression)` pairs computed for the
+/// page's rows only (the rows are chosen in a subquery aliased `p`, so `order` names its
+/// columns as `p.…`): PostgreSQL computes a correlated subquery of the select list for every
+/// row an OFFSET skips.
+///
+/// - On **SQLite** the page comes back as one JSON text (`json_group_array(json_object(…))`,
+///   an array of objects keyed by column name) that serde reads into `T`: the driver's cost is
+///   per value (sqlx copies every value of every row through SQLite's worker thread and
+///   converts it for `Any`), and it was half of a person list's time.
+/// - On **PostgreSQL** the page comes back as rows read by `map`: there the database's
+///   `json_build_object`/`json_agg` cost more than the driver's per-value work (pgbench, one
+///   client: 0.45–0.67 ms a page as JSON against 0.14–0.18 ms as rows; the HTTP read mix with
+///   the database on the same two cores: 5,126 and 5,373 requests/s as rows against 4,202
+///   and 4,804 as JSON, BENCHMARKS.md, session 15).
+pub(crate) async fn hot_page<T: serde::de::DeserializeOwned>(
+    tx: &mut crate::Conn,
     (own, more): (&[&str], &[(&str, &str)]),
     (from_where, order): (&str, &str),
     w: &Where,
     paging: crate::Paging,
+    map: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
 ) -> Result<crate::Page<T>, crate::StoreError> {
     let counted = count_to(tx, from_where, w, paging, crate::COUNT_CAP).await?;
-    let select = own
-        .iter()
-        .map(|c| format!("p.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let (object, array) = match tx_backend(tx) {
-        crate::Backend::Sqlite => ("json_object", "json_group_array"),
-        crate::Backend::Postgres => ("json_build_object", "json_agg"),
-    };
+    let chosen = page_sql(&select_list((own, &[])), from_where, order, paging);
+    if tx_backend(tx) == crate::Backend::Postgres {
+        let sql = format!(
+            "SELECT {} FROM ({chosen}) p ORDER BY {order}",
+            select_list((own, more))
+        );
+        let items = all(tx, q(sql, &w.args), map).await?;
+        return Ok(page_of(items, counted, paging));
+    }
     let fields = own
         .iter()
         .map(|c| format!("'{c}', p.{c}"))
@@ -308,11 +325,11 @@ pub(crate) async fn page_as_json<T: serde::de::DeserializeOwned>(
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "SELECT CAST({array}({object}({fields}) ORDER BY {order}) AS TEXT) AS packed FROM ({}) p",
-        page_sql(&select, from_where, order, paging)
+        "SELECT CAST(json_group_array(json_object({fields}) ORDER BY {order}) AS TEXT) AS packed \
+         FROM ({chosen}) p"
     );
     let packed = q(sql, &w.args)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?
         .opt_text("packed")?;
     let items = match packed {
@@ -326,7 +343,7 @@ pub(crate) async fn page_as_json<T: serde::de::DeserializeOwned>(
     Ok(page_of(items, counted, paging))
 }
 
-/// A 0/1 column read from a JSON page ([`page_as_json`]) as a flag; `true`/`false` too.
+/// A 0/1 column read from a JSON page ([`hot_page`]) as a flag; `true`/`false` too.
 pub(crate) fn json_flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     struct Flag;
     impl serde::de::Visitor<'_> for Flag {
@@ -363,7 +380,7 @@ pub(crate) async fn one<T>(
 
 /// Run a query and map every row: the `fetch_all` + `map` + `collect` every list repeats.
 pub(crate) async fn all<T>(
-    tx: &mut crate::Tx,
+    tx: &mut crate::Conn,
     query: Query<'static, Any, AnyArguments>,
     map: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
 ) -> Result<Vec<T>, crate::StoreError> {
@@ -371,7 +388,7 @@ pub(crate) async fn all<T>(
     // Row by row: holding a whole result as `AnyRow`s first (every row with its own copy of
     // the column names) made the monitoring refresh's read of every enterprise's monthly
     // headcounts peak at 1.6 GiB in the full city.
-    let mut rows = query.fetch(&mut **tx);
+    let mut rows = query.fetch(&mut *tx);
     let mut out = Vec::new();
     while let Some(r) = rows.try_next().await? {
         out.push(map(&r)?);

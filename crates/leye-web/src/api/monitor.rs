@@ -706,17 +706,13 @@ pub async fn dashboard_as(app: &AppState, caller: &Caller) -> Result<Dashboard, 
     // Headline figures are of the last complete month; year-to-date totals run to today.
     let m = mon_of(app.clock.today());
     let last = m - 1;
-    let mut tx = app.store.begin_read().await?;
-    let alerts = leye_store::list_alerts(
-        &mut tx,
-        &caller.scope,
-        Regions::huzhou(),
-        Some("active"),
-        10,
-    )
-    .await?;
-    let run = leye_store::last_indicator_run(&mut tx).await?;
-    tx.commit().await?;
+    // Two independent reads, each one statement: no transaction.
+    let mut c = app.store.connection().await?;
+    let alerts =
+        leye_store::list_alerts(&mut c, &caller.scope, Regions::huzhou(), Some("active"), 10)
+            .await?;
+    let run = leye_store::last_indicator_run(&mut c).await?;
+    drop(c);
     let key = format!(
         "{m}|{}",
         run.as_ref()
