@@ -292,8 +292,8 @@ impl Store {
     }
 
     /// A connection outside any transaction, for a read that is one statement (which sees
-    /// one snapshot by itself). It saves the BEGIN and COMMIT round trips of a transaction:
-    /// on PostgreSQL a one-statement read in a transaction is three round trips, this is one.
+    /// one snapshot by itself). It saves a transaction's BEGIN and COMMIT, two round trips
+    /// to the database process on PostgreSQL.
     pub async fn connection(&self) -> Result<sqlx::pool::PoolConnection<Any>, StoreError> {
         Ok(self.pool.acquire().await?)
     }

@@ -9,7 +9,8 @@ use leye_domain::{FieldError, Regions, Scope};
 use sqlx::any::AnyRow;
 
 /// A stored person with everything the registry knows (unmasked: the web layer masks).
-/// Lists read it from JSON ([`crate::sql::hot_page`]): the field names are the columns'.
+/// Lists read it from JSON on SQLite ([`crate::sql::hot_page`]): the field names are the
+/// columns'.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PersonRecord {
     pub id: i64,

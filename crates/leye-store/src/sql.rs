@@ -229,7 +229,7 @@ fn page_of<T>(
     }
 }
 
-/// The backend a transaction runs on.
+/// The backend a connection (or a transaction, which derefs to one) runs on.
 pub(crate) fn tx_backend(tx: &crate::Conn) -> crate::Backend {
     if tx.backend_name().eq_ignore_ascii_case("sqlite") {
         crate::Backend::Sqlite

@@ -263,9 +263,9 @@ async fn list_filters_and_pages(store: Store) {
         .await
         .unwrap();
     }
-    // A list is read as JSON the database writes: text that JSON must escape (control
-    // characters are refused at input), every kind of column, NULLs and flags come back as a
-    // single read gives them.
+    // A list is read as JSON the database writes on SQLite and as rows on PostgreSQL
+    // (`sql::hot_page`): text that JSON must escape (control characters are refused at
+    // input), every kind of column, NULLs and flags come back as a single read gives them.
     let odd = PersonInput {
         name: "O'Neil·买买提".into(),
         id_number: id_number("330502", "19750606", 99),
@@ -322,6 +322,21 @@ async fn list_filters_and_pages(store: Store) {
     .unwrap();
     assert!(beyond.items.is_empty() && beyond.total == 26);
     tx.rollback().await.unwrap();
+    // Outside a transaction, as the server reads a list: the same page.
+    let mut c = store.connection().await.unwrap();
+    let bare = list_persons(
+        &mut c,
+        &Scope::System,
+        &PersonFilter::default(),
+        Paging::new(Some(1), Some(100)),
+    )
+    .await
+    .unwrap();
+    drop(c);
+    assert_eq!(
+        serde_json::to_value(&bare.items).unwrap(),
+        serde_json::to_value(&all.items).unwrap()
+    );
     let mut tx = store.begin().await.unwrap();
     let page2 = list_persons(
         &mut tx,

@@ -116,11 +116,15 @@ async fn submit(c: &Client, form_css: &str) {
         .unwrap();
 }
 
+/// Sign in through the login form and wait for the page it leads to (signed in, or the
+/// form again with its error): a `goto` right after the click could otherwise cancel the
+/// sign-in while it is on its way.
 async fn login(c: &Client, base: &str, user: &str, password: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     fill(c, "username", user).await;
     fill(c, "password", password).await;
     submit(c, "section.login form").await;
+    wait_for(c, "header .me, #login-error").await;
 }
 
 async fn logout(c: &Client) {
