@@ -245,6 +245,14 @@ async fn scope_filters_every_query(store: Store) {
     assert_eq!(city.persons, 2);
 }
 
+/// The first hundred persons anyone can see, newest first.
+async fn first_hundred(c: &mut Conn) -> Page<PersonRecord> {
+    let all = PersonFilter::default();
+    list_persons(c, &Scope::System, &all, Paging::new(Some(1), Some(100)))
+        .await
+        .unwrap()
+}
+
 async fn list_filters_and_pages(store: Store) {
     let mut tx = store.begin().await.unwrap();
     for i in 0..25 {
@@ -288,14 +296,7 @@ async fn list_filters_and_pages(store: Store) {
         .unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    let all = list_persons(
-        &mut tx,
-        &Scope::System,
-        &PersonFilter::default(),
-        Paging::new(Some(1), Some(100)),
-    )
-    .await
-    .unwrap();
+    let all = first_hundred(&mut tx).await;
     assert_eq!(all.items.len(), 26);
     let ids: Vec<i64> = all.items.iter().map(|p| p.id).collect();
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
@@ -323,16 +324,7 @@ async fn list_filters_and_pages(store: Store) {
     assert!(beyond.items.is_empty() && beyond.total == 26);
     tx.rollback().await.unwrap();
     // Outside a transaction, as the server reads a list: the same page.
-    let mut c = store.connection().await.unwrap();
-    let bare = list_persons(
-        &mut c,
-        &Scope::System,
-        &PersonFilter::default(),
-        Paging::new(Some(1), Some(100)),
-    )
-    .await
-    .unwrap();
-    drop(c);
+    let bare = first_hundred(&mut store.connection().await.unwrap()).await;
     assert_eq!(
         serde_json::to_value(&bare.items).unwrap(),
         serde_json::to_value(&all.items).unwrap()
