@@ -547,7 +547,7 @@ pub async fn insert_persons_bulk(
 ) -> Result<(), StoreError> {
     use crate::bulk::{BulkTable, Cell, Stamps, insert_rows};
     let stamp = ts(now);
-    let backend = crate::sql::tx_backend(tx);
+    let backend = crate::sql::backend_of(tx);
     for part in persons.chunks(10_000) {
         let rows: Vec<Vec<Cell>> = part
             .iter()

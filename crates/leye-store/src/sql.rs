@@ -230,8 +230,8 @@ fn page_of<T>(
 }
 
 /// The backend a connection (or a transaction, which derefs to one) runs on.
-pub(crate) fn tx_backend(tx: &crate::Conn) -> crate::Backend {
-    if tx.backend_name().eq_ignore_ascii_case("sqlite") {
+pub(crate) fn backend_of(conn: &crate::Conn) -> crate::Backend {
+    if conn.backend_name().eq_ignore_ascii_case("sqlite") {
         crate::Backend::Sqlite
     } else {
         crate::Backend::Postgres
@@ -310,7 +310,7 @@ pub(crate) async fn hot_page<T: serde::de::DeserializeOwned>(
 ) -> Result<crate::Page<T>, crate::StoreError> {
     let counted = count_to(tx, from_where, w, paging, crate::COUNT_CAP).await?;
     let chosen = page_sql(&select_list((own, &[])), from_where, order, paging);
-    if tx_backend(tx) == crate::Backend::Postgres {
+    if backend_of(tx) == crate::Backend::Postgres {
         let sql = format!(
             "SELECT {} FROM ({chosen}) p ORDER BY {order}",
             select_list((own, more))
